@@ -1,0 +1,11 @@
+package mvpos.chain;
+
+/**
+ * Where core code gets the time: milliseconds since the Unix epoch. It is injected; the wall clock
+ * lives in the node layer ({@code mvpos.node.SystemClock}) and a simulation supplies a virtual one
+ * (DESIGN.md, seam 4).
+ */
+@FunctionalInterface
+public interface Clock {
+    long millis();
+}

@@ -1,0 +1,58 @@
+package mvpos.cli;
+
+import mvpos.bench.SamplerBenchmark;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code mvpos bench}: the project's own load generators and micro-benchmarks. */
+@Command(name = "bench",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Load generators and benchmarks; each prints the figures it measured.",
+        subcommands = {BenchCommand.Sampler.class, LobbyBenchCommand.class})
+final class BenchCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "sampler",
+            mixinStandardHelpOptions = true,
+            versionProvider = VersionProvider.class,
+            description = {
+                "JMH benchmark of stake-weighted proposer selection: among 2 validators staking 10^8 each, "
+                    + "and among 100,000 validators.",
+                "Reports ns per operation and, with the GC profiler, bytes allocated per operation "
+                    + "(gc.alloc.rate.norm)."
+            })
+    static final class Sampler implements Runnable {
+        @Option(names = "--quick", description = "Fewer, shorter iterations (a rough figure in about 30 s).")
+        boolean quick;
+
+        @Override
+        public void run() {
+            ChainedOptionsBuilder options = new OptionsBuilder()
+                    .include(SamplerBenchmark.class.getName())
+                    .addProfiler(GCProfiler.class)
+                    .forks(1)
+                    .warmupIterations(quick ? 2 : 3)
+                    .warmupTime(TimeValue.seconds(1))
+                    .measurementIterations(quick ? 3 : 5)
+                    .measurementTime(TimeValue.seconds(1));
+            try {
+                new Runner(options.build()).run();
+            } catch (RunnerException e) {
+                throw new Main.UserError("the benchmark failed: " + e.getMessage());
+            }
+        }
+    }
+}

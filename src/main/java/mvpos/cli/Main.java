@@ -1,0 +1,55 @@
+package mvpos.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code mvpos} command line. */
+@Command(name = "mvpos",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "A minimal viable, but real, Proof-of-Stake blockchain whose consensus is a plug-in.",
+        subcommands = {LobbyCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line, shared by {@link #main} and the tests. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setParameterExceptionHandler(Main::reportBadArguments);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof UserError || e instanceof IllegalStateException) {
+                commandLine.getErr().println("mvpos: error: " + e.getMessage());
+                return 1;
+            }
+            throw e;
+        });
+        return cli;
+    }
+
+    /** A bad flag or value: one line that says what is wrong, one that says where to look. */
+    private static int reportBadArguments(CommandLine.ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        err.println("mvpos: error: " + e.getMessage());
+        err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for the options.");
+        return 2;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** An error the user can fix; its message is printed on one line, without a stack trace. */
+    public static final class UserError extends RuntimeException {
+        public UserError(String message) {
+            super(message);
+        }
+    }
+}

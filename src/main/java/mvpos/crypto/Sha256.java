@@ -1,0 +1,32 @@
+package mvpos.crypto;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/** SHA-256, the one hash function of mvpos. */
+public final class Sha256 {
+    /** Length of a digest in bytes. */
+    public static final int LENGTH = 32;
+
+    private Sha256() {
+    }
+
+    /** Hashes {@code data} in one call. */
+    public static byte[] hash(byte[] data) {
+        return newDigest().digest(data);
+    }
+
+    /** Hashes {@code data} and returns the digest as 64 lowercase hex characters. */
+    public static String hashHex(byte[] data) {
+        return Hex.encode(hash(data));
+    }
+
+    /** A fresh digest for incremental hashing; every JDK is required to provide SHA-256. */
+    public static MessageDigest newDigest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JDK has no SHA-256", e);
+        }
+    }
+}
