@@ -25,8 +25,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * N real TCP validators against a running lobby ({@code mvpos bench lobby}): each connects,
- * stakes, and proposes a BPM every round; the load measures registrations per second and how long
- * each winner announcement takes to reach every client (first receipt to last receipt).
+ * stakes, and proposes a BPM every round; the load measures registrations per second and when
+ * each client received each winner announcement (wall-clock milliseconds, to compare with the
+ * lobby's own log).
  */
 public final class LobbyLoad implements AutoCloseable {
     private static final byte[] BALANCE_PROMPT = "Enter token balance:".getBytes(StandardCharsets.US_ASCII);
@@ -34,7 +35,10 @@ public final class LobbyLoad implements AutoCloseable {
     private static final byte[] WINNER = "winning validator: ".getBytes(StandardCharsets.US_ASCII);
 
     /** What one announcement did: how many clients got it and the spread of arrival times. */
-    public record Announcement(int received, long firstToLastNanos) {
+    public record Announcement(int received, long firstMillis, long lastMillis) {
+        public long firstToLastMillis() {
+            return lastMillis - firstMillis;
+        }
     }
 
     private final String host;
@@ -130,7 +134,7 @@ public final class LobbyLoad implements AutoCloseable {
                 last = Math.max(last, t);
             }
         }
-        return new Announcement(received, received == 0 ? 0 : last - first);
+        return new Announcement(received, received == 0 ? 0 : first, received == 0 ? 0 : last);
     }
 
     public int liveClients() {
@@ -215,7 +219,7 @@ public final class LobbyLoad implements AutoCloseable {
         private void lineEnded() {
             if (!lineTooLongForTail && startsWith(WINNER)) {
                 if (announcementsSeen < maxAnnouncements) {
-                    arrivals[announcementsSeen].set(id, System.nanoTime());
+                    arrivals[announcementsSeen].set(id, System.currentTimeMillis());
                 }
                 announcementsSeen++;
             }

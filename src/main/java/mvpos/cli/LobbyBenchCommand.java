@@ -24,12 +24,17 @@ import picocli.CommandLine.Option;
         description = {
             "Opens N real TCP validators against a lobby; each registers and proposes every round.",
             "Reports registrations/s, the time for each winner announcement to reach all clients "
-                + "(first to last receipt), and the lobby's memory (RSS).",
+                + "(first to last receipt, and from the lobby's logged decision to the last receipt), "
+                + "and the lobby's memory (RSS).",
             "By default it starts its own lobby in a separate process (with a temporary --data); "
                 + "--connect uses a running one instead."
         })
 final class LobbyBenchCommand implements Runnable {
     private static final Pattern LISTENING = Pattern.compile("listening on \\S+:(\\d+)");
+    private static final Pattern ROUND_WON = Pattern.compile("^(\\d\\d:\\d\\d:\\d\\d\\.\\d{3}) INFO round \\d+: validator");
+
+    /** Wall-clock millis at which the lobby decided each round, read from its log. */
+    private final java.util.concurrent.BlockingQueue<Long> roundDecisions = new java.util.concurrent.LinkedBlockingQueue<>();
 
     @Option(names = "--clients", paramLabel = "N", defaultValue = "1000",
             description = "Number of validators (default: ${DEFAULT-VALUE}).")
@@ -55,8 +60,8 @@ final class LobbyBenchCommand implements Runnable {
             description = "Connection attempts in flight at once (default: ${DEFAULT-VALUE}).")
     int parallel;
 
-    @Option(names = "--lobby-heap", paramLabel = "SIZE", defaultValue = "256m",
-            description = "-Xmx of the lobby this bench starts (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lobby-heap", paramLabel = "SIZE",
+            description = "-Xmx of the lobby this bench starts (default: the JVM's default, as ./mvpos lobby runs).")
     String lobbyHeap;
 
     @Override
@@ -85,7 +90,8 @@ final class LobbyBenchCommand implements Runnable {
                 host = "127.0.0.1";
                 port = awaitPort(lobby);
                 pid = lobby.pid();
-                out.printf("started a lobby (pid %d, -Xmx%s, round %s) on %s:%d%n", pid, lobbyHeap,
+                out.printf("started a lobby (pid %d, heap %s, round %s) on %s:%d%n", pid,
+                        lobbyHeap == null ? "JVM default" : "-Xmx" + lobbyHeap,
                         DurationFormat.of(round), host, port);
             }
             measure(host, port, pid, out);
@@ -120,27 +126,36 @@ final class LobbyBenchCommand implements Runnable {
             for (int k = 0; k < rounds; k++) {
                 load.proposeAll(60 + k);
                 LobbyLoad.Announcement a = load.awaitAnnouncement(k, waitMillis);
-                double ms = a.firstToLastNanos() / 1e6;
-                spreads.add(ms);
-                out.printf("announcement %d: reached %d of %d connected clients; first to last receipt %.1f ms%n",
-                        k + 1, a.received(), load.liveClients(), ms);
+                Long decided = roundDecisions.poll(connect == null ? 2000 : 0, TimeUnit.MILLISECONDS);
+                String fromDecision = decided == null || a.received() == 0 ? ""
+                        : String.format("; lobby's decision to last receipt %d ms", a.lastMillis() - decided);
+                spreads.add((double) a.firstToLastMillis());
+                out.printf("announcement %d: reached %d of %d connected clients; first to last receipt %d ms%s%n",
+                        k + 1, a.received(), load.liveClients(), a.firstToLastMillis(), fromDecision);
             }
-            out.printf("announcement spread: worst %.1f ms over %d rounds%n",
+            out.printf("announcement spread: worst %.0f ms over %d rounds%n",
                     spreads.stream().mapToDouble(Double::doubleValue).max().orElse(0), rounds);
             memory(pid, "at the end", out);
         }
     }
 
     private Process startLobby(Path data) throws IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = List.of(java, "-Xmx" + lobbyHeap, "-cp", System.getProperty("java.class.path"),
+        String javaBinary = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(javaBinary));
+        command.addAll(ProcessHandle.current().info().arguments().map(args -> java.util.Arrays.stream(args)
+                .filter(a -> a.startsWith("--enable-native-access") || a.startsWith("--sun-misc-unsafe"))
+                .toList()).orElse(List.of()));
+        if (lobbyHeap != null) {
+            command.add("-Xmx" + lobbyHeap);
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 "mvpos.cli.Main", "lobby", "--port", "0", "--round", DurationFormat.of(round), "--broadcast", "1h",
-                "--seed", "1", "--data", data.toString());
+                "--seed", "1", "--data", data.toString()));
         return new ProcessBuilder(command).redirectErrorStream(true).start();
     }
 
     /** Reads the lobby's output until it says where it listens; then drains the rest in the background. */
-    private static int awaitPort(Process lobby) throws IOException {
+    private int awaitPort(Process lobby) throws IOException {
         BufferedReader reader = new BufferedReader(new InputStreamReader(lobby.getInputStream(), StandardCharsets.UTF_8));
         String line;
         while ((line = reader.readLine()) != null) {
@@ -148,8 +163,14 @@ final class LobbyBenchCommand implements Runnable {
             if (m.find()) {
                 Thread drain = new Thread(() -> {
                     try {
-                        while (reader.readLine() != null) {
-                            // the lobby's log is not needed here
+                        String next;
+                        while ((next = reader.readLine()) != null) {
+                            Matcher won = ROUND_WON.matcher(next);
+                            if (won.find()) {
+                                roundDecisions.add(java.time.LocalTime.parse(won.group(1))
+                                        .atDate(java.time.LocalDate.now()).atZone(java.time.ZoneId.systemDefault())
+                                        .toInstant().toEpochMilli());
+                            }
                         }
                     } catch (IOException ignored) {
                         // the lobby stopped

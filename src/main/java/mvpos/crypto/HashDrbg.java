@@ -35,8 +35,11 @@ public final class HashDrbg implements RandomSource {
         input.clear();
         input.put(TAG).putLong(seed).putLong(counter++);
         digest.update(input.array(), 0, input.position());
+        try {
+            digest.digest(block.array(), 0, Sha256.LENGTH); // into the buffer: nothing allocated per draw
+        } catch (java.security.DigestException e) {
+            throw new IllegalStateException("SHA-256 digest does not fit 32 bytes", e);
+        }
         block.clear();
-        block.put(digest.digest());
-        block.flip();
     }
 }
