@@ -1,6 +1,10 @@
 package mvpos.codec;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import mvpos.crypto.Sha256;
 
@@ -46,9 +50,23 @@ public final class CanonicalEncoder {
         return this;
     }
 
-    /** Writes a string as length-prefixed UTF-8. */
+    /**
+     * Writes a string as length-prefixed UTF-8. A string that is not valid Unicode (a lone
+     * surrogate) is refused: {@code getBytes} would silently turn it into '?', and two different
+     * strings would then share one encoding.
+     */
     public CanonicalEncoder writeString(String value) {
-        return writeBytes(value.getBytes(StandardCharsets.UTF_8));
+        try {
+            ByteBuffer utf8 = StandardCharsets.UTF_8.newEncoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .encode(CharBuffer.wrap(value));
+            byte[] bytes = new byte[utf8.remaining()];
+            utf8.get(bytes);
+            return writeBytes(bytes);
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("a string to encode is not valid Unicode (a lone surrogate)");
+        }
     }
 
     public byte[] toBytes() {
