@@ -122,6 +122,7 @@ final class LobbyBenchCommand implements Runnable {
             int ok = clients - load.failures();
             out.printf("registrations: %d of %d in %.2f s = %.0f registrations/s%n", ok, clients, seconds, ok / seconds);
             memory(pid, "after registration", out);
+            idleCpu(pid, load.liveClients(), out);
             List<Double> spreads = new ArrayList<>();
             for (int k = 0; k < rounds; k++) {
                 load.proposeAll(60 + k);
@@ -205,6 +206,31 @@ final class LobbyBenchCommand implements Runnable {
         } catch (IOException | NumberFormatException e) {
             out.printf("lobby memory %s: unavailable (%s)%n", when, e.getMessage());
         }
+    }
+
+    /** CPU the lobby uses while every client is connected and silent, from /proc/PID/stat. */
+    private static void idleCpu(long pid, int idleClients, PrintStream out) throws InterruptedException {
+        if (pid < 0) {
+            return;
+        }
+        try {
+            long before = cpuTicks(pid);
+            long start = System.nanoTime();
+            Thread.sleep(5000);
+            long ticks = cpuTicks(pid) - before;
+            double seconds = (System.nanoTime() - start) / 1e9;
+            // Linux reports CPU time in clock ticks of 1/100 s (USER_HZ) on every mainstream build.
+            out.printf("lobby CPU while %d clients sit idle: %.2f s of CPU in %.1f s (%.1f%% of one core)%n",
+                    idleClients, ticks / 100.0, seconds, ticks / 100.0 / seconds * 100);
+        } catch (IOException | RuntimeException e) {
+            out.printf("lobby CPU while idle: unavailable (%s)%n", e.getMessage());
+        }
+    }
+
+    private static long cpuTicks(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime + stime
     }
 
     private static void deleteQuietly(Path dir) {
