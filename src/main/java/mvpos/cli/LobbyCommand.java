@@ -74,6 +74,8 @@ final class LobbyCommand implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
+        } catch (LobbyServer.StartException e) {
+            throw new Main.UserError(e.getMessage()); // an unusable data directory or port, said in one line
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -23,7 +23,7 @@ public final class Main implements Runnable {
         CommandLine cli = new CommandLine(new Main());
         cli.setParameterExceptionHandler(Main::reportBadArguments);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof UserError || e instanceof IllegalStateException) {
+            if (e instanceof UserError) {
                 commandLine.getErr().println("mvpos: error: " + e.getMessage());
                 return 1;
             }

@@ -58,14 +58,14 @@ public final class LobbyServer implements AutoCloseable {
     private final Channel serverChannel;
 
     private LobbyServer(Settings settings, Clock clock, RandomSource random, LobbyStore store)
-            throws InterruptedException {
+            throws InterruptedException, StartException {
         this.store = store;
         LobbyChain chain;
         try {
             chain = store.loadOrCreate(clock.millis());
         } catch (LobbyStore.StoreException e) {
             store.close();
-            throw new IllegalStateException(e.getMessage());
+            throw new StartException(e.getMessage());
         }
         this.lobby = new Lobby(clock, random, store, chain, settings.maxLineBytes());
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -96,7 +96,7 @@ public final class LobbyServer implements AutoCloseable {
         } catch (Exception e) {
             shutdownThreads();
             store.close();
-            throw new IllegalStateException("cannot listen on " + settings.bindAddress() + ":" + settings.port()
+            throw new StartException("cannot listen on " + settings.bindAddress() + ":" + settings.port()
                     + ": " + e.getMessage());
         }
         long roundMillis = settings.round().toMillis();
@@ -111,14 +111,15 @@ public final class LobbyServer implements AutoCloseable {
     /**
      * Opens the chain in {@code settings.dataDir()}, binds the port and starts the rounds.
      *
-     * @throws IllegalStateException with a one-line reason when the data or the port is unusable
+     * @throws StartException with a one-line reason when the data or the port is unusable
      */
-    public static LobbyServer start(Settings settings, Clock clock, RandomSource random) throws InterruptedException {
+    public static LobbyServer start(Settings settings, Clock clock, RandomSource random)
+            throws InterruptedException, StartException {
         LobbyStore store;
         try {
             store = LobbyStore.open(settings.dataDir());
         } catch (LobbyStore.StoreException e) {
-            throw new IllegalStateException(e.getMessage());
+            throw new StartException(e.getMessage());
         }
         return new LobbyServer(settings, clock, random, store);
     }
@@ -170,6 +171,13 @@ public final class LobbyServer implements AutoCloseable {
             event.run();
         } catch (RuntimeException e) {
             log.error("internal error while handling an event: {}", e.toString(), e);
+        }
+    }
+
+    /** The lobby could not start; the message says why in one line (data directory, port). */
+    public static final class StartException extends Exception {
+        public StartException(String message) {
+            super(message);
         }
     }
 
