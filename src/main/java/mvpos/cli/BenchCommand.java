@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Load generators and benchmarks; each prints the figures it measured.",
-        subcommands = {BenchCommand.Sampler.class, LobbyBenchCommand.class})
+        subcommands = {BenchCommand.Sampler.class, BenchCommand.Signatures.class, LobbyBenchCommand.class})
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -23,6 +23,39 @@ final class BenchCommand implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "signatures",
+            mixinStandardHelpOptions = true,
+            versionProvider = VersionProvider.class,
+            description = "JMH benchmark of Ed25519 verification, one thread, with the JDK, BouncyCastle and "
+                + "libsodium (through lazysodium): the measurement behind the choice of signature library.")
+    static final class Signatures implements Runnable {
+        @Option(names = "--quick", description = "Fewer, shorter iterations (a rough figure in about 30 s).")
+        boolean quick;
+
+        @Override
+        public void run() {
+            runJmh(mvpos.bench.SignatureBenchmark.class, quick, false);
+        }
+    }
+
+    static void runJmh(Class<?> benchmark, boolean quick, boolean gcProfiler) {
+        ChainedOptionsBuilder options = new OptionsBuilder()
+                .include(benchmark.getName())
+                .forks(1)
+                .warmupIterations(quick ? 2 : 3)
+                .warmupTime(TimeValue.seconds(1))
+                .measurementIterations(quick ? 3 : 5)
+                .measurementTime(TimeValue.seconds(1));
+        if (gcProfiler) {
+            options.addProfiler(GCProfiler.class);
+        }
+        try {
+            new Runner(options.build()).run();
+        } catch (RunnerException e) {
+            throw new Main.UserError("the benchmark failed: " + e.getMessage());
+        }
     }
 
     @Command(name = "sampler",
@@ -40,19 +73,7 @@ final class BenchCommand implements Runnable {
 
         @Override
         public void run() {
-            ChainedOptionsBuilder options = new OptionsBuilder()
-                    .include(SamplerBenchmark.class.getName())
-                    .addProfiler(GCProfiler.class)
-                    .forks(1)
-                    .warmupIterations(quick ? 2 : 3)
-                    .warmupTime(TimeValue.seconds(1))
-                    .measurementIterations(quick ? 3 : 5)
-                    .measurementTime(TimeValue.seconds(1));
-            try {
-                new Runner(options.build()).run();
-            } catch (RunnerException e) {
-                throw new Main.UserError("the benchmark failed: " + e.getMessage());
-            }
+            runJmh(SamplerBenchmark.class, quick, true);
         }
     }
 }
