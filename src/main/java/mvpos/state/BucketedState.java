@@ -1,0 +1,136 @@
+package mvpos.state;
+
+import java.security.MessageDigest;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.BiConsumer;
+import mvpos.crypto.Address;
+import mvpos.crypto.Sha256;
+
+/**
+ * An in-memory {@link State}: accounts spread over 4,096 buckets by the first 12 bits of their
+ * address, and a binary Merkle tree over the bucket hashes whose top is the state root.
+ *
+ * <p>A new state shares every bucket it does not change with the one before (copy on write), so
+ * applying a block costs the accounts it touches plus two arrays of references, not a copy of all
+ * accounts; only the changed buckets and their paths to the root are hashed again.
+ */
+public final class BucketedState implements State {
+    static final int BUCKET_BITS = 12;
+    static final int BUCKETS = 1 << BUCKET_BITS;
+    private static final byte[] BUCKET_TAG = "mvpos.state.bucket.v1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte NODE_TAG = 1;
+
+    private final TreeMap<Address, Account>[] buckets;
+    /** tree[1] is the root; tree[BUCKETS + i] is the hash of bucket i; tree[0] is unused. */
+    private final byte[][] tree;
+
+    private BucketedState(TreeMap<Address, Account>[] buckets, byte[][] tree) {
+        this.buckets = buckets;
+        this.tree = tree;
+    }
+
+    /** The state with no accounts. */
+    @SuppressWarnings("unchecked")
+    public static BucketedState empty() {
+        TreeMap<Address, Account>[] buckets = new TreeMap[BUCKETS];
+        byte[][] tree = new byte[2 * BUCKETS][];
+        byte[] emptyBucket = hashBucket(new TreeMap<>());
+        for (int i = 0; i < BUCKETS; i++) {
+            buckets[i] = new TreeMap<>();
+            tree[BUCKETS + i] = emptyBucket;
+        }
+        for (int node = BUCKETS - 1; node >= 1; node--) {
+            tree[node] = hashNode(tree[2 * node], tree[2 * node + 1]);
+        }
+        return new BucketedState(buckets, tree);
+    }
+
+    /** A state holding exactly these accounts. */
+    public static BucketedState of(Map<Address, Account> accounts) {
+        return empty().with(accounts);
+    }
+
+    @Override
+    public Account account(Address address) {
+        return buckets[bucketOf(address)].getOrDefault(address, Account.EMPTY);
+    }
+
+    @Override
+    public byte[] root() {
+        return tree[1].clone();
+    }
+
+    @Override
+    public BucketedState with(Map<Address, Account> changes) {
+        if (changes.isEmpty()) {
+            return this;
+        }
+        TreeMap<Address, Account>[] newBuckets = buckets.clone();
+        Set<Integer> touched = new HashSet<>();
+        for (Map.Entry<Address, Account> change : changes.entrySet()) {
+            int bucket = bucketOf(change.getKey());
+            if (touched.add(bucket)) {
+                newBuckets[bucket] = new TreeMap<>(buckets[bucket]);
+            }
+            if (change.getValue().equals(Account.EMPTY)) {
+                newBuckets[bucket].remove(change.getKey());
+            } else {
+                newBuckets[bucket].put(change.getKey(), change.getValue());
+            }
+        }
+        byte[][] newTree = tree.clone();
+        Set<Integer> parents = new HashSet<>();
+        for (int bucket : touched) {
+            newTree[BUCKETS + bucket] = hashBucket(newBuckets[bucket]);
+            parents.add((BUCKETS + bucket) / 2);
+        }
+        while (!parents.isEmpty()) {
+            Set<Integer> next = new HashSet<>();
+            for (int node : parents) {
+                newTree[node] = hashNode(newTree[2 * node], newTree[2 * node + 1]);
+                if (node > 1) {
+                    next.add(node / 2);
+                }
+            }
+            parents = next;
+        }
+        return new BucketedState(newBuckets, newTree);
+    }
+
+    @Override
+    public void forEachAccount(BiConsumer<Address, Account> visitor) {
+        for (TreeMap<Address, Account> bucket : buckets) {
+            bucket.forEach(visitor);
+        }
+    }
+
+    static int bucketOf(Address address) {
+        byte[] bytes = address.bytes();
+        return ((bytes[0] & 0xff) << 4) | ((bytes[1] & 0xff) >>> 4);
+    }
+
+    private static byte[] hashBucket(TreeMap<Address, Account> bucket) {
+        MessageDigest digest = Sha256.newDigest();
+        digest.update(BUCKET_TAG);
+        java.nio.ByteBuffer entry = java.nio.ByteBuffer.allocate(Address.LENGTH + 3 * Long.BYTES);
+        digest.update(java.nio.ByteBuffer.allocate(Integer.BYTES).putInt(bucket.size()).array());
+        for (Map.Entry<Address, Account> e : bucket.entrySet()) {
+            entry.clear();
+            entry.put(e.getKey().bytes()).putLong(e.getValue().balance()).putLong(e.getValue().nonce())
+                    .putLong(e.getValue().stake());
+            digest.update(entry.array());
+        }
+        return digest.digest();
+    }
+
+    private static byte[] hashNode(byte[] left, byte[] right) {
+        MessageDigest digest = Sha256.newDigest();
+        digest.update(NODE_TAG);
+        digest.update(left);
+        digest.update(right);
+        return digest.digest();
+    }
+}

@@ -1,0 +1,178 @@
+package mvpos.state;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import mvpos.chain.Transaction;
+import mvpos.chain.TxKind;
+import mvpos.crypto.Address;
+
+/**
+ * The state transition function: {@code apply(preState, block) -> postState}, pure and
+ * deterministic (no I/O, no clock, no randomness). Everything a block does to balances, nonces,
+ * stakes, fees and rewards happens here, and every invalid input is a typed {@link Rejection}.
+ *
+ * <p>Rules, in order, for each transaction: it names this chain; its signature is valid; its nonce
+ * is the sender's nonce; its kind is known; its amount is positive and its fee not negative; the
+ * sender can pay amount plus fee (from its balance; an unstake's amount from its stake); no balance
+ * or stake overflows. Then the fee moves to the block's proposer, the amount where its kind says,
+ * and the sender's nonce goes up by one. After all transactions the proposer is credited the block
+ * reward, the only new tokens.
+ *
+ * @param chainId     the only chain id a transaction may name
+ * @param blockReward tokens created for the proposer of each block
+ */
+public record StateTransition(String chainId, long blockReward) {
+
+    /** How signatures are checked: directly, or through a record of checks already made in parallel. */
+    @FunctionalInterface
+    public interface SignatureCheck {
+        SignatureCheck DIRECT = Transaction::hasValidSignature;
+
+        boolean isValid(Transaction tx);
+    }
+
+    /** What applying a block gave: the new state, or the first rule it broke. */
+    public sealed interface Outcome permits Applied, Rejected {
+    }
+
+    /** The block is valid; {@code changes} are exactly the accounts it changed. */
+    public record Applied(State postState, Map<Address, Account> changes) implements Outcome {
+        public byte[] stateRoot() {
+            return postState.root();
+        }
+    }
+
+    public record Rejected(Rejection rejection) implements Outcome {
+    }
+
+    public StateTransition {
+        if (blockReward < 0) {
+            throw new IllegalArgumentException("negative block reward " + blockReward);
+        }
+    }
+
+    /** Applies a block's transactions, then its reward, to {@code pre}; {@code pre} is not changed. */
+    public Outcome apply(State pre, Address proposer, List<Transaction> transactions, SignatureCheck signatures) {
+        Changes changes = new Changes(pre);
+        for (int i = 0; i < transactions.size(); i++) {
+            Optional<Rejection> rejection = applyTransaction(changes, i, transactions.get(i), proposer, signatures);
+            if (rejection.isPresent()) {
+                return new Rejected(rejection.get());
+            }
+        }
+        Account rewarded = changes.get(proposer);
+        if (rewarded.balance() > Long.MAX_VALUE - blockReward) {
+            return new Rejected(new Rejection(-1, Rejection.Reason.OVERFLOW, "the block reward overflows the proposer"));
+        }
+        changes.put(proposer, rewarded.withBalance(rewarded.balance() + blockReward));
+        return new Applied(pre.with(changes.map), Map.copyOf(changes.map));
+    }
+
+    /**
+     * Checks that transactions would apply in this order on {@code state}, without building a new
+     * state, crediting fees or paying a reward: the mempool's question "can these still be paid?".
+     * Returns the first rejection, whose index is the position in {@code transactions}.
+     */
+    public Optional<Rejection> checkSequence(State state, List<Transaction> transactions, SignatureCheck signatures) {
+        Changes changes = new Changes(state);
+        Address nobody = new Address(new byte[Address.LENGTH]);
+        for (int i = 0; i < transactions.size(); i++) {
+            Optional<Rejection> rejection = applyTransaction(changes, i, transactions.get(i), nobody, signatures);
+            if (rejection.isPresent()) {
+                return rejection;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Optional<Rejection> applyTransaction(Changes changes, int index, Transaction tx, Address proposer,
+                                                 SignatureCheck signatures) {
+        if (!chainId.equals(tx.chainId())) {
+            return reject(index, Rejection.Reason.WRONG_CHAIN_ID, "for chain '" + tx.chainId() + "', this is '"
+                    + chainId + "'");
+        }
+        if (!signatures.isValid(tx)) {
+            return reject(index, Rejection.Reason.BAD_SIGNATURE, "not signed by the sender's key");
+        }
+        Address sender = tx.sender();
+        Account from = changes.get(sender);
+        if (tx.nonce() != from.nonce()) {
+            return reject(index, Rejection.Reason.WRONG_NONCE, "nonce " + tx.nonce() + ", expected " + from.nonce());
+        }
+        Optional<TxKind> kind = TxKind.fromCode(tx.kind());
+        if (kind.isEmpty()) {
+            return reject(index, Rejection.Reason.UNKNOWN_KIND, "kind " + tx.kind());
+        }
+        if (tx.amount() <= 0) {
+            return reject(index, Rejection.Reason.NON_POSITIVE_AMOUNT, "amount " + tx.amount());
+        }
+        if (tx.fee() < 0) {
+            return reject(index, Rejection.Reason.NEGATIVE_FEE, "fee " + tx.fee());
+        }
+        long debit = kind.get() == TxKind.UNSTAKE ? tx.fee() : tx.amount() + tx.fee();
+        if (kind.get() != TxKind.UNSTAKE && tx.amount() > Long.MAX_VALUE - tx.fee()) {
+            return reject(index, Rejection.Reason.OVERFLOW, "amount plus fee overflows");
+        }
+        if (from.balance() < debit) {
+            return reject(index, Rejection.Reason.INSUFFICIENT_BALANCE, "balance " + from.balance() + ", needs " + debit);
+        }
+        if (kind.get() == TxKind.UNSTAKE && from.stake() < tx.amount()) {
+            return reject(index, Rejection.Reason.INSUFFICIENT_STAKE, "stake " + from.stake() + ", unstaking "
+                    + tx.amount());
+        }
+        from = new Account(from.balance() - debit, from.nonce() + 1, from.stake());
+        switch (kind.get()) {
+            case TRANSFER -> {
+                changes.put(sender, from);
+                Account to = changes.get(tx.to());
+                if (to.balance() > Long.MAX_VALUE - tx.amount()) {
+                    return reject(index, Rejection.Reason.OVERFLOW, "the recipient's balance overflows");
+                }
+                changes.put(tx.to(), to.withBalance(to.balance() + tx.amount()));
+            }
+            case STAKE -> {
+                if (from.stake() > Long.MAX_VALUE - tx.amount()) {
+                    return reject(index, Rejection.Reason.OVERFLOW, "the stake overflows");
+                }
+                changes.put(sender, from.withStake(from.stake() + tx.amount()));
+            }
+            case UNSTAKE -> {
+                if (from.balance() > Long.MAX_VALUE - tx.amount()) {
+                    return reject(index, Rejection.Reason.OVERFLOW, "the balance overflows");
+                }
+                changes.put(sender, new Account(from.balance() + tx.amount(), from.nonce(), from.stake() - tx.amount()));
+            }
+        }
+        Account collector = changes.get(proposer);
+        if (collector.balance() > Long.MAX_VALUE - tx.fee()) {
+            return reject(index, Rejection.Reason.OVERFLOW, "the fee overflows the proposer's balance");
+        }
+        changes.put(proposer, collector.withBalance(collector.balance() + tx.fee()));
+        return Optional.empty();
+    }
+
+    private static Optional<Rejection> reject(int index, Rejection.Reason reason, String detail) {
+        return Optional.of(new Rejection(index, reason, detail));
+    }
+
+    /** The accounts a block has changed so far, over the state it started from. */
+    private static final class Changes {
+        private final State base;
+        private final Map<Address, Account> map = new HashMap<>();
+
+        Changes(State base) {
+            this.base = base;
+        }
+
+        Account get(Address address) {
+            Account changed = map.get(address);
+            return changed != null ? changed : base.account(address);
+        }
+
+        void put(Address address, Account account) {
+            map.put(address, account);
+        }
+    }
+}
