@@ -12,7 +12,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import mvpos.chain.Transaction;
 import mvpos.crypto.Address;
-import mvpos.state.Account;
+import mvpos.chain.Account;
 import mvpos.state.Rejection;
 import mvpos.state.State;
 import mvpos.state.StateTransition;

@@ -1,5 +1,6 @@
 package mvpos.state;
 
+import mvpos.chain.Account;
 import java.security.MessageDigest;
 import java.util.HashSet;
 import java.util.Map;

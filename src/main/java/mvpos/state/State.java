@@ -1,5 +1,6 @@
 package mvpos.state;
 
+import mvpos.chain.Account;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import mvpos.crypto.Address;

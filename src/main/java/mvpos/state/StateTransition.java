@@ -1,5 +1,6 @@
 package mvpos.state;
 
+import mvpos.chain.Account;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -10,7 +10,7 @@ import mvpos.chain.TxKind;
 import mvpos.crypto.Address;
 import mvpos.crypto.HashDrbg;
 import mvpos.crypto.KeyPair;
-import mvpos.state.Account;
+import mvpos.chain.Account;
 import mvpos.state.BucketedState;
 import mvpos.state.State;
 import mvpos.state.StateTransition;

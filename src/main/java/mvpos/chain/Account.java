@@ -1,4 +1,4 @@
-package mvpos.state;
+package mvpos.chain;
 
 /**
  * What the chain knows of an address: its spendable balance, the number of transactions it has

@@ -1,0 +1,159 @@
+package mvpos.chain;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import mvpos.crypto.Address;
+
+/**
+ * What a chain starts from, read from a genesis file (JSON, or YAML when the name ends in .yaml or
+ * .yml): the chain id, the initial accounts with their balances and stakes (the validators are the
+ * accounts with stake), the block reward, the block time, and the consensus engine with its
+ * parameters.
+ */
+public record Genesis(String chainId, long timestamp, long blockReward, long blockTimeMillis,
+                      SortedMap<Address, Account> accounts, String engine, Map<String, String> engineParams) {
+
+    /** The file format. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record File(String chainId, Long timestamp, Long blockReward, Long blockTimeMillis, Engine engine,
+                       List<FileAccount> accounts) {
+    }
+
+    public record Engine(String name, Map<String, String> params) {
+    }
+
+    public record FileAccount(String address, Long balance, Long stake) {
+    }
+
+    public Genesis {
+        accounts = Collections.unmodifiableSortedMap(new TreeMap<>(accounts));
+        engineParams = Map.copyOf(engineParams);
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    /** Reads and checks a genesis file; every problem is one line naming the file. */
+    public static Genesis load(Path path) throws GenesisException {
+        String name = path.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        ObjectMapper mapper = name.endsWith(".yaml") || name.endsWith(".yml") ? YAML : JSON;
+        File file;
+        try {
+            if (Files.size(path) > 64L * 1024 * 1024) {
+                throw new GenesisException(path + ": a genesis file larger than 64 MiB is refused");
+            }
+            file = mapper.readValue(path.toFile(), File.class);
+        } catch (JsonProcessingException e) {
+            throw new GenesisException(path + ": not a genesis file: " + e.getOriginalMessage().lines().findFirst()
+                    .orElse("unreadable"));
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new GenesisException(path + ": no such file");
+        } catch (IOException e) {
+            throw new GenesisException(path + ": cannot read it (" + e.getMessage() + ")");
+        }
+        try {
+            return fromFile(file);
+        } catch (IllegalArgumentException e) {
+            throw new GenesisException(path + ": " + e.getMessage());
+        }
+    }
+
+    /** Checks a parsed file; throws {@link IllegalArgumentException} with the problem. */
+    public static Genesis fromFile(File file) {
+        if (file == null) {
+            throw new IllegalArgumentException("the file is empty");
+        }
+        String chainId = file.chainId();
+        if (chainId == null || !chainId.matches("[a-z0-9][a-z0-9-]{0,63}")) {
+            throw new IllegalArgumentException("\"chainId\" must be 1 to 64 characters of a-z, 0-9 and '-'");
+        }
+        long timestamp = require(file.timestamp(), "timestamp");
+        long reward = require(file.blockReward(), "blockReward");
+        long blockTime = require(file.blockTimeMillis(), "blockTimeMillis");
+        if (blockTime < 1) {
+            throw new IllegalArgumentException("\"blockTimeMillis\" must be at least 1");
+        }
+        if (file.engine() == null || file.engine().name() == null || file.engine().name().isBlank()) {
+            throw new IllegalArgumentException("\"engine\" needs a \"name\"");
+        }
+        if (file.accounts() == null || file.accounts().isEmpty()) {
+            throw new IllegalArgumentException("\"accounts\" must list at least one account");
+        }
+        TreeMap<Address, Account> accounts = new TreeMap<>();
+        long supply = 0;
+        for (FileAccount account : file.accounts()) {
+            if (account.address() == null) {
+                throw new IllegalArgumentException("an account has no \"address\"");
+            }
+            Address address = Address.parse(account.address());
+            long balance = account.balance() == null ? 0 : account.balance();
+            long stake = account.stake() == null ? 0 : account.stake();
+            if (balance < 0 || stake < 0) {
+                throw new IllegalArgumentException("account " + address + " has a negative balance or stake");
+            }
+            try {
+                supply = Math.addExact(supply, Math.addExact(balance, stake));
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException("the total supply overflows a 64-bit integer");
+            }
+            if (accounts.put(address, new Account(balance, 0, stake)) != null) {
+                throw new IllegalArgumentException("account " + address + " is listed twice");
+            }
+        }
+        if (accounts.values().stream().noneMatch(a -> a.stake() > 0)) {
+            throw new IllegalArgumentException("no account has stake, so there is no validator");
+        }
+        return new Genesis(chainId, timestamp, reward, blockTime, accounts, file.engine().name(),
+                file.engine().params() == null ? Map.of() : file.engine().params());
+    }
+
+    public File toFile() {
+        List<FileAccount> list = new ArrayList<>();
+        accounts.forEach((address, account) -> list.add(new FileAccount(address.toString(), account.balance(),
+                account.stake())));
+        return new File(chainId, timestamp, blockReward, blockTimeMillis, new Engine(engine, engineParams), list);
+    }
+
+    /** The genesis file as JSON. */
+    public String toJson() {
+        try {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(toFile()) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The header of block 0: no parent, no proposer, no transactions, the genesis state's root, no seal. */
+    public Header header(byte[] stateRoot) {
+        return new Header(chainId, 0, new byte[32], timestamp, new Address(new byte[Address.LENGTH]),
+                Block.txRoot(List.of()), stateRoot, engine, new byte[0]);
+    }
+
+    private static long require(Long value, String field) {
+        if (value == null || value < 0) {
+            throw new IllegalArgumentException("\"" + field + "\" must be a whole number, 0 or more");
+        }
+        return value;
+    }
+
+    /** A genesis file that cannot be used; the message names the file and the problem. */
+    public static final class GenesisException extends Exception {
+        public GenesisException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package mvpos.chain;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import mvpos.crypto.Address;
+import mvpos.chain.Account;
+
+/** A {@link ChainStore} in memory, for unit tests and simulations. Thread-safe. */
+public final class MemoryChainStore implements ChainStore {
+    private final Map<ByteBuffer, Block> byHash = new HashMap<>();
+    private final List<Block> canonical = new ArrayList<>();
+    private final Map<Address, Account> accounts = new HashMap<>();
+
+    @Override
+    public synchronized void commit(List<Commit> commits) {
+        for (Commit commit : commits) {
+            Block block = commit.block();
+            byHash.put(ByteBuffer.wrap(block.hash()), block);
+            while (canonical.size() > block.height()) {
+                canonical.remove(canonical.size() - 1);
+            }
+            canonical.add(block);
+            commit.changes().forEach((address, account) -> {
+                if (account.equals(Account.EMPTY)) {
+                    accounts.remove(address);
+                } else {
+                    accounts.put(address, account);
+                }
+            });
+        }
+    }
+
+    @Override
+    public synchronized Optional<Block> blockByHash(byte[] hash) {
+        return Optional.ofNullable(byHash.get(ByteBuffer.wrap(hash)));
+    }
+
+    @Override
+    public synchronized Optional<Block> blockAt(long height) {
+        return height >= 0 && height < canonical.size() ? Optional.of(canonical.get((int) height)) : Optional.empty();
+    }
+
+    @Override
+    public synchronized Optional<Block> head() {
+        return canonical.isEmpty() ? Optional.empty() : Optional.of(canonical.get(canonical.size() - 1));
+    }
+
+    @Override
+    public synchronized Map<Address, Account> accounts() {
+        return Map.copyOf(accounts);
+    }
+
+    @Override
+    public void close() {
+    }
+}

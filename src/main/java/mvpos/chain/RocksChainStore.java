@@ -1,0 +1,200 @@
+package mvpos.chain;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import mvpos.codec.CanonicalDecoder;
+import mvpos.codec.CanonicalEncoder;
+import mvpos.codec.MalformedEncodingException;
+import mvpos.crypto.Address;
+import mvpos.chain.Account;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.DBOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+/**
+ * The {@link ChainStore} on disk, in RocksDB, with one column family per kind of record: blocks
+ * (hash to block), canonical (height to hash), accounts (address to account) and meta (the head).
+ * A commit is one {@link WriteBatch} written synchronously: atomic, and on disk when it returns.
+ */
+public final class RocksChainStore implements ChainStore {
+    static {
+        RocksDB.loadLibrary();
+    }
+
+    private static final byte[] HEAD = "head".getBytes(StandardCharsets.US_ASCII);
+    private static final String ACCOUNT_TAG = "mvpos.account.v1";
+
+    private final Path directory;
+    private final DBOptions options;
+    private final ColumnFamilyOptions familyOptions;
+    private final WriteOptions syncWrites;
+    private final RocksDB db;
+    private final List<ColumnFamilyHandle> handles;
+    private final ColumnFamilyHandle blocks;
+    private final ColumnFamilyHandle canonical;
+    private final ColumnFamilyHandle accounts;
+    private final ColumnFamilyHandle meta;
+
+    private RocksChainStore(Path directory, DBOptions options, ColumnFamilyOptions familyOptions, RocksDB db,
+                            List<ColumnFamilyHandle> handles) {
+        this.directory = directory;
+        this.options = options;
+        this.familyOptions = familyOptions;
+        this.syncWrites = new WriteOptions().setSync(true);
+        this.db = db;
+        this.handles = handles;
+        this.blocks = handles.get(1);
+        this.canonical = handles.get(2);
+        this.accounts = handles.get(3);
+        this.meta = handles.get(4);
+    }
+
+    public static RocksChainStore open(Path directory) throws StoreException {
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new StoreException("cannot create data directory " + directory + ": " + e.getMessage());
+        }
+        DBOptions options = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
+                .setKeepLogFileNum(2);
+        ColumnFamilyOptions familyOptions = new ColumnFamilyOptions();
+        List<ColumnFamilyDescriptor> families = new ArrayList<>();
+        for (String name : new String[] {"default", "blocks", "canonical", "accounts", "meta"}) {
+            families.add(new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.US_ASCII), familyOptions));
+        }
+        List<ColumnFamilyHandle> handles = new ArrayList<>();
+        try {
+            RocksDB db = RocksDB.open(options, directory.toString(), families, handles);
+            return new RocksChainStore(directory, options, familyOptions, db, handles);
+        } catch (RocksDBException e) {
+            options.close();
+            familyOptions.close();
+            String message = String.valueOf(e.getMessage());
+            if (message.contains("lock")) {
+                throw new StoreException("data directory " + directory + " is in use by another mvpos process");
+            }
+            throw new StoreException("cannot open the chain in " + directory + ": " + message);
+        }
+    }
+
+    @Override
+    public void commit(List<Commit> commits) throws StoreException {
+        if (commits.isEmpty()) {
+            return;
+        }
+        try (WriteBatch batch = new WriteBatch()) {
+            for (Commit commit : commits) {
+                Block block = commit.block();
+                byte[] hash = block.hash();
+                batch.put(blocks, hash, block.encode());
+                batch.put(canonical, heightKey(block.height()), hash);
+                for (Map.Entry<Address, Account> change : commit.changes().entrySet()) {
+                    if (change.getValue().equals(Account.EMPTY)) {
+                        batch.delete(accounts, change.getKey().bytes());
+                    } else {
+                        batch.put(accounts, change.getKey().bytes(), encodeAccount(change.getValue()));
+                    }
+                }
+                batch.put(meta, HEAD, hash);
+            }
+            db.write(syncWrites, batch);
+        } catch (RocksDBException e) {
+            throw new StoreException("cannot write to " + directory + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public Optional<Block> blockByHash(byte[] hash) throws StoreException {
+        byte[] bytes = get(blocks, hash);
+        return bytes == null ? Optional.empty() : Optional.of(decodeBlock(bytes));
+    }
+
+    @Override
+    public Optional<Block> blockAt(long height) throws StoreException {
+        if (height < 0) {
+            return Optional.empty();
+        }
+        byte[] hash = get(canonical, heightKey(height));
+        return hash == null ? Optional.empty() : blockByHash(hash);
+    }
+
+    @Override
+    public Optional<Block> head() throws StoreException {
+        byte[] hash = get(meta, HEAD);
+        if (hash == null) {
+            return Optional.empty();
+        }
+        return Optional.of(blockByHash(hash).orElseThrow(() -> new StoreException("the chain in " + directory
+                + " is corrupt: its head block is missing")));
+    }
+
+    @Override
+    public Map<Address, Account> accounts() throws StoreException {
+        Map<Address, Account> all = new HashMap<>();
+        try (RocksIterator it = db.newIterator(accounts)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                try {
+                    all.put(new Address(it.key()), decodeAccount(it.value()));
+                } catch (IllegalArgumentException | MalformedEncodingException e) {
+                    throw new StoreException("the chain in " + directory + " has a corrupt account: " + e.getMessage());
+                }
+            }
+        }
+        return all;
+    }
+
+    @Override
+    public void close() {
+        handles.forEach(ColumnFamilyHandle::close);
+        db.close();
+        syncWrites.close();
+        options.close();
+        familyOptions.close();
+    }
+
+    private byte[] get(ColumnFamilyHandle family, byte[] key) throws StoreException {
+        try {
+            return db.get(family, key);
+        } catch (RocksDBException e) {
+            throw new StoreException("cannot read " + directory + ": " + e.getMessage());
+        }
+    }
+
+    private Block decodeBlock(byte[] bytes) throws StoreException {
+        try {
+            return Block.decode(bytes);
+        } catch (MalformedEncodingException e) {
+            throw new StoreException("the chain in " + directory + " has a corrupt block: " + e.getMessage());
+        }
+    }
+
+    private static byte[] heightKey(long height) {
+        return ByteBuffer.allocate(Long.BYTES).putLong(height).array();
+    }
+
+    private static byte[] encodeAccount(Account account) {
+        return CanonicalEncoder.tagged(ACCOUNT_TAG).writeLong(account.balance()).writeLong(account.nonce())
+                .writeLong(account.stake()).toBytes();
+    }
+
+    private static Account decodeAccount(byte[] bytes) {
+        CanonicalDecoder in = CanonicalDecoder.tagged(bytes, ACCOUNT_TAG);
+        Account account = new Account(in.readLong(), in.readLong(), in.readLong());
+        in.end();
+        return account;
+    }
+}
