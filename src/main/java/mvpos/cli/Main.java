@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "A minimal viable, but real, Proof-of-Stake blockchain whose consensus is a plug-in.",
-        subcommands = {LobbyCommand.class, KeysCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {LobbyCommand.class, NodeCommand.class, KeysCommand.class, TxCommand.class,
+            AccountCommand.class, BlockCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;

@@ -145,6 +145,13 @@ public final class Mempool {
         }
     }
 
+    /** The nonce a sender's next transaction should carry: after its account's nonce and its pending run. */
+    public long nextNonce(Address sender, State head) {
+        TreeMap<Long, Transaction> pending = bySender.get(sender);
+        long next = head.account(sender).nonce();
+        return pending == null ? next : next + gapFreeRun(head, sender, pending).size();
+    }
+
     public int size() {
         return size;
     }

@@ -105,13 +105,12 @@ public final class Node implements AutoCloseable {
         return new Node(genesis, store, clock, validatorKey);
     }
 
-    /** Produces a block every block time of genesis, if this node holds the validator's key. */
-    public void startProducing() {
+    /** Produces a block every {@code periodMillis} (genesis's block time by default), if this node holds the validator's key. */
+    public void startProducing(long periodMillis) {
         if (validatorKey == null || !validatorKey.address().equals(validator)) {
             throw new IllegalStateException("this node does not hold the key of the validator " + validator);
         }
-        long period = genesis.blockTimeMillis();
-        loop.scheduleAtFixedRate(this::produceSafely, period, period, TimeUnit.MILLISECONDS);
+        loop.scheduleAtFixedRate(this::produceSafely, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
     }
 
     private void produceSafely() {
@@ -223,6 +222,11 @@ public final class Node implements AutoCloseable {
     public Mempool.Admission submit(Transaction tx) throws InterruptedException, ExecutionException {
         signatures.isValid(tx);
         return onLoop(() -> mempool.add(tx, state, signatures));
+    }
+
+    /** The nonce the sender's next transaction should carry, counting its pending ones. */
+    public long nextNonce(Address sender) throws InterruptedException, ExecutionException {
+        return onLoop(() -> mempool.nextNonce(sender, state));
     }
 
     public Block head() {

@@ -1,0 +1,169 @@
+package mvpos.api;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.json.JavalinJackson;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import mvpos.chain.Account;
+import mvpos.chain.Block;
+import mvpos.chain.ChainStore;
+import mvpos.chain.Header;
+import mvpos.crypto.Address;
+import mvpos.crypto.Hex;
+import mvpos.node.Mempool;
+import mvpos.node.Node;
+
+/**
+ * The node's HTTP JSON API (Javalin). Every error is a JSON object {@code {"error": "..."}} with a
+ * 4xx status that says whose fault it is: 400 malformed, 404 unknown, 413 too large, 422 a valid
+ * request the chain refuses.
+ *
+ * <pre>
+ * GET  /status                 chain id, head, pending transactions
+ * GET  /accounts/{address}     balance, nonce, stake, and the nonce its next transaction should carry
+ * GET  /blocks/latest | /blocks/{height}
+ * POST /transactions           a signed transaction (see {@link TransactionJson}); 202 with its hash
+ * </pre>
+ */
+public final class ApiServer implements AutoCloseable {
+    /** Largest request body accepted. */
+    public static final long MAX_BODY_BYTES = 64 * 1024;
+
+    private final Node node;
+    private final Javalin app;
+    private final ObjectMapper json = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    /** Thrown by a handler: the status and a one-line reason for the client. */
+    static final class ApiError extends RuntimeException {
+        final int status;
+
+        ApiError(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+    }
+
+    private ApiServer(Node node, String host, int port) {
+        this.node = node;
+        this.app = Javalin.create(config -> {
+            config.showJavalinBanner = false;
+            config.http.maxRequestSize = MAX_BODY_BYTES;
+            config.jsonMapper(new JavalinJackson(json, false));
+        });
+        app.get("/status", this::status);
+        app.get("/accounts/{address}", this::account);
+        app.get("/blocks/{id}", this::block);
+        app.post("/transactions", this::submit);
+        app.exception(ApiError.class, (e, ctx) -> ctx.status(e.status).json(Map.of("error", e.getMessage())));
+        app.exception(Exception.class, (e, ctx) -> ctx.status(500).json(Map.of("error", "internal error: " + e)));
+        app.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus())
+                .json(Map.of("error", e.getStatus() == 404 ? "no such endpoint: " + ctx.method() + " " + ctx.path()
+                        : e.getMessage())));
+        app.error(413, ctx -> ctx.json(Map.of("error", "request body larger than " + MAX_BODY_BYTES + " bytes")));
+        app.start(host, port);
+    }
+
+    public static ApiServer start(Node node, String host, int port) {
+        return new ApiServer(node, host, port);
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    private void status(Context ctx) throws InterruptedException, ExecutionException, ChainStore.StoreException {
+        Block head = node.head();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("chainId", node.genesis().chainId());
+        body.put("engine", node.genesis().engine());
+        body.put("height", head.height());
+        body.put("head", Hex.encode(head.hash()));
+        body.put("genesis", Hex.encode(node.blockAt(0).orElseThrow().hash()));
+        body.put("pendingTransactions", node.pendingTransactions());
+        ctx.json(body);
+    }
+
+    private void account(Context ctx) throws InterruptedException, ExecutionException {
+        Address address;
+        try {
+            address = Address.parse(ctx.pathParam("address"));
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(400, e.getMessage());
+        }
+        Account account = node.account(address);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("address", address.toString());
+        body.put("balance", account.balance());
+        body.put("nonce", account.nonce());
+        body.put("stake", account.stake());
+        body.put("nextNonce", node.nextNonce(address));
+        ctx.json(body);
+    }
+
+    private void block(Context ctx) throws ChainStore.StoreException {
+        String id = ctx.pathParam("id");
+        Block block;
+        if (id.equals("latest")) {
+            block = node.head();
+        } else {
+            long height;
+            try {
+                height = Long.parseLong(id);
+            } catch (NumberFormatException e) {
+                throw new ApiError(400, "'" + id + "' is not a block height or 'latest'");
+            }
+            block = node.blockAt(height).orElseThrow(() -> new ApiError(404, "no block at height " + height
+                    + " (the head is " + node.head().height() + ")"));
+        }
+        ctx.json(blockJson(block));
+    }
+
+    private void submit(Context ctx) throws InterruptedException, ExecutionException {
+        TransactionJson body;
+        try {
+            body = json.readValue(ctx.body(), TransactionJson.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new ApiError(400, "not a transaction: " + e.getOriginalMessage().lines().findFirst().orElse(""));
+        }
+        if (body == null) {
+            throw new ApiError(400, "not a transaction: empty body");
+        }
+        mvpos.chain.Transaction tx;
+        try {
+            tx = body.toTransaction();
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(400, "not a transaction: " + e.getMessage());
+        }
+        Mempool.Admission admission = node.submit(tx);
+        if (admission instanceof Mempool.Refused refused) {
+            throw new ApiError(422, "refused: " + refused.reason());
+        }
+        ctx.status(202).json(Map.of("hash", ((Mempool.Accepted) admission).txHash()));
+    }
+
+    static Map<String, Object> blockJson(Block block) {
+        Header header = block.header();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("height", header.height());
+        body.put("hash", Hex.encode(block.hash()));
+        body.put("parentHash", Hex.encode(header.parentHash()));
+        body.put("timestamp", header.timestamp());
+        body.put("proposer", header.proposer().toString());
+        body.put("engine", header.engine());
+        body.put("stateRoot", Hex.encode(header.stateRoot()));
+        body.put("txRoot", Hex.encode(header.txRoot()));
+        List<TransactionJson> txs = block.transactions().stream().map(TransactionJson::of).toList();
+        body.put("transactions", txs);
+        return body;
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+}

@@ -1,0 +1,109 @@
+package mvpos.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import mvpos.api.ApiServer;
+import mvpos.chain.ChainStore;
+import mvpos.chain.RocksChainStore;
+import mvpos.node.DevChain;
+import mvpos.node.Node;
+import mvpos.node.SecureRandomSource;
+import mvpos.node.SystemClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code mvpos node}: one full node. */
+@Command(name = "node",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = {
+            "Runs a node. With --dev: a single-node chain that starts at once, with a prefunded developer account "
+                + "that is also its one validator, a block every --block-time, storage in RocksDB under --data and "
+                + "an HTTP JSON API on --api-port."
+        })
+final class NodeCommand implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger("mvpos.node");
+
+    @Option(names = "--dev", description = "Run the single-node development chain.")
+    boolean dev;
+
+    @Option(names = "--data", paramLabel = "DIR",
+            description = "Where the chain, dev.key and genesis.json are kept (default: a new temporary folder).")
+    Path data;
+
+    @Option(names = "--api-port", paramLabel = "N", defaultValue = "8545",
+            description = "Port of the HTTP JSON API (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    int apiPort;
+
+    @Option(names = "--api-bind", paramLabel = "ADDR", defaultValue = "127.0.0.1",
+            description = "Address the API listens on (default: ${DEFAULT-VALUE}).")
+    String apiBind;
+
+    @Option(names = "--block-time", paramLabel = "DURATION", defaultValue = "1s", converter = DurationConverter.class,
+            description = "Time between blocks (default: ${DEFAULT-VALUE}).")
+    Duration blockTime;
+
+    @Override
+    public void run() {
+        if (!dev) {
+            throw new Main.UserError("only 'mvpos node --dev' is available so far; a node of a multi-node network "
+                    + "(--home) comes with the peer-to-peer network");
+        }
+        if (apiPort < 0 || apiPort > 65535) {
+            throw new Main.UserError("--api-port " + apiPort + " is not between 0 and 65535");
+        }
+        Path dir = data;
+        try {
+            if (dir == null) {
+                dir = Files.createTempDirectory("mvpos-dev-");
+            }
+        } catch (IOException e) {
+            throw new Main.UserError("cannot create a temporary data folder: " + e.getMessage());
+        }
+        DevChain chain;
+        Node node;
+        try {
+            chain = DevChain.prepare(dir, blockTime.toMillis(), SystemClock.INSTANCE, new SecureRandomSource());
+            node = Node.open(chain.genesis(), RocksChainStore.open(dir.resolve("chain")), SystemClock.INSTANCE,
+                    chain.devKey());
+        } catch (DevChain.DevChainException | ChainStore.StoreException e) {
+            throw new Main.UserError(e.getMessage());
+        }
+        ApiServer api;
+        try {
+            api = ApiServer.start(node, apiBind, apiPort);
+        } catch (RuntimeException e) {
+            node.close();
+            throw new Main.UserError("cannot serve the API on " + apiBind + ":" + apiPort + ": " + rootMessage(e));
+        }
+        node.startProducing(blockTime.toMillis());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("stopping: API, then the chain store");
+            api.close();
+            node.close();
+            stopped.countDown();
+        }, "node-shutdown"));
+        log.info("dev chain {} in {}; head is block {}", chain.genesis().chainId(), dir, node.head().height());
+        log.info("developer key: {} (address {}, prefunded, the validator)", chain.keyFile(), chain.devKey().address());
+        log.info("HTTP API on http://{}:{}; a block every {}", apiBind, api.port(), DurationFormat.of(blockTime));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return String.valueOf(t.getMessage());
+    }
+}

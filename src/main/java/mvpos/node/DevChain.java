@@ -1,0 +1,66 @@
+package mvpos.node;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import mvpos.chain.Clock;
+import mvpos.chain.Genesis;
+import mvpos.consensus.SoloSeal;
+import mvpos.crypto.KeyFile;
+import mvpos.crypto.KeyPair;
+import mvpos.crypto.RandomSource;
+
+/**
+ * The single-node development chain of {@code mvpos node --dev}: a developer key that is both the
+ * prefunded account and the one validator, and a genesis naming them. Both are written to the data
+ * directory on first start ({@code dev.key}, {@code genesis.json}) and read back on later starts, so
+ * a dev chain can be stopped and resumed.
+ */
+public record DevChain(Genesis genesis, KeyPair devKey, Path keyFile, Path genesisFile) {
+    public static final String CHAIN_ID = "mvpos-dev";
+    public static final long DEV_BALANCE = 1_000_000_000_000L;
+    public static final long DEV_STAKE = 1_000_000L;
+    public static final long BLOCK_REWARD = 10;
+
+    /** Reads the dev chain of {@code data}, or creates it there. */
+    public static DevChain prepare(Path data, long blockTimeMillis, Clock clock, RandomSource random)
+            throws DevChainException {
+        Path keyFile = data.resolve("dev.key");
+        Path genesisFile = data.resolve("genesis.json");
+        try {
+            Files.createDirectories(data);
+            if (Files.exists(keyFile) && Files.exists(genesisFile)) {
+                KeyPair key = KeyFile.read(Files.readString(keyFile, StandardCharsets.UTF_8), null);
+                return new DevChain(Genesis.load(genesisFile), key, keyFile, genesisFile);
+            }
+            if (Files.exists(keyFile) != Files.exists(genesisFile)) {
+                throw new DevChainException(data + " has only one of dev.key and genesis.json; remove it or use another --data");
+            }
+            KeyPair key = KeyPair.generate(random);
+            Genesis genesis = new Genesis(CHAIN_ID, clock.millis(), BLOCK_REWARD, blockTimeMillis,
+                    new java.util.TreeMap<>(Map.of(key.address(), new mvpos.chain.Account(DEV_BALANCE, 0, DEV_STAKE))),
+                    SoloSeal.ENGINE, Map.of(SoloSeal.VALIDATOR_PARAM, key.address().toString()));
+            Files.writeString(genesisFile, genesis.toJson(), StandardCharsets.UTF_8);
+            Files.createFile(keyFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(keyFile, KeyFile.write(key, null, random), StandardCharsets.UTF_8);
+            return new DevChain(genesis, key, keyFile, genesisFile);
+        } catch (KeyFile.KeyFileException e) {
+            throw new DevChainException(keyFile + ": " + e.getMessage());
+        } catch (Genesis.GenesisException e) {
+            throw new DevChainException(e.getMessage());
+        } catch (IOException e) {
+            throw new DevChainException("cannot prepare the dev chain in " + data + ": " + e.getMessage());
+        }
+    }
+
+    /** Something in the data directory prevents the dev chain from starting; one line. */
+    public static final class DevChainException extends Exception {
+        public DevChainException(String message) {
+            super(message);
+        }
+    }
+
+}
