@@ -137,10 +137,24 @@ public record Genesis(String chainId, long timestamp, long blockReward, long blo
         }
     }
 
-    /** The header of block 0: no parent, no proposer, no transactions, the genesis state's root, no seal. */
+    /**
+     * The header of block 0: no proposer, no transactions, the genesis state's root, no seal; in
+     * place of a parent hash, {@link #rulesHash()}, so that the genesis hash also commits to the block
+     * reward, the block time and the engine's parameters (two chains with other rules never share a
+     * genesis hash).
+     */
     public Header header(byte[] stateRoot) {
-        return new Header(chainId, 0, new byte[32], timestamp, new Address(new byte[Address.LENGTH]),
+        return new Header(chainId, 0, rulesHash(), timestamp, new Address(new byte[Address.LENGTH]),
                 Block.txRoot(List.of()), stateRoot, engine, new byte[0]);
+    }
+
+    /** SHA-256 of the canonical encoding of every rule of this genesis (parameters in name order). */
+    public byte[] rulesHash() {
+        mvpos.codec.CanonicalEncoder out = mvpos.codec.CanonicalEncoder.tagged("mvpos.genesis.rules.v1")
+                .writeString(chainId).writeLong(timestamp).writeLong(blockReward).writeLong(blockTimeMillis)
+                .writeString(engine).writeInt(engineParams.size());
+        new TreeMap<>(engineParams).forEach((key, value) -> out.writeString(key).writeString(value));
+        return out.sha256();
     }
 
     private static long require(Long value, String field) {

@@ -107,10 +107,14 @@ public final class Node implements AutoCloseable {
 
     /** Produces a block every {@code periodMillis} (genesis's block time by default), if this node holds the validator's key. */
     public void startProducing(long periodMillis) {
+        requireValidatorKey();
+        loop.scheduleAtFixedRate(this::produceSafely, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+    }
+
+    private void requireValidatorKey() {
         if (validatorKey == null || !validatorKey.address().equals(validator)) {
             throw new IllegalStateException("this node does not hold the key of the validator " + validator);
         }
-        loop.scheduleAtFixedRate(this::produceSafely, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
     }
 
     private void produceSafely() {
@@ -123,6 +127,7 @@ public final class Node implements AutoCloseable {
 
     /** Produces the next block now, on the loop (tests and tools; the timer does the same). */
     public Block produceNow() throws InterruptedException, ExecutionException {
+        requireValidatorKey();
         return onLoop(this::produceBlock);
     }
 
