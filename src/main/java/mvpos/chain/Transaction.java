@@ -16,7 +16,7 @@ import mvpos.crypto.Sha256;
  *
  * @param kind   a {@link TxKind} code; an unknown code is kept, so the state transition can reject
  *               it with a reason instead of the decoder failing
- * @param to     the recipient of a transfer; ignored (and signed as empty) for other kinds
+ * @param to     the recipient of a transfer; ignored by other kinds (null is kept as the all-zero address)
  */
 public record Transaction(String chainId, byte[] senderKey, long nonce, int kind, Address to, long amount, long fee,
                           byte[] signature) {

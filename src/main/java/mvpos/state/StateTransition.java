@@ -38,7 +38,7 @@ public record StateTransition(String chainId, long blockReward) {
     public sealed interface Outcome permits Applied, Rejected {
     }
 
-    /** The block is valid; {@code changes} are exactly the accounts it changed. */
+    /** The block is valid; {@code changes} are the accounts it wrote (the proposer's always among them). */
     public record Applied(State postState, Map<Address, Account> changes) implements Outcome {
         public byte[] stateRoot() {
             return postState.root();
@@ -122,6 +122,9 @@ public record StateTransition(String chainId, long blockReward) {
         if (kind.get() == TxKind.UNSTAKE && from.stake() < tx.amount()) {
             return reject(index, Rejection.Reason.INSUFFICIENT_STAKE, "stake " + from.stake() + ", unstaking "
                     + tx.amount());
+        }
+        if (from.nonce() == Long.MAX_VALUE) {
+            return reject(index, Rejection.Reason.OVERFLOW, "the sender's nonce cannot go higher");
         }
         from = new Account(from.balance() - debit, from.nonce() + 1, from.stake());
         switch (kind.get()) {
