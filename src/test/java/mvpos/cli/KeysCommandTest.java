@@ -2,57 +2,41 @@ package mvpos.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import mvpos.crypto.KeyFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code mvpos keys new} and {@code mvpos keys show} as a user runs them. */
 class KeysCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int exitCode, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        CommandLine cli = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     @Test
     void aNewKeyFileIsPrivateAndShowsItsAddress() throws Exception {
         Path file = dir.resolve("wallet/alice.key");
-        Run created = run("keys", "new", "--out", file.toString());
+        CliRun created = CliRun.run("keys", "new", "--out", file.toString());
         assertThat(created.exitCode()).isZero();
         String address = created.out().lines().findFirst().orElseThrow().substring("address ".length());
         assertThat(address).matches("[0-9a-f]{40}");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
         assertThat(KeyFile.read(Files.readString(file), null).address().toString()).isEqualTo(address);
 
-        Run shown = run("keys", "show", file.toString());
+        CliRun shown = CliRun.run("keys", "show", file.toString());
         assertThat(shown.exitCode()).isZero();
         assertThat(shown.out()).contains("address     " + address, "protected   no");
-        assertThat(run("keys", "show", file.toString(), "--json").out())
+        assertThat(CliRun.run("keys", "show", file.toString(), "--json").out())
                 .startsWith("{\"address\":\"" + address + "\"").contains("\"protected\":false");
     }
 
     @Test
     void aKeyFileIsNeverOverwritten() throws Exception {
         Path file = dir.resolve("bob.key");
-        assertThat(run("keys", "new", "--out", file.toString()).exitCode()).isZero();
+        assertThat(CliRun.run("keys", "new", "--out", file.toString()).exitCode()).isZero();
         String before = Files.readString(file);
-        Run again = run("keys", "new", "--out", file.toString());
+        CliRun again = CliRun.run("keys", "new", "--out", file.toString());
         assertThat(again.exitCode()).isEqualTo(1);
         assertThat(again.err()).isEqualTo("mvpos: error: " + file
                 + " already exists; a key file is never overwritten (choose another --out)" + System.lineSeparator());
@@ -63,21 +47,21 @@ class KeysCommandTest {
     void aPassphraseFileSealsTheKey() throws Exception {
         Path passphrase = Files.writeString(dir.resolve("pass.txt"), "open sesame\n");
         Path file = dir.resolve("carol.key");
-        assertThat(run("keys", "new", "--out", file.toString(), "--passphrase-file", passphrase.toString())
+        assertThat(CliRun.run("keys", "new", "--out", file.toString(), "--passphrase-file", passphrase.toString())
                 .out()).contains("(passphrase protected)");
-        assertThat(run("keys", "show", file.toString()).out()).contains("protected   yes");
+        assertThat(CliRun.run("keys", "show", file.toString()).out()).contains("protected   yes");
         assertThat(KeyFile.read(Files.readString(file), "open sesame".toCharArray())).isNotNull();
     }
 
     @Test
     void badKeyFilesGetOneLineNamingTheFile() throws Exception {
         Path garbage = Files.writeString(dir.resolve("garbage.key"), "\u0000\u0001 not json");
-        Run run = run("keys", "show", garbage.toString());
+        CliRun run = CliRun.run("keys", "show", garbage.toString());
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).startsWith("mvpos: error: " + garbage + ": not a key file: ");
         assertThat(run.err().lines().count()).isEqualTo(1);
 
-        Run missing = run("keys", "show", dir.resolve("missing.key").toString());
+        CliRun missing = CliRun.run("keys", "show", dir.resolve("missing.key").toString());
         assertThat(missing.err()).isEqualTo("mvpos: error: " + dir.resolve("missing.key") + ": no such file"
                 + System.lineSeparator());
     }

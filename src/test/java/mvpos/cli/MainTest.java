@@ -3,39 +3,23 @@ package mvpos.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The command line as a user meets it: help, version, and one-line errors for bad flags. */
 class MainTest {
-    private record Run(int exitCode, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        CommandLine cli = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     @Test
     void helpListsTheCommands() {
-        Run run = run("--help");
+        CliRun run = CliRun.run("--help");
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).contains("lobby", "bench");
     }
 
     @Test
     void lobbyHelpNamesEveryOptionOfTheIssue() {
-        Run run = run("lobby", "--help");
+        CliRun run = CliRun.run("lobby", "--help");
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).contains("--port", "--bind", "--round", "--broadcast", "--seed", "--data",
                 "default: 30s", "default: 60s", "default: 127.0.0.1");
@@ -43,14 +27,14 @@ class MainTest {
 
     @Test
     void versionNamesTheProjectAndTheJava() {
-        Run run = run("--version");
+        CliRun run = CliRun.run("--version");
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).matches("(?s)mvpos \\d+\\.\\d+\\.\\d+.*\\nJava \\d+.*");
     }
 
     @Test
     void aBadDurationIsOneLineThatSaysWhatToWrite() {
-        Run run = run("lobby", "--round", "fast");
+        CliRun run = CliRun.run("lobby", "--round", "fast");
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err().lines().toList()).hasSize(2);
         assertThat(run.err()).startsWith("mvpos: error: ").contains("'fast' is not a duration", "500ms")
@@ -59,14 +43,14 @@ class MainTest {
 
     @Test
     void anUnknownOptionIsNamed() {
-        Run run = run("lobby", "--rounds", "2s");
+        CliRun run = CliRun.run("lobby", "--rounds", "2s");
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).startsWith("mvpos: error: ").contains("--rounds");
     }
 
     @Test
     void anOutOfRangePortIsRefused() {
-        Run run = run("lobby", "--port", "70000");
+        CliRun run = CliRun.run("lobby", "--port", "70000");
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).isEqualTo("mvpos: error: port 70000 (from --port) is not between 0 and 65535"
                 + System.lineSeparator());
@@ -75,7 +59,7 @@ class MainTest {
     @Test
     void aDataDirectoryThatCannotBeCreatedIsOneLine(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("a-file"), "not a directory");
-        Run run = run("lobby", "--port", "0", "--data", file.resolve("chain").toString());
+        CliRun run = CliRun.run("lobby", "--port", "0", "--data", file.resolve("chain").toString());
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).startsWith("mvpos: error: cannot create data directory ").doesNotContain("Exception");
         assertThat(run.err().lines().count()).isEqualTo(1);

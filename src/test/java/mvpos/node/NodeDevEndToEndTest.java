@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,10 +19,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import mvpos.cli.Main;
+import mvpos.cli.CliRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code mvpos node --dev} as a real process, driven by the wallet commands through its HTTP API;
@@ -36,18 +33,6 @@ class NodeDevEndToEndTest {
 
     @TempDir
     Path dir;
-
-    private record Run(int exitCode, String out, String err) {
-    }
-
-    private static Run cli(String... args) {
-        CommandLine cli = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        return new Run(cli.execute(args), out.toString(), err.toString());
-    }
 
     /** A node --dev process on a free API port. */
     private static final class DevNode implements AutoCloseable {
@@ -136,7 +121,7 @@ class NodeDevEndToEndTest {
     void transfersThroughTheCliAndNoReportedBlockIsLostAfterKillDashNine() throws Exception {
         Path data = dir.resolve("chain");
         int port = freePort();
-        String bob = cli("keys", "new", "--out", dir.resolve("bob.key").toString()).out().lines().findFirst()
+        String bob = CliRun.run("keys", "new", "--out", dir.resolve("bob.key").toString()).out().lines().findFirst()
                 .orElseThrow().substring("address ".length());
         Path devKey = data.resolve("dev.key");
         long reportedHeight;
@@ -145,21 +130,21 @@ class NodeDevEndToEndTest {
             assertThat(node.output).anyMatch(l -> l.contains("developer key: " + devKey));
             String node1 = "--node=" + node.url();
             for (int amount : new int[] {100, 200, 300}) {
-                Run sent = cli("tx", "send", "--to", bob, "--amount", Integer.toString(amount), "--key",
+                CliRun sent = CliRun.run("tx", "send", "--to", bob, "--amount", Integer.toString(amount), "--key",
                         devKey.toString(), node1);
                 assertThat(sent.exitCode()).as(sent.err()).isZero();
                 assertThat(sent.out()).startsWith("sent " + amount + " to " + bob).contains("is pending");
             }
             awaitBalance(node, bob, 600);
 
-            Run staked = cli("tx", "stake", "--amount", "50", "--key", dir.resolve("bob.key").toString(), node1, "--json");
+            CliRun staked = CliRun.run("tx", "stake", "--amount", "50", "--key", dir.resolve("bob.key").toString(), node1, "--json");
             assertThat(staked.exitCode()).as(staked.err()).isZero();
             awaitBalance(node, bob, 549);
-            Run account = cli("account", bob, node1);
+            CliRun account = CliRun.run("account", bob, node1);
             assertThat(account.out()).contains("balance  549", "stake    50", "nonce    1");
 
             // A transaction the sender cannot pay is refused with the reason, and nothing changes.
-            Run tooMuch = cli("tx", "send", "--to", bob,
+            CliRun tooMuch = CliRun.run("tx", "send", "--to", bob,
                     "--amount", "1000000", "--key", dir.resolve("bob.key").toString(), node1);
             assertThat(tooMuch.exitCode()).isEqualTo(1);
             assertThat(tooMuch.err()).startsWith("mvpos: error: the node says: refused: INSUFFICIENT_BALANCE");
@@ -174,7 +159,7 @@ class NodeDevEndToEndTest {
             assertThat(request(node.url() + "/blocks/999999", "GET", null).statusCode()).isEqualTo(404);
             assertThat(request(node.url() + "/accounts/xyz", "GET", null).statusCode()).isEqualTo(400);
 
-            Run latest = cli("block", "latest", node1, "--json");
+            CliRun latest = CliRun.run("block", "latest", node1, "--json");
             assertThat(JSON.readTree(latest.out()).path("height").asLong()).isPositive();
 
             JsonNode status = get(node.url() + "/status");
@@ -199,8 +184,8 @@ class NodeDevEndToEndTest {
     @Test
     void theWalletSaysClearlyWhenNoNodeIsThere() throws Exception {
         Path key = dir.resolve("k.key");
-        cli("keys", "new", "--out", key.toString());
-        Run run = cli("tx", "send", "--to", "00".repeat(20), "--amount", "1", "--key", key.toString(),
+        CliRun.run("keys", "new", "--out", key.toString());
+        CliRun run = CliRun.run("tx", "send", "--to", "00".repeat(20), "--amount", "1", "--key", key.toString(),
                 "--node=http://127.0.0.1:" + freePort());
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).contains("cannot reach the node at http://127.0.0.1:");
