@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Load generators and benchmarks; each prints the figures it measured.",
-        subcommands = {BenchCommand.Sampler.class, BenchCommand.Signatures.class, LobbyBenchCommand.class})
+        subcommands = {BenchCommand.Sampler.class, BenchCommand.Signatures.class, LobbyBenchCommand.class,
+            ImportBenchCommand.class})
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
