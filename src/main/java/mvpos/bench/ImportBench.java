@@ -151,7 +151,7 @@ public final class ImportBench {
             phaseSeconds.put("headerChecks", round(phases.headers()));
             phaseSeconds.put("transactionRules", round(phases.rules()));
             phaseSeconds.put("signatureCacheLookups", round(phases.cacheLookups()));
-            phaseSeconds.put("stateRoot", round(phases.stateRoot()));
+            phaseSeconds.put("stateAndStateRoot", round(phases.stateRoot()));
             phaseSeconds.put("rocksdbCommit", round(phases.commit()));
             phaseSeconds.put("blockEncoding", round(phases.encoding()));
             phaseSeconds.put("signaturesAtVerifyRateTimesCores", round(imported.transactions() / capacity()));
