@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import mvpos.crypto.Address;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code mvpos account ADDR}: an account's balance, nonce and stake, read from a node. */
@@ -17,12 +16,8 @@ final class AccountCommand implements Runnable {
     @Parameters(paramLabel = "ADDR", description = "The address (40 hex characters).")
     String address;
 
-    @Option(names = "--node", paramLabel = "URL", defaultValue = ApiClient.DEFAULT_NODE,
-            description = "The node's HTTP API (default: ${DEFAULT-VALUE}).")
-    String node;
-
-    @Option(names = "--json", description = "Print the node's JSON answer.")
-    boolean json;
+    @picocli.CommandLine.Mixin
+    NodeOptions options;
 
     @Override
     public void run() {
@@ -31,9 +26,9 @@ final class AccountCommand implements Runnable {
         } catch (IllegalArgumentException e) {
             throw new Main.UserError(e.getMessage());
         }
-        JsonNode account = new ApiClient(node).get("/accounts/" + address);
+        JsonNode account = options.client().get("/accounts/" + address);
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (options.json) {
             out.println(account);
         } else {
             out.println("address  " + account.path("address").asText());

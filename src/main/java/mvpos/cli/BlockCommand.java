@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.time.Instant;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code mvpos block [N|latest]}: a block read from a node. */
@@ -18,21 +17,17 @@ final class BlockCommand implements Runnable {
             description = "Height of the block (default: ${DEFAULT-VALUE}).")
     String id;
 
-    @Option(names = "--node", paramLabel = "URL", defaultValue = ApiClient.DEFAULT_NODE,
-            description = "The node's HTTP API (default: ${DEFAULT-VALUE}).")
-    String node;
-
-    @Option(names = "--json", description = "Print the node's JSON answer.")
-    boolean json;
+    @picocli.CommandLine.Mixin
+    NodeOptions options;
 
     @Override
     public void run() {
         if (!id.equals("latest") && !id.matches("[0-9]{1,18}")) {
             throw new Main.UserError("'" + id + "' is not a block height or 'latest'");
         }
-        JsonNode block = new ApiClient(node).get("/blocks/" + id);
+        JsonNode block = options.client().get("/blocks/" + id);
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (options.json) {
             out.println(block);
             out.flush();
             return;
