@@ -25,7 +25,8 @@ import mvpos.chain.Header;
 import mvpos.chain.RocksChainStore;
 import mvpos.chain.Transaction;
 import mvpos.chain.TxKind;
-import mvpos.consensus.SoloSeal;
+import mvpos.consensus.PoaEngine;
+import mvpos.consensus.ProposerSignature;
 import mvpos.crypto.Address;
 import mvpos.crypto.Ed25519;
 import mvpos.crypto.HashDrbg;
@@ -264,7 +265,7 @@ public final class ImportBench {
         }
         accounts.put(validator.address(), new Account(0, 0, VALIDATOR_STAKE));
         Genesis genesis = new Genesis(CHAIN_ID, GENESIS_TIMESTAMP, BLOCK_REWARD, BLOCK_TIME_MILLIS, accounts,
-                SoloSeal.ENGINE, Map.of(SoloSeal.VALIDATOR_PARAM, validator.address().toString()));
+                PoaEngine.NAME, Map.of(PoaEngine.AUTHORITIES, validator.address().toString()));
 
         // Draw every transfer first, in order (so the chain depends on the seed only), then sign them all in parallel.
         record Draft(int from, long nonce, int to, long amount) {
@@ -301,8 +302,9 @@ public final class ImportBench {
             }
             long height = parent.height() + 1;
             Header unsealed = new Header(CHAIN_ID, height, parent.hash(), GENESIS_TIMESTAMP + height * BLOCK_TIME_MILLIS,
-                    validator.address(), Block.txRoot(txs), applied.stateRoot(), SoloSeal.ENGINE, new byte[0]);
-            Block block = new Block(SoloSeal.seal(validator, unsealed), txs);
+                    height, validator.address(), Block.txRoot(txs), applied.stateRoot(), PoaEngine.NAME, new byte[0],
+                    new byte[0]);
+            Block block = new Block(ProposerSignature.seal(validator, unsealed), txs);
             blocks.add(block);
             state = applied.postState();
             parent = block;
@@ -389,7 +391,7 @@ public final class ImportBench {
      */
     public static Phases replayPhases(Chain chain, int batch, Path directory) throws ChainStore.StoreException {
         Genesis genesis = chain.genesis();
-        Address validator = Address.parse(genesis.engineParams().get(SoloSeal.VALIDATOR_PARAM));
+        Address validator = Address.parse(genesis.engineParams().get(PoaEngine.AUTHORITIES));
         StateTransition rules = new StateTransition(genesis.chainId(), genesis.blockReward());
         SignatureCache signatures = new SignatureCache(200_000); // as the node's
         long[] stateRoot = new long[1];
@@ -424,7 +426,7 @@ public final class ImportBench {
                     long t1 = System.nanoTime();
                     Header header = block.header();
                     boolean linked = header.height() == tip.height() + 1 && Arrays.equals(header.parentHash(), tip.hash());
-                    if (!linked || SoloSeal.checkSeal(header, validator).isPresent()
+                    if (!linked || !header.proposer().equals(validator) || !sealSigned(header)
                             || !Arrays.equals(header.txRoot(), Block.txRoot(block.transactions()))) {
                         throw new IllegalStateException("replay: block " + block.height() + " fails its header checks");
                     }
@@ -504,5 +506,13 @@ public final class ImportBench {
                 Files.deleteIfExists(p);
             }
         }
+    }
+
+    /** The proposer's signature check of a poa seal, as the engine makes it. */
+    private static boolean sealSigned(Header header) {
+        byte[] seal = header.seal();
+        return seal.length == ProposerSignature.SEAL_BYTES
+                && mvpos.crypto.Ed25519.verify(ProposerSignature.publicKey(header), header.sealingBytes(),
+                Arrays.copyOfRange(seal, mvpos.crypto.Ed25519.PUBLIC_KEY_BYTES, seal.length));
     }
 }

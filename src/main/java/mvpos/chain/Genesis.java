@@ -144,8 +144,8 @@ public record Genesis(String chainId, long timestamp, long blockReward, long blo
      * genesis hash).
      */
     public Header header(byte[] stateRoot) {
-        return new Header(chainId, 0, rulesHash(), timestamp, new Address(new byte[Address.LENGTH]),
-                Block.txRoot(List.of()), stateRoot, engine, new byte[0]);
+        return new Header(chainId, 0, rulesHash(), timestamp, 0, new Address(new byte[Address.LENGTH]),
+                Block.txRoot(List.of()), stateRoot, engine, new byte[0], new byte[0]);
     }
 
     /** SHA-256 of the canonical encoding of every rule of this genesis (parameters in name order). */

@@ -11,24 +11,30 @@ import mvpos.crypto.Sha256;
  * what the consensus engine adds to prove the block's right to exist (a signature, a proof of
  * work...), computed over {@link #sealingBytes()}, everything but the seal.
  *
- * @param txRoot    {@link Block#txRoot} of the block's transactions
- * @param stateRoot the root of the state after this block
- * @param engine    the name of the consensus engine whose seal this is
+ * @param slot       the engine's unit of time this block claims (slot engines), or its position in
+ *                   the chain (engines without slots); genesis is slot 0
+ * @param txRoot     {@link Block#txRoot} of the block's transactions
+ * @param stateRoot  the root of the state after this block
+ * @param engine     the name of the consensus engine whose seal this is
+ * @param engineData what the engine adds before sealing, covered by the seal (a difficulty, a
+ *                   signed randomness reveal...); empty for engines that need nothing
  */
-public record Header(String chainId, long height, byte[] parentHash, long timestamp, Address proposer, byte[] txRoot,
-                     byte[] stateRoot, String engine, byte[] seal) {
-    private static final String SEALING_TAG = "mvpos.header.unsealed.v1";
-    private static final String TAG = "mvpos.header.v1";
+public record Header(String chainId, long height, byte[] parentHash, long timestamp, long slot, Address proposer,
+                     byte[] txRoot, byte[] stateRoot, String engine, byte[] engineData, byte[] seal) {
+    private static final String SEALING_TAG = "mvpos.header.unsealed.v2";
+    private static final String TAG = "mvpos.header.v2";
 
     public Header {
         parentHash = parentHash.clone();
         txRoot = txRoot.clone();
         stateRoot = stateRoot.clone();
+        engineData = engineData.clone();
         seal = seal.clone();
     }
 
     public Header withSeal(byte[] newSeal) {
-        return new Header(chainId, height, parentHash, timestamp, proposer, txRoot, stateRoot, engine, newSeal);
+        return new Header(chainId, height, parentHash, timestamp, slot, proposer, txRoot, stateRoot, engine,
+                engineData, newSeal);
     }
 
     /** What a seal covers: every field but the seal. */
@@ -45,15 +51,18 @@ public record Header(String chainId, long height, byte[] parentHash, long timest
         long height = in.readLong();
         byte[] parent = in.readBytes();
         long timestamp = in.readLong();
+        long slot = in.readLong();
         byte[] proposer = in.readBytes();
         byte[] txRoot = in.readBytes();
         byte[] stateRoot = in.readBytes();
         String engine = in.readString();
+        byte[] engineData = in.readBytes();
         byte[] seal = in.readBytes();
         if (proposer.length != Address.LENGTH) {
             throw new mvpos.codec.MalformedEncodingException("a proposer address has " + proposer.length + " bytes");
         }
-        return new Header(chainId, height, parent, timestamp, new Address(proposer), txRoot, stateRoot, engine, seal);
+        return new Header(chainId, height, parent, timestamp, slot, new Address(proposer), txRoot, stateRoot, engine,
+                engineData, seal);
     }
 
     public static Header decode(byte[] bytes) {
@@ -72,8 +81,9 @@ public record Header(String chainId, long height, byte[] parentHash, long timest
     }
 
     private CanonicalEncoder writeFields(CanonicalEncoder out) {
-        return out.writeString(chainId).writeLong(height).writeBytes(parentHash).writeLong(timestamp)
-                .writeBytes(proposer.bytes()).writeBytes(txRoot).writeBytes(stateRoot).writeString(engine);
+        return out.writeString(chainId).writeLong(height).writeBytes(parentHash).writeLong(timestamp).writeLong(slot)
+                .writeBytes(proposer.bytes()).writeBytes(txRoot).writeBytes(stateRoot).writeString(engine)
+                .writeBytes(engineData);
     }
 
     @Override
@@ -89,6 +99,11 @@ public record Header(String chainId, long height, byte[] parentHash, long timest
     @Override
     public byte[] stateRoot() {
         return stateRoot.clone();
+    }
+
+    @Override
+    public byte[] engineData() {
+        return engineData.clone();
     }
 
     @Override

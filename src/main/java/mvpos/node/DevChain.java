@@ -8,7 +8,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import mvpos.chain.Clock;
 import mvpos.chain.Genesis;
-import mvpos.consensus.SoloSeal;
+import mvpos.consensus.PoaEngine;
 import mvpos.crypto.KeyFile;
 import mvpos.crypto.KeyPair;
 import mvpos.crypto.RandomSource;
@@ -42,7 +42,7 @@ public record DevChain(Genesis genesis, KeyPair devKey, Path keyFile, Path genes
             KeyPair key = KeyPair.generate(random);
             Genesis genesis = new Genesis(CHAIN_ID, clock.millis(), BLOCK_REWARD, blockTimeMillis,
                     new java.util.TreeMap<>(Map.of(key.address(), new mvpos.chain.Account(DEV_BALANCE, 0, DEV_STAKE))),
-                    SoloSeal.ENGINE, Map.of(SoloSeal.VALIDATOR_PARAM, key.address().toString()));
+                    PoaEngine.NAME, Map.of(PoaEngine.AUTHORITIES, key.address().toString()));
             Files.writeString(genesisFile, genesis.toJson(), StandardCharsets.UTF_8);
             Files.createFile(keyFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(keyFile, KeyFile.write(key, null, random), StandardCharsets.UTF_8);

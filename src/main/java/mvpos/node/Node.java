@@ -16,7 +16,9 @@ import mvpos.chain.Genesis;
 import mvpos.chain.Header;
 import mvpos.chain.Transaction;
 import mvpos.chain.Account;
-import mvpos.consensus.SoloSeal;
+import mvpos.consensus.ChainView;
+import mvpos.consensus.ConsensusEngine;
+import mvpos.consensus.Engines;
 import mvpos.crypto.Address;
 import mvpos.crypto.Hex;
 import mvpos.crypto.KeyPair;
@@ -41,6 +43,7 @@ public final class Node implements AutoCloseable {
     private final Clock clock;
     private final KeyPair validatorKey;
     private final Address validator;
+    private final ConsensusEngine engine;
     private final StateTransition rules;
     private final Mempool mempool;
     private final SignatureCache signatures = new SignatureCache(200_000);
@@ -67,15 +70,12 @@ public final class Node implements AutoCloseable {
         this.store = store;
         this.clock = clock;
         this.validatorKey = validatorKey;
-        if (!SoloSeal.ENGINE.equals(genesis.engine())) {
-            throw new ChainStore.StoreException("engine '" + genesis.engine() + "' is not available; available: "
-                    + SoloSeal.ENGINE);
+        try {
+            this.engine = Engines.named(genesis.engine()).configure(genesis);
+        } catch (IllegalArgumentException e) {
+            throw new ChainStore.StoreException(e.getMessage());
         }
-        String named = genesis.engineParams().get(SoloSeal.VALIDATOR_PARAM);
-        if (named == null) {
-            throw new ChainStore.StoreException("the solo engine needs engine.params.validator in genesis");
-        }
-        this.validator = Address.parse(named);
+        this.validator = validatorKey == null ? null : validatorKey.address();
         this.rules = new StateTransition(genesis.chainId(), genesis.blockReward());
         this.mempool = new Mempool(rules, 50_000);
         Optional<Block> stored = store.head();
@@ -112,10 +112,32 @@ public final class Node implements AutoCloseable {
     }
 
     private void requireValidatorKey() {
-        if (validatorKey == null || !validatorKey.address().equals(validator)) {
-            throw new IllegalStateException("this node does not hold the key of the validator " + validator);
+        if (validatorKey == null) {
+            throw new IllegalStateException("this node holds no validator key");
         }
     }
+
+    private final ChainView view = new ChainView() {
+        @Override
+        public Genesis genesis() {
+            return genesis;
+        }
+
+        @Override
+        public Optional<Header> header(byte[] hash) {
+            return Arrays.equals(hash, head.hash()) ? Optional.of(head.header()) : Optional.empty();
+        }
+
+        @Override
+        public Optional<State> stateAfter(byte[] hash) {
+            return Arrays.equals(hash, head.hash()) ? Optional.of(state) : Optional.empty();
+        }
+
+        @Override
+        public boolean verifySignature(byte[] publicKey, byte[] message, byte[] signature) {
+            return mvpos.crypto.Ed25519.verify(publicKey, message, signature);
+        }
+    };
 
     private void produceSafely() {
         try {
@@ -133,6 +155,11 @@ public final class Node implements AutoCloseable {
 
     /** On the loop: builds, seals, stores and applies the next block. */
     private Block produceBlock() throws ChainStore.StoreException {
+        long now = Math.max(clock.millis(), engine.slotAt(clock.millis()) > head.header().slot() ? 0 : 0);
+        Optional<ConsensusEngine.Claim> claim = engine.claim(view, head.header(), clock.millis(), validatorKey);
+        if (claim.isEmpty()) {
+            return null;
+        }
         List<Transaction> txs = mempool.selectForBlock(state, MAX_TXS_PER_BLOCK);
         StateTransition.Outcome outcome = rules.apply(state, validator, txs, signatures);
         if (!(outcome instanceof StateTransition.Applied applied)) {
@@ -140,9 +167,10 @@ public final class Node implements AutoCloseable {
         }
         Header parent = head.header();
         long timestamp = Math.max(clock.millis(), parent.timestamp() + 1);
-        Header unsealed = new Header(genesis.chainId(), parent.height() + 1, head.hash(), timestamp, validator,
-                Block.txRoot(txs), applied.stateRoot(), genesis.engine(), new byte[0]);
-        Block block = new Block(SoloSeal.seal(validatorKey, unsealed), txs);
+        Header unsealed = new Header(genesis.chainId(), parent.height() + 1, head.hash(), timestamp,
+                claim.get().slot(), validator, Block.txRoot(txs), applied.stateRoot(), genesis.engine(),
+                claim.get().engineData(), new byte[0]);
+        Block block = new Block(engine.seal(view, unsealed, validatorKey, null, 1).orElseThrow(), txs);
         store.commit(List.of(new ChainStore.Commit(block, applied.changes())));
         state = applied.postState();
         head = block;
@@ -213,7 +241,7 @@ public final class Node implements AutoCloseable {
         if (!header.engine().equals(genesis.engine())) {
             return Optional.of("sealed by engine '" + header.engine() + "'");
         }
-        Optional<String> seal = SoloSeal.checkSeal(header, validator);
+        Optional<String> seal = engine.verifySeal(view, parent, header, clock.millis()).map(Object::toString);
         if (seal.isPresent()) {
             return seal;
         }

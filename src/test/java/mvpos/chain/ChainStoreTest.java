@@ -41,8 +41,8 @@ class ChainStoreTest {
                     : List.of();
             byte[] stateRoot = new byte[32];
             Arrays.fill(stateRoot, (byte) height);
-            Header header = new Header("store-test", height, parent, 1_000 + height, BOB, Block.txRoot(txs), stateRoot,
-                    "solo", new byte[] {(byte) height, 7});
+            Header header = new Header("store-test", height, parent, 1_000 + height, height, BOB, Block.txRoot(txs),
+                    stateRoot, "poa", new byte[0], new byte[] {(byte) height, 7});
             Block block = new Block(header, txs);
             blocks.add(block);
             parent = block.hash();

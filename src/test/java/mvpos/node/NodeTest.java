@@ -22,7 +22,8 @@ import mvpos.chain.MemoryChainStore;
 import mvpos.chain.RocksChainStore;
 import mvpos.chain.Transaction;
 import mvpos.chain.TxKind;
-import mvpos.consensus.SoloSeal;
+import mvpos.consensus.PoaEngine;
+import mvpos.consensus.ProposerSignature;
 import mvpos.crypto.Address;
 import mvpos.crypto.HashDrbg;
 import mvpos.crypto.Hex;
@@ -57,7 +58,7 @@ class NodeTest {
     private Genesis genesis(String chainId, long senderBalance) {
         return new Genesis(chainId, T0, REWARD, 1_000,
                 new TreeMap<>(Map.of(validator, new Account(0, 0, 100), sender.address(), new Account(senderBalance, 0, 0))),
-                SoloSeal.ENGINE, Map.of(SoloSeal.VALIDATOR_PARAM, validator.toString()));
+                PoaEngine.NAME, Map.of(PoaEngine.AUTHORITIES, validator.toString()));
     }
 
     private Node open(ChainStore store, KeyPair key) throws Exception {
@@ -96,7 +97,7 @@ class NodeTest {
         assertThat(block.transactions()).containsExactly(tx);
         assertThat(block.header().parentHash()).isEqualTo(producer.blockAt(0).orElseThrow().hash());
         assertThat(block.header().proposer()).isEqualTo(validator);
-        assertThat(SoloSeal.checkSeal(block.header(), validator)).isEmpty();
+        assertThat(block.header().proposer()).isEqualTo(validator);
         assertThat(producer.head()).isEqualTo(block);
         assertThat(producer.pendingTransactions()).isZero();
         assertThat(producer.account(sender.address())).isEqualTo(new Account(10_000 - 103, 1, 0));
@@ -146,6 +147,7 @@ class NodeTest {
         long height;
         byte[] parentHash;
         long timestamp;
+        long slot;
         Address proposer;
         byte[] txRoot;
         byte[] stateRoot;
@@ -160,10 +162,12 @@ class NodeTest {
             txRoot = h.txRoot();
             stateRoot = h.stateRoot();
             engine = h.engine();
+            slot = h.slot();
         }
 
         Header unsealed() {
-            return new Header(chainId, height, parentHash, timestamp, proposer, txRoot, stateRoot, engine, new byte[0]);
+            return new Header(chainId, height, parentHash, timestamp, slot, proposer, txRoot, stateRoot, engine, new byte[0],
+                    new byte[0]);
         }
     }
 
@@ -171,7 +175,7 @@ class NodeTest {
     private static Block reseal(Block good, KeyPair key, List<Transaction> txs, Consumer<Edit> change) {
         Edit edit = new Edit(good.header());
         change.accept(edit);
-        return new Block(SoloSeal.seal(key, edit.unsealed()), txs);
+        return new Block(ProposerSignature.seal(key, edit.unsealed()), txs);
     }
 
     private Block reseal(Block good, Consumer<Edit> change) {
@@ -323,7 +327,7 @@ class NodeTest {
         Address dev = created.devKey().address();
         assertThat(created.genesis().chainId()).isEqualTo(DevChain.CHAIN_ID);
         assertThat(created.genesis().blockTimeMillis()).isEqualTo(500);
-        assertThat(created.genesis().engineParams()).isEqualTo(Map.of(SoloSeal.VALIDATOR_PARAM, dev.toString()));
+        assertThat(created.genesis().engineParams()).isEqualTo(Map.of(PoaEngine.AUTHORITIES, dev.toString()));
         assertThat(created.genesis().accounts())
                 .isEqualTo(Map.of(dev, new Account(DevChain.DEV_BALANCE, 0, DevChain.DEV_STAKE)));
 
@@ -336,7 +340,7 @@ class NodeTest {
         // The dev key is the validator: a node on this genesis produces with it.
         Node node = Node.open(again.genesis(), new MemoryChainStore(), clock, again.devKey());
         nodes.add(node);
-        assertThat(SoloSeal.checkSeal(node.produceNow().header(), dev)).isEmpty();
+        assertThat(node.produceNow().header().proposer()).isEqualTo(dev);
 
         Files.delete(again.genesisFile());
         assertThatThrownBy(() -> DevChain.prepare(data, 500, clock, new HashDrbg(11)))
@@ -348,9 +352,9 @@ class NodeTest {
     void aStoreCannotBeResumedUnderOtherRulesOfTheSameChain() throws Exception {
         MemoryChainStore store = new MemoryChainStore();
         open(store, validatorKey).produceNow();
-        Genesis otherValidator = new Genesis(CHAIN, T0, REWARD, 1_000, genesis.accounts(), SoloSeal.ENGINE,
-                Map.of(SoloSeal.VALIDATOR_PARAM, stranger.address().toString()));
-        Genesis otherReward = new Genesis(CHAIN, T0, REWARD + 1, 1_000, genesis.accounts(), SoloSeal.ENGINE,
+        Genesis otherValidator = new Genesis(CHAIN, T0, REWARD, 1_000, genesis.accounts(), PoaEngine.NAME,
+                Map.of(PoaEngine.AUTHORITIES, stranger.address().toString()));
+        Genesis otherReward = new Genesis(CHAIN, T0, REWARD + 1, 1_000, genesis.accounts(), PoaEngine.NAME,
                 genesis.engineParams());
         for (Genesis other : List.of(otherValidator, otherReward)) {
             assertThatThrownBy(() -> Node.open(other, store, clock, null))

@@ -1,0 +1,85 @@
+package mvpos.consensus;
+
+import java.math.BigInteger;
+import java.util.Map;
+import java.util.Optional;
+import mvpos.chain.Genesis;
+import mvpos.chain.Header;
+import mvpos.crypto.KeyPair;
+import mvpos.crypto.RandomSource;
+
+/**
+ * A consensus engine: who may produce the next block and how it proves it (the seal), and how much a
+ * block weighs when the node chooses between forks. Everything else (transactions, state, storage,
+ * network) is the same for every engine (DESIGN.md, seam 2).
+ *
+ * <p>Engines are found by name with {@link java.util.ServiceLoader}: an engine is a public class with
+ * a public no-argument constructor, listed in {@code META-INF/services/mvpos.consensus.ConsensusEngine}.
+ * That instance only answers {@link #name()}, {@link #parameters()} and {@link #configure}; the node
+ * works with the instance {@code configure} returns, bound to one chain's genesis. See
+ * {@code docs/writing-an-engine.md}.
+ *
+ * <p>Engines are deterministic: time comes in as an argument, randomness from the {@link RandomSource}
+ * given to {@link #seal}, and the chain through {@link ChainView}. A configured engine is used by one
+ * node, from that node's loop only.
+ */
+public interface ConsensusEngine {
+
+    /** How far ahead of a node's clock a block may be and still count as on time. */
+    long MAX_CLOCK_DRIFT_MILLIS = 500;
+
+    /** The name genesis ({@code engine.name}) and {@code --engine} use. */
+    String name();
+
+    /** The parameters this engine reads from genesis {@code engine.params}: name to meaning. */
+    Map<String, String> parameters();
+
+    /**
+     * This engine bound to a chain: reads and checks its parameters from {@code genesis}.
+     *
+     * @throws IllegalArgumentException naming the parameter and what is wrong with it
+     */
+    ConsensusEngine configure(Genesis genesis);
+
+    /** The slot an instant falls in (engines without slots may count anything, but must not go backwards). */
+    long slotAt(long millis);
+
+    /** What a validator may put on top of {@code parent}: the slot and the engine's data for the header. */
+    record Claim(long slot, byte[] engineData) {
+        public Claim {
+            engineData = engineData.clone();
+        }
+
+        @Override
+        public byte[] engineData() {
+            return engineData.clone();
+        }
+    }
+
+    /**
+     * May {@code validator} produce a block on {@code parent} now? Empty when it may not (not its
+     * turn, or it already could earlier in this slot only if the engine says so). The node fills in a
+     * header with the claim, then calls {@link #seal}.
+     */
+    Optional<Claim> claim(ChainView chain, Header parent, long nowMillis, KeyPair validator);
+
+    /**
+     * Seals a header built from a {@link Claim}: signs it, or searches for a proof of work. An engine
+     * that searches tries at most {@code attempts} candidates and returns empty when none fits;
+     * engines that sign always succeed.
+     */
+    Optional<Header> seal(ChainView chain, Header unsealed, KeyPair validator, RandomSource random, long attempts);
+
+    /**
+     * Why {@code header} may not follow {@code parent} by this engine's rules, or empty when its seal
+     * is valid. {@code parent} is the header's parent (the node has checked the link, height, chain id
+     * and engine name); {@code nowMillis} is the node's clock, for blocks that claim the future.
+     */
+    Optional<SealRejection> verifySeal(ChainView chain, Header parent, Header header, long nowMillis);
+
+    /**
+     * What the block adds to its chain's weight for fork choice: the node follows the chain of greatest
+     * total weight (most work for proof of work; one per block, the longest chain, for slot engines).
+     */
+    BigInteger weight(Header header);
+}

@@ -1,0 +1,131 @@
+package mvpos.consensus;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import mvpos.chain.Genesis;
+import mvpos.chain.Header;
+import mvpos.crypto.Address;
+import mvpos.crypto.KeyPair;
+import mvpos.crypto.RandomSource;
+
+/**
+ * Proof of authority, round robin (like Aura): a fixed list of authorities in genesis; time is cut
+ * into slots of genesis's block time; slot {@code s} belongs to authority {@code s mod n}, who
+ * signs the block. A block from anyone else is invalid. The longest chain wins.
+ *
+ * <p>Genesis: {@code engine: {name: poa, params: {authorities: "addr1,addr2,..."}}}.
+ */
+public final class PoaEngine implements ConsensusEngine {
+    public static final String NAME = "poa";
+    public static final String AUTHORITIES = "authorities";
+
+    private final List<Address> authorities;
+    private final long genesisMillis;
+    private final long slotMillis;
+
+    /** The unconfigured engine that {@link java.util.ServiceLoader} makes. */
+    public PoaEngine() {
+        this(List.of(), 0, 1);
+    }
+
+    private PoaEngine(List<Address> authorities, long genesisMillis, long slotMillis) {
+        this.authorities = List.copyOf(authorities);
+        this.genesisMillis = genesisMillis;
+        this.slotMillis = slotMillis;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Map<String, String> parameters() {
+        return Map.of(AUTHORITIES, "the authorities' addresses, comma-separated, in turn order");
+    }
+
+    @Override
+    public PoaEngine configure(Genesis genesis) {
+        String list = genesis.engineParams().get(AUTHORITIES);
+        if (list == null || list.isBlank()) {
+            throw new IllegalArgumentException("the poa engine needs engine.params." + AUTHORITIES
+                    + " (comma-separated addresses)");
+        }
+        List<Address> parsed = new ArrayList<>();
+        for (String item : list.split(",")) {
+            Address address;
+            try {
+                address = Address.parse(item.trim());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("engine.params." + AUTHORITIES + ": " + e.getMessage());
+            }
+            if (parsed.contains(address)) {
+                throw new IllegalArgumentException("engine.params." + AUTHORITIES + " lists " + address + " twice");
+            }
+            parsed.add(address);
+        }
+        return new PoaEngine(parsed, genesis.timestamp(), genesis.blockTimeMillis());
+    }
+
+    /** The authority whose turn slot {@code slot} is. */
+    public Address authorityOf(long slot) {
+        return authorities.get((int) Math.floorMod(slot, (long) authorities.size()));
+    }
+
+    @Override
+    public long slotAt(long millis) {
+        return millis < genesisMillis ? 0 : (millis - genesisMillis) / slotMillis;
+    }
+
+    @Override
+    public Optional<Claim> claim(ChainView chain, Header parent, long nowMillis, KeyPair validator) {
+        long slot = slotAt(nowMillis);
+        if (slot <= parent.slot() || !authorityOf(slot).equals(validator.address())) {
+            return Optional.empty();
+        }
+        return Optional.of(new Claim(slot, new byte[0]));
+    }
+
+    @Override
+    public Optional<Header> seal(ChainView chain, Header unsealed, KeyPair validator, RandomSource random,
+                                 long attempts) {
+        return Optional.of(ProposerSignature.seal(validator, unsealed));
+    }
+
+    @Override
+    public Optional<SealRejection> verifySeal(ChainView chain, Header parent, Header header, long nowMillis) {
+        if (header.slot() <= parent.slot()) {
+            return reject(SealRejection.Reason.WRONG_SLOT, "slot " + header.slot() + " is not after its parent's slot "
+                    + parent.slot());
+        }
+        if (header.slot() > slotAt(nowMillis + MAX_CLOCK_DRIFT_MILLIS)) {
+            return reject(SealRejection.Reason.FUTURE_SLOT, "slot " + header.slot() + " has not begun (now slot "
+                    + slotAt(nowMillis) + ")");
+        }
+        if (slotAt(header.timestamp()) != header.slot()) {
+            return reject(SealRejection.Reason.BAD_TIMESTAMP, "timestamp " + header.timestamp() + " is not in slot "
+                    + header.slot());
+        }
+        if (header.engineData().length != 0) {
+            return reject(SealRejection.Reason.MALFORMED_SEAL, "poa headers carry no engine data");
+        }
+        Address expected = authorityOf(header.slot());
+        if (!header.proposer().equals(expected)) {
+            return reject(SealRejection.Reason.NOT_PROPOSER, "slot " + header.slot() + " belongs to " + expected
+                    + ", not " + header.proposer());
+        }
+        return ProposerSignature.check(chain, header);
+    }
+
+    @Override
+    public BigInteger weight(Header header) {
+        return BigInteger.ONE;
+    }
+
+    private static Optional<SealRejection> reject(SealRejection.Reason reason, String detail) {
+        return Optional.of(SealRejection.of(reason, detail));
+    }
+}
