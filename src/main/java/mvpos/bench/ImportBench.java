@@ -322,7 +322,7 @@ public final class ImportBench {
         RocksChainStore store = RocksChainStore.open(directory);
         Node node;
         try {
-            node = Node.open(chain.genesis(), store, SystemClock.INSTANCE, null);
+            node = Node.open(chain.genesis(), store, SystemClock.INSTANCE, null, new mvpos.crypto.HashDrbg(1));
         } catch (ChainStore.StoreException | RuntimeException e) {
             store.close();
             throw e;
@@ -411,7 +411,8 @@ public final class ImportBench {
         try (RocksChainStore store = RocksChainStore.open(directory)) {
             BucketedState genesisState = BucketedState.of(genesis.accounts());
             Block tip = new Block(genesis.header(genesisState.root()), List.of());
-            store.commit(List.of(new ChainStore.Commit(tip, genesis.accounts())));
+            store.commit(new ChainStore.HeadChange(List.of(new ChainStore.CanonicalBlock(tip, Map.of())),
+                    genesis.accounts()));
             State state = new TimedState(genesisState, stateRoot);
             List<Block> blocks = chain.blocks();
             for (int from = 0; from < blocks.size(); from += batch) {
@@ -420,7 +421,8 @@ public final class ImportBench {
                 long t0 = System.nanoTime();
                 signatures.verifyAll(slice.stream().flatMap(b -> b.transactions().stream()).toList());
                 verify += System.nanoTime() - t0;
-                List<ChainStore.Commit> commits = new ArrayList<>();
+                List<ChainStore.CanonicalBlock> commits = new ArrayList<>();
+                Map<Address, Account> written = new java.util.HashMap<>();
                 for (Block block : slice) {
                     // 2. Header: link to the parent, seal, transactions root (Node.checkHeader).
                     long t1 = System.nanoTime();
@@ -439,7 +441,12 @@ public final class ImportBench {
                     }
                     apply += System.nanoTime() - t2;
                     headers += t2 - t1;
-                    commits.add(new ChainStore.Commit(block, applied.changes()));
+                    Map<Address, Account> before = new java.util.HashMap<>();
+                    for (Address changed : applied.changes().keySet()) {
+                        before.put(changed, state.account(changed));
+                    }
+                    commits.add(new ChainStore.CanonicalBlock(block, before));
+                    written.putAll(applied.changes());
                     state = applied.postState();
                     tip = block;
                 }
@@ -447,7 +454,7 @@ public final class ImportBench {
                 long t3 = System.nanoTime();
                 slice.forEach(Block::encode);
                 long t4 = System.nanoTime();
-                store.commit(commits);
+                store.commit(new ChainStore.HeadChange(commits, written));
                 commit += System.nanoTime() - t4;
                 encoding += t4 - t3;
             }

@@ -13,15 +13,47 @@ import mvpos.chain.Account;
  */
 public interface ChainStore extends AutoCloseable {
 
-    /** One block to commit as the new canonical head, with the accounts it changed. */
-    record Commit(Block block, Map<Address, Account> changes) {
+    /**
+     * A block that becomes canonical, with the values the accounts it changed had before it: what a
+     * node needs to step back from the block (to rebuild recent states after a restart).
+     */
+    record CanonicalBlock(Block block, Map<Address, Account> before) {
+        public CanonicalBlock {
+            before = Map.copyOf(before);
+        }
     }
 
     /**
-     * Commits blocks, in order, each becoming the canonical head, all in one atomic, durable write:
-     * when this returns, they survive a crash; if it does not return, none of them is there.
+     * A new canonical head: the blocks that become canonical, lowest first (the first one's parent is
+     * canonical already), and the accounts to write so that the stored accounts are the new head's
+     * ({@link Account#EMPTY} removes one). Canonical entries above the last block are removed, so a
+     * reorganisation to a shorter chain leaves no stale heights.
      */
-    void commit(List<Commit> commits) throws StoreException;
+    record HeadChange(List<CanonicalBlock> blocks, Map<Address, Account> accounts) {
+        public HeadChange {
+            if (blocks.isEmpty()) {
+                throw new IllegalArgumentException("a head change needs at least one block");
+            }
+            blocks = List.copyOf(blocks);
+            accounts = Map.copyOf(accounts);
+        }
+
+        public Block head() {
+            return blocks.get(blocks.size() - 1).block();
+        }
+    }
+
+    /**
+     * Commits a head change in one atomic, durable write: when this returns, it survives a crash; if
+     * it does not return, none of it is there.
+     */
+    void commit(HeadChange change) throws StoreException;
+
+    /** Stores a valid block that is not canonical (a fork), so it can become canonical later. */
+    void storeBlock(Block block) throws StoreException;
+
+    /** The values the accounts changed by a canonical block had before it; empty for unknown blocks and genesis. */
+    Optional<Map<Address, Account>> accountsBefore(byte[] blockHash) throws StoreException;
 
     Optional<Block> blockByHash(byte[] hash) throws StoreException;
 

@@ -15,23 +15,40 @@ public final class MemoryChainStore implements ChainStore {
     private final List<Block> canonical = new ArrayList<>();
     private final Map<Address, Account> accounts = new HashMap<>();
 
+    private final Map<ByteBuffer, Map<Address, Account>> before = new HashMap<>();
+
     @Override
-    public synchronized void commit(List<Commit> commits) {
-        for (Commit commit : commits) {
-            Block block = commit.block();
-            byHash.put(ByteBuffer.wrap(block.hash()), block);
+    public synchronized void commit(HeadChange change) {
+        for (CanonicalBlock entry : change.blocks()) {
+            Block block = entry.block();
+            ByteBuffer key = ByteBuffer.wrap(block.hash());
+            byHash.put(key, block);
+            before.put(key, entry.before());
             while (canonical.size() > block.height()) {
                 canonical.remove(canonical.size() - 1);
             }
             canonical.add(block);
-            commit.changes().forEach((address, account) -> {
-                if (account.equals(Account.EMPTY)) {
-                    accounts.remove(address);
-                } else {
-                    accounts.put(address, account);
-                }
-            });
         }
+        while (canonical.size() > change.head().height() + 1) {
+            canonical.remove(canonical.size() - 1);
+        }
+        change.accounts().forEach((address, account) -> {
+            if (account.equals(Account.EMPTY)) {
+                accounts.remove(address);
+            } else {
+                accounts.put(address, account);
+            }
+        });
+    }
+
+    @Override
+    public synchronized void storeBlock(Block block) {
+        byHash.put(ByteBuffer.wrap(block.hash()), block);
+    }
+
+    @Override
+    public synchronized Optional<Map<Address, Account>> accountsBefore(byte[] blockHash) {
+        return Optional.ofNullable(before.get(ByteBuffer.wrap(blockHash)));
     }
 
     @Override

@@ -27,7 +27,8 @@ import org.rocksdb.WriteOptions;
 
 /**
  * The {@link ChainStore} on disk, in RocksDB, with one column family per kind of record: blocks
- * (hash to block), canonical (height to hash), accounts (address to account) and meta (the head).
+ * (hash to block), canonical (height to hash), accounts (address to account, the head's state),
+ * undo (block hash to the values its accounts had before it) and meta (the head).
  * A commit is one {@link WriteBatch} written synchronously: atomic, and on disk when it returns.
  */
 public final class RocksChainStore implements ChainStore {
@@ -37,6 +38,7 @@ public final class RocksChainStore implements ChainStore {
 
     private static final byte[] HEAD = "head".getBytes(StandardCharsets.US_ASCII);
     private static final String ACCOUNT_TAG = "mvpos.account.v1";
+    private static final String UNDO_TAG = "mvpos.undo.v1";
 
     private final Path directory;
     private final DBOptions options;
@@ -48,6 +50,7 @@ public final class RocksChainStore implements ChainStore {
     private final ColumnFamilyHandle canonical;
     private final ColumnFamilyHandle accounts;
     private final ColumnFamilyHandle meta;
+    private final ColumnFamilyHandle undo;
 
     private RocksChainStore(Path directory, DBOptions options, ColumnFamilyOptions familyOptions, RocksDB db,
                             List<ColumnFamilyHandle> handles) {
@@ -61,6 +64,7 @@ public final class RocksChainStore implements ChainStore {
         this.canonical = handles.get(2);
         this.accounts = handles.get(3);
         this.meta = handles.get(4);
+        this.undo = handles.get(5);
     }
 
     public static RocksChainStore open(Path directory) throws StoreException {
@@ -73,7 +77,7 @@ public final class RocksChainStore implements ChainStore {
                 .setKeepLogFileNum(2);
         ColumnFamilyOptions familyOptions = new ColumnFamilyOptions();
         List<ColumnFamilyDescriptor> families = new ArrayList<>();
-        for (String name : new String[] {"default", "blocks", "canonical", "accounts", "meta"}) {
+        for (String name : new String[] {"default", "blocks", "canonical", "accounts", "meta", "undo"}) {
             families.add(new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.US_ASCII), familyOptions));
         }
         List<ColumnFamilyHandle> handles = new ArrayList<>();
@@ -92,28 +96,50 @@ public final class RocksChainStore implements ChainStore {
     }
 
     @Override
-    public void commit(List<Commit> commits) throws StoreException {
-        if (commits.isEmpty()) {
-            return;
-        }
+    public void commit(HeadChange change) throws StoreException {
         try (WriteBatch batch = new WriteBatch()) {
-            for (Commit commit : commits) {
-                Block block = commit.block();
+            for (CanonicalBlock entry : change.blocks()) {
+                Block block = entry.block();
                 byte[] hash = block.hash();
                 batch.put(blocks, hash, block.encode());
                 batch.put(canonical, heightKey(block.height()), hash);
-                for (Map.Entry<Address, Account> change : commit.changes().entrySet()) {
-                    if (change.getValue().equals(Account.EMPTY)) {
-                        batch.delete(accounts, change.getKey().bytes());
-                    } else {
-                        batch.put(accounts, change.getKey().bytes(), encodeAccount(change.getValue()));
-                    }
-                }
-                batch.put(meta, HEAD, hash);
+                batch.put(undo, hash, encodeAccounts(entry.before()));
             }
+            long head = change.head().height();
+            batch.deleteRange(canonical, heightKey(head + 1), heightKey(Long.MAX_VALUE));
+            for (Map.Entry<Address, Account> account : change.accounts().entrySet()) {
+                if (account.getValue().equals(Account.EMPTY)) {
+                    batch.delete(accounts, account.getKey().bytes());
+                } else {
+                    batch.put(accounts, account.getKey().bytes(), encodeAccount(account.getValue()));
+                }
+            }
+            batch.put(meta, HEAD, change.head().hash());
             db.write(syncWrites, batch);
         } catch (RocksDBException e) {
             throw new StoreException("cannot write to " + directory + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void storeBlock(Block block) throws StoreException {
+        try {
+            db.put(blocks, syncWrites, block.hash(), block.encode());
+        } catch (RocksDBException e) {
+            throw new StoreException("cannot write to " + directory + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public Optional<Map<Address, Account>> accountsBefore(byte[] blockHash) throws StoreException {
+        byte[] bytes = get(undo, blockHash);
+        if (bytes == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(decodeAccounts(bytes));
+        } catch (IllegalArgumentException | MalformedEncodingException e) {
+            throw new StoreException("the chain in " + directory + " has a corrupt undo record: " + e.getMessage());
         }
     }
 
@@ -189,6 +215,27 @@ public final class RocksChainStore implements ChainStore {
     private static byte[] encodeAccount(Account account) {
         return CanonicalEncoder.tagged(ACCOUNT_TAG).writeLong(account.balance()).writeLong(account.nonce())
                 .writeLong(account.stake()).toBytes();
+    }
+
+    private static byte[] encodeAccounts(Map<Address, Account> values) {
+        CanonicalEncoder out = CanonicalEncoder.tagged(UNDO_TAG).writeInt(values.size());
+        new java.util.TreeMap<>(values).forEach((address, account) -> out.writeBytes(address.bytes())
+                .writeLong(account.balance()).writeLong(account.nonce()).writeLong(account.stake()));
+        return out.toBytes();
+    }
+
+    private static Map<Address, Account> decodeAccounts(byte[] bytes) {
+        CanonicalDecoder in = CanonicalDecoder.tagged(bytes, UNDO_TAG);
+        int count = in.readInt();
+        if (count < 0) {
+            throw new MalformedEncodingException("negative account count " + count);
+        }
+        Map<Address, Account> values = new HashMap<>();
+        for (int i = 0; i < count; i++) {
+            values.put(new Address(in.readBytes()), new Account(in.readLong(), in.readLong(), in.readLong()));
+        }
+        in.end();
+        return values;
     }
 
     private static Account decodeAccount(byte[] bytes) {

@@ -70,7 +70,7 @@ final class NodeCommand implements Runnable {
         try {
             chain = DevChain.prepare(dir, blockTime.toMillis(), SystemClock.INSTANCE, new SecureRandomSource());
             node = Node.open(chain.genesis(), RocksChainStore.open(dir.resolve("chain")), SystemClock.INSTANCE,
-                    chain.devKey());
+                    chain.devKey(), new SecureRandomSource());
         } catch (DevChain.DevChainException | ChainStore.StoreException e) {
             throw new Main.UserError(e.getMessage());
         }
@@ -81,7 +81,7 @@ final class NodeCommand implements Runnable {
             node.close();
             throw new Main.UserError("cannot serve the API on " + apiBind + ":" + apiPort + ": " + rootMessage(e));
         }
-        node.startProducing(blockTime.toMillis());
+        node.startProducing(Math.max(10, blockTime.toMillis() / 10));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("stopping: API, then the chain store");

@@ -1,27 +1,33 @@
 package mvpos.node;
 
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import mvpos.chain.Transaction;
+import mvpos.crypto.Ed25519;
+import mvpos.crypto.Sha256;
 import mvpos.state.StateTransition;
 
 /**
- * Remembers which transactions had a valid signature, so that no signature is verified twice: once
- * on arrival in the mempool, or once, in parallel on every core, when a block is imported; the
- * state transition then asks this cache instead of verifying again.
+ * Remembers which signatures were valid, so that none is verified twice: a transaction's once on
+ * arrival in the mempool, or once, in parallel on every core, when a block is imported (the state
+ * transition then asks this cache); a seal or a reveal once, however many times its block arrives.
+ * Nodes of one process (a devnet) may share one cache.
  *
  * <p>Bounded: the oldest entries are forgotten first (a forgotten signature is simply verified
  * again). Thread-safe.
  */
 public final class SignatureCache implements StateTransition.SignatureCheck {
-    private final Map<String, Boolean> verified;
+    private static final byte[] RAW_TAG = "mvpos.sigcache.raw.v1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private final Map<ByteBuffer, Boolean> verified;
 
     public SignatureCache(int capacity) {
         this.verified = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, false) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<ByteBuffer, Boolean> eldest) {
                 return size() > capacity;
             }
         });
@@ -34,11 +40,29 @@ public final class SignatureCache implements StateTransition.SignatureCheck {
 
     @Override
     public boolean isValid(Transaction tx) {
-        String key = tx.hashHex(); // covers every field and the signature
+        ByteBuffer key = ByteBuffer.wrap(tx.hash()); // covers every field and the signature
         if (verified.containsKey(key)) {
             return true;
         }
         boolean valid = tx.hasValidSignature();
+        if (valid) {
+            verified.put(key, Boolean.TRUE);
+        }
+        return valid;
+    }
+
+    /** Verifies an Ed25519 signature of {@code message} by {@code publicKey}, once. */
+    public boolean verify(byte[] publicKey, byte[] message, byte[] signature) {
+        MessageDigest digest = Sha256.newDigest();
+        digest.update(RAW_TAG);
+        digest.update(publicKey);
+        digest.update(signature);
+        digest.update(message);
+        ByteBuffer key = ByteBuffer.wrap(digest.digest());
+        if (verified.containsKey(key)) {
+            return true;
+        }
+        boolean valid = Ed25519.verify(publicKey, message, signature);
         if (valid) {
             verified.put(key, Boolean.TRUE);
         }

@@ -50,6 +50,29 @@ class ChainStoreTest {
         return blocks;
     }
 
+    /** Blocks becoming canonical (each with an undo record naming ALICE) and the accounts to write. */
+    static ChainStore.HeadChange change(List<Block> blocks, Map<Address, Account> accounts) {
+        List<ChainStore.CanonicalBlock> canonical = new ArrayList<>();
+        for (Block block : blocks) {
+            canonical.add(new ChainStore.CanonicalBlock(block, Map.of(ALICE, new Account(block.height(), 0, 0))));
+        }
+        return new ChainStore.HeadChange(canonical, accounts);
+    }
+
+    /** {@code length} blocks on top of {@code parent}, different from any block of {@link #chain}. */
+    static List<Block> fork(Block parent, int length) {
+        List<Block> blocks = new ArrayList<>();
+        Block tip = parent;
+        for (int i = 0; i < length; i++) {
+            long height = tip.height() + 1;
+            Header header = new Header("store-test", height, tip.hash(), 5_000 + height, height, CAROL,
+                    Block.txRoot(List.of()), new byte[32], "poa", new byte[0], new byte[] {9});
+            tip = new Block(header, List.of());
+            blocks.add(tip);
+        }
+        return blocks;
+    }
+
     static Map<Address, Account> changes(Object... addressAccountPairs) {
         Map<Address, Account> map = new LinkedHashMap<>();
         for (int i = 0; i < addressAccountPairs.length; i += 2) {
@@ -85,13 +108,9 @@ class ChainStoreTest {
         }
 
         @Test
-        void aCommittedListIsVisibleInOrder() throws Exception {
+        void aCommittedHeadChangeIsVisibleInOrder() throws Exception {
             List<Block> blocks = chain(3);
-            store.commit(List.of(
-                    new ChainStore.Commit(blocks.get(0), changes(ALICE, new Account(100, 0, 10), BOB, new Account(5, 0, 0))),
-                    new ChainStore.Commit(blocks.get(1), changes(ALICE, new Account(90, 1, 10), CAROL, new Account(3, 0, 0))),
-                    // A later commit in the same list overrides an earlier one; EMPTY removes the account.
-                    new ChainStore.Commit(blocks.get(2), changes(BOB, Account.EMPTY, CAROL, new Account(4, 0, 1)))));
+            store.commit(change(blocks, changes(ALICE, new Account(90, 1, 10), CAROL, new Account(4, 0, 1))));
 
             assertThat(store.head()).contains(blocks.get(2));
             for (Block block : blocks) {
@@ -102,17 +121,38 @@ class ChainStoreTest {
             assertThat(store.blockAt(3)).isEmpty();
             assertThat(store.blockAt(-1)).isEmpty();
             assertThat(store.accounts()).isEqualTo(Map.of(ALICE, new Account(90, 1, 10), CAROL, new Account(4, 0, 1)));
+            for (Block block : blocks) {
+                assertThat(store.accountsBefore(block.hash())).contains(Map.of(ALICE, new Account(block.height(), 0, 0)));
+            }
+            assertThat(store.accountsBefore(new byte[32])).isEmpty();
+        }
+
+        @Test
+        void aReorganisationToAShorterForkRemovesTheHeightsAboveIt() throws Exception {
+            List<Block> blocks = chain(4);
+            store.commit(change(blocks, changes(ALICE, new Account(1, 0, 1))));
+            // A fork from block 1: its block 2 replaces ours, and nothing remains canonical above it.
+            List<Block> fork = fork(blocks.get(1), 1);
+            store.storeBlock(fork.get(0));
+            assertThat(store.blockByHash(fork.get(0).hash())).contains(fork.get(0));
+            assertThat(store.blockAt(2)).contains(blocks.get(2)); // stored, not canonical yet
+            store.commit(change(fork, changes(BOB, new Account(3, 0, 0), ALICE, Account.EMPTY)));
+
+            assertThat(store.head()).contains(fork.get(0));
+            assertThat(store.blockAt(2)).contains(fork.get(0));
+            assertThat(store.blockAt(3)).isEmpty();
+            assertThat(store.blockAt(1)).contains(blocks.get(1));
+            assertThat(store.blockByHash(blocks.get(3).hash())).contains(blocks.get(3)); // still known by hash
+            assertThat(store.accounts()).isEqualTo(Map.of(BOB, new Account(3, 0, 0)));
         }
 
         @Test
         void laterCommitsExtendTheChainAndCanRemoveEarlierAccounts() throws Exception {
             List<Block> blocks = chain(3);
-            store.commit(List.of(new ChainStore.Commit(blocks.get(0), changes(ALICE, new Account(1, 0, 1)))));
-            store.commit(List.of());
+            store.commit(change(blocks.subList(0, 1), changes(ALICE, new Account(1, 0, 1))));
             assertThat(store.head()).contains(blocks.get(0));
 
-            store.commit(List.of(new ChainStore.Commit(blocks.get(1), changes(BOB, new Account(2, 0, 0))),
-                    new ChainStore.Commit(blocks.get(2), changes(ALICE, Account.EMPTY))));
+            store.commit(change(blocks.subList(1, 3), changes(BOB, new Account(2, 0, 0), ALICE, Account.EMPTY)));
             assertThat(store.head()).contains(blocks.get(2));
             assertThat(store.blockAt(0)).contains(blocks.get(0));
             assertThat(store.accounts()).isEqualTo(Map.of(BOB, new Account(2, 0, 0)));
@@ -140,9 +180,8 @@ class ChainStoreTest {
         @Test
         void closeAndReopenGivesTheSameChainAndAccounts() throws Exception {
             List<Block> blocks = chain(3);
-            store.commit(List.of(new ChainStore.Commit(blocks.get(0), changes(ALICE, new Account(7, 0, 7))),
-                    new ChainStore.Commit(blocks.get(1), changes(BOB, new Account(8, 1, 0)))));
-            store.commit(List.of(new ChainStore.Commit(blocks.get(2), changes(ALICE, Account.EMPTY))));
+            store.commit(change(blocks.subList(0, 2), changes(ALICE, new Account(7, 0, 7), BOB, new Account(8, 1, 0))));
+            store.commit(change(blocks.subList(2, 3), changes(ALICE, Account.EMPTY)));
             store.close();
 
             store = open();
@@ -152,6 +191,7 @@ class ChainStoreTest {
                 assertThat(store.blockByHash(block.hash())).contains(block);
             }
             assertThat(store.accounts()).isEqualTo(Map.of(BOB, new Account(8, 1, 0)));
+            assertThat(store.accountsBefore(blocks.get(1).hash())).contains(Map.of(ALICE, new Account(1, 0, 0)));
         }
 
         @Test
@@ -165,8 +205,7 @@ class ChainStoreTest {
         @Test
         void aCorruptBlockIsAOneLineStoreException() throws Exception {
             List<Block> blocks = chain(2);
-            store.commit(List.of(new ChainStore.Commit(blocks.get(0), Map.of()),
-                    new ChainStore.Commit(blocks.get(1), Map.of())));
+            store.commit(change(blocks, Map.of()));
             store.close();
             byte[] valid = blocks.get(1).encode();
             byte[][] garbage = {
@@ -189,7 +228,7 @@ class ChainStoreTest {
 
         @Test
         void aCorruptAccountOrMissingHeadBlockIsAStoreException() throws Exception {
-            store.commit(List.of(new ChainStore.Commit(chain(1).get(0), changes(ALICE, new Account(1, 0, 1)))));
+            store.commit(change(chain(1), changes(ALICE, new Account(1, 0, 1))));
             store.close();
             overwrite("accounts", ALICE.bytes(), "garbage".getBytes(StandardCharsets.US_ASCII));
             overwrite("meta", "head".getBytes(StandardCharsets.US_ASCII), new byte[32]);
@@ -209,13 +248,13 @@ class ChainStoreTest {
         /** Writes a raw value into one column family through a second RocksDB handle, with the store closed. */
         private void overwrite(String family, byte[] key, byte[] value) throws Exception {
             List<ColumnFamilyDescriptor> families = new ArrayList<>();
-            for (String name : new String[] {"default", "blocks", "canonical", "accounts", "meta"}) {
+            for (String name : new String[] {"default", "blocks", "canonical", "accounts", "meta", "undo"}) {
                 families.add(new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.US_ASCII)));
             }
             List<ColumnFamilyHandle> handles = new ArrayList<>();
             try (DBOptions options = new DBOptions();
                  RocksDB db = RocksDB.open(options, dir.resolve("chain").toString(), families, handles)) {
-                int index = List.of("default", "blocks", "canonical", "accounts", "meta").indexOf(family);
+                int index = List.of("default", "blocks", "canonical", "accounts", "meta", "undo").indexOf(family);
                 db.put(handles.get(index), key, value);
                 handles.forEach(ColumnFamilyHandle::close);
             }

@@ -62,7 +62,7 @@ class NodeTest {
     }
 
     private Node open(ChainStore store, KeyPair key) throws Exception {
-        Node node = Node.open(genesis, store, clock, key);
+        Node node = Node.open(genesis, store, clock, key, new HashDrbg(9));
         nodes.add(node);
         return node;
     }
@@ -92,7 +92,7 @@ class NodeTest {
         assertThat(producer.pendingTransactions()).isEqualTo(1);
         assertThat(producer.nextNonce(sender.address())).isEqualTo(1);
 
-        Block block = producer.produceNow();
+        Block block = producer.produceNow().orElseThrow();
         assertThat(block.height()).isEqualTo(1);
         assertThat(block.transactions()).containsExactly(tx);
         assertThat(block.header().parentHash()).isEqualTo(producer.blockAt(0).orElseThrow().hash());
@@ -105,7 +105,7 @@ class NodeTest {
         assertThat(producer.account(validator)).isEqualTo(new Account(REWARD + 3, 0, 100));
 
         // An empty block still pays the reward, and its timestamp is after its parent's.
-        Block empty = producer.produceNow();
+        Block empty = producer.produceNow().orElseThrow();
         assertThat(empty.transactions()).isEmpty();
         assertThat(empty.header().timestamp()).isGreaterThan(block.header().timestamp());
         assertThat(producer.account(validator)).isEqualTo(new Account(2 * REWARD + 3, 0, 100));
@@ -120,10 +120,10 @@ class NodeTest {
 
         producer.submit(transfer(0, 100, 3));
         producer.submit(transfer(1, 200, 0));
-        producer.produceNow();
-        producer.produceNow();
+        producer.produceNow().orElseThrow();
+        producer.produceNow().orElseThrow();
         producer.submit(Transaction.sign(sender, CHAIN, 2, TxKind.STAKE, null, 500, 2));
-        producer.produceNow();
+        producer.produceNow().orElseThrow();
 
         List<Block> blocks = blocks(producer, 1, 3);
         List<Node.ImportResult> results = follower.importBlocks(blocks);
@@ -188,7 +188,7 @@ class NodeTest {
         MemoryChainStore followerStore = new MemoryChainStore();
         Node follower = open(followerStore, null);
         producer.submit(transfer(0, 100, 3));
-        Block good = producer.produceNow();
+        Block good = producer.produceNow().orElseThrow();
         Block genesisBlock = follower.head();
         Map<Address, Account> accountsBefore = followerStore.accounts();
 
@@ -198,21 +198,27 @@ class NodeTest {
         Transaction other = transfer(0, 99, 3);
 
         Map<String, Block> bad = new java.util.LinkedHashMap<>();
-        bad.put("does not extend the head", reseal(good, e -> e.parentHash = new byte[32]));
-        bad.put("block 2 does not extend", reseal(good, e -> e.height = 2));
-        bad.put("not by the validator " + validator, reseal(good, stranger, good.transactions(),
-                e -> e.proposer = stranger.address()));
-        bad.put("sealed by " + stranger.address(), reseal(good, stranger, good.transactions(), e -> { }));
-        bad.put("the seal's signature is invalid", new Block(good.header().withSeal(seal), good.transactions()));
-        bad.put("the seal has 0 bytes", new Block(good.header().withSeal(new byte[0]), good.transactions()));
-        bad.put("the state root does not match", reseal(good, e -> e.stateRoot = new byte[32]));
-        bad.put("the transactions root does not match", reseal(good, e -> e.txRoot = Block.txRoot(List.of())));
-        bad.put("the transactions root does not match its transactions", new Block(good.header(), List.of(other)));
-        bad.put("WRONG_NONCE", reseal(good, validatorKey, List.of(wrongNonce),
+        Block byStranger = reseal(good, stranger, good.transactions(), e -> e.proposer = stranger.address());
+        bad.put("is unknown", reseal(good, e -> e.parentHash = new byte[32]));
+        bad.put("WRONG_HEIGHT", reseal(good, e -> e.height = 2));
+        bad.put("BAD_SEAL: NOT_PROPOSER: slot " + good.header().slot() + " belongs to " + validator, byStranger);
+        bad.put("BAD_SEAL: BAD_SIGNATURE: sealed with the key of " + stranger.address(),
+                new Block(good.header().withSeal(byStranger.header().seal()), good.transactions()));
+        bad.put("BAD_SEAL: BAD_SIGNATURE: the seal is not", new Block(good.header().withSeal(seal), good.transactions()));
+        bad.put("BAD_SEAL: MALFORMED_SEAL: the seal has 0 bytes",
+                new Block(good.header().withSeal(new byte[0]), good.transactions()));
+        bad.put("BAD_SEAL: FUTURE_SLOT", reseal(good, e -> {
+            e.slot = 1_000_000;
+            e.timestamp = T0 + 1_000_000_000L;
+        }));
+        bad.put("BAD_STATE_ROOT", reseal(good, e -> e.stateRoot = new byte[32]));
+        bad.put("BAD_TX_ROOT", reseal(good, e -> e.txRoot = Block.txRoot(List.of())));
+        bad.put("BAD_TX_ROOT: the transactions root does not match its transactions", new Block(good.header(), List.of(other)));
+        bad.put("INVALID_TRANSACTION: transaction 0: WRONG_NONCE", reseal(good, validatorKey, List.of(wrongNonce),
                 e -> e.txRoot = Block.txRoot(List.of(wrongNonce))));
-        bad.put("block of chain 'other-chain'", reseal(good, e -> e.chainId = "other-chain"));
-        bad.put("timestamp not after its parent's", reseal(good, e -> e.timestamp = T0));
-        bad.put("sealed by engine 'work'", reseal(good, e -> e.engine = "work"));
+        bad.put("WRONG_CHAIN: a block of chain 'other-chain'", reseal(good, e -> e.chainId = "other-chain"));
+        bad.put("BAD_TIMESTAMP: timestamp not after its parent's", reseal(good, e -> e.timestamp = T0));
+        bad.put("UNKNOWN_ENGINE: sealed by engine 'work'", reseal(good, e -> e.engine = "work"));
 
         for (Map.Entry<String, Block> c : bad.entrySet()) {
             List<Node.ImportResult> results = follower.importBlocks(List.of(c.getValue()));
@@ -238,9 +244,9 @@ class NodeTest {
         MemoryChainStore followerStore = new MemoryChainStore();
         Node follower = open(followerStore, null);
         producer.submit(transfer(0, 100, 3));
-        producer.produceNow();
-        producer.produceNow();
-        producer.produceNow();
+        producer.produceNow().orElseThrow();
+        producer.produceNow().orElseThrow();
+        producer.produceNow().orElseThrow();
         List<Block> blocks = blocks(producer, 1, 3);
         Block tampered = reseal(blocks.get(1), e -> e.stateRoot = new byte[32]);
 
@@ -258,15 +264,15 @@ class NodeTest {
         MemoryChainStore store = new MemoryChainStore();
         Node first = open(store, validatorKey);
         first.submit(transfer(0, 100, 3));
-        first.produceNow();
-        Block head = first.produceNow();
+        first.produceNow().orElseThrow();
+        Block head = first.produceNow().orElseThrow();
         first.close();
 
         Node second = open(store, validatorKey);
         assertThat(second.head()).isEqualTo(head);
         assertThat(second.account(sender.address())).isEqualTo(new Account(10_000 - 103, 1, 0));
         assertThat(second.account(validator)).isEqualTo(new Account(2 * REWARD + 3, 0, 100));
-        Block next = second.produceNow();
+        Block next = second.produceNow().orElseThrow();
         assertThat(next.height()).isEqualTo(3);
         assertThat(next.header().parentHash()).isEqualTo(head.hash());
     }
@@ -276,9 +282,9 @@ class NodeTest {
         Path data = dir.resolve("chain");
         Node first = open(RocksChainStore.open(data), validatorKey);
         first.submit(transfer(0, 100, 3));
-        first.produceNow();
+        first.produceNow().orElseThrow();
         first.submit(transfer(1, 50, 1));
-        Block head = first.produceNow();
+        Block head = first.produceNow().orElseThrow();
         first.close(); // closes the store too
         nodes.remove(first);
 
@@ -288,17 +294,17 @@ class NodeTest {
         assertThat(second.account(sender.address())).isEqualTo(new Account(10_000 - 154, 2, 0));
         assertThat(second.account(recipient)).isEqualTo(new Account(150, 0, 0));
         assertThat(second.nextNonce(sender.address())).isEqualTo(2);
-        assertThat(second.produceNow().header().parentHash()).isEqualTo(head.hash());
+        assertThat(second.produceNow().orElseThrow().header().parentHash()).isEqualTo(head.hash());
     }
 
     @Test
     void aStoreOfAnotherGenesisIsRefused() throws Exception {
         MemoryChainStore store = new MemoryChainStore();
-        open(store, validatorKey).produceNow();
+        open(store, validatorKey).produceNow().orElseThrow();
         Block head = store.head().orElseThrow();
 
         for (Genesis other : List.of(genesis("other-chain", 10_000), genesis(CHAIN, 9_999))) {
-            assertThatThrownBy(() -> Node.open(other, store, clock, validatorKey))
+            assertThatThrownBy(() -> Node.open(other, store, clock, validatorKey, new HashDrbg(9)))
                     .isInstanceOf(ChainStore.StoreException.class)
                     .hasMessageContaining("another genesis");
         }
@@ -308,9 +314,9 @@ class NodeTest {
     @Test
     void aRocksStoreOfAnotherGenesisIsRefused() throws Exception {
         Path data = dir.resolve("chain");
-        Node.open(genesis, RocksChainStore.open(data), clock, validatorKey).close(); // closes the store
+        Node.open(genesis, RocksChainStore.open(data), clock, validatorKey, new HashDrbg(9)).close(); // closes the store
         try (RocksChainStore store = RocksChainStore.open(data)) {
-            assertThatThrownBy(() -> Node.open(genesis("other-chain", 10_000), store, clock, validatorKey))
+            assertThatThrownBy(() -> Node.open(genesis("other-chain", 10_000), store, clock, validatorKey, new HashDrbg(9)))
                     .isInstanceOf(ChainStore.StoreException.class)
                     .hasMessageContaining("another genesis");
         }
@@ -338,9 +344,9 @@ class NodeTest {
         assertThat(again.genesis()).isEqualTo(created.genesis());
 
         // The dev key is the validator: a node on this genesis produces with it.
-        Node node = Node.open(again.genesis(), new MemoryChainStore(), clock, again.devKey());
+        Node node = Node.open(again.genesis(), new MemoryChainStore(), clock, again.devKey(), new HashDrbg(9));
         nodes.add(node);
-        assertThat(node.produceNow().header().proposer()).isEqualTo(dev);
+        assertThat(node.produceNow().orElseThrow().header().proposer()).isEqualTo(dev);
 
         Files.delete(again.genesisFile());
         assertThatThrownBy(() -> DevChain.prepare(data, 500, clock, new HashDrbg(11)))
@@ -351,24 +357,28 @@ class NodeTest {
     @Test
     void aStoreCannotBeResumedUnderOtherRulesOfTheSameChain() throws Exception {
         MemoryChainStore store = new MemoryChainStore();
-        open(store, validatorKey).produceNow();
+        open(store, validatorKey).produceNow().orElseThrow();
         Genesis otherValidator = new Genesis(CHAIN, T0, REWARD, 1_000, genesis.accounts(), PoaEngine.NAME,
                 Map.of(PoaEngine.AUTHORITIES, stranger.address().toString()));
         Genesis otherReward = new Genesis(CHAIN, T0, REWARD + 1, 1_000, genesis.accounts(), PoaEngine.NAME,
                 genesis.engineParams());
         for (Genesis other : List.of(otherValidator, otherReward)) {
-            assertThatThrownBy(() -> Node.open(other, store, clock, null))
+            assertThatThrownBy(() -> Node.open(other, store, clock, null, new HashDrbg(9)))
                     .isInstanceOf(ChainStore.StoreException.class).hasMessageContaining("another genesis");
         }
     }
 
     @Test
     void aNodeWithoutTheValidatorKeyDoesNotProduce() throws Exception {
-        for (KeyPair key : java.util.Arrays.asList(null, stranger)) {
-            Node node = open(new MemoryChainStore(), key);
-            assertThatThrownBy(node::produceNow).isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("does not hold the key of the validator");
-            assertThat(node.head().height()).isZero();
+        Node follower = open(new MemoryChainStore(), null);
+        assertThatThrownBy(follower::produceNow).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("holds no validator key");
+        // A key that is not an authority: the engine never gives it a slot.
+        Node stranger = open(new MemoryChainStore(), this.stranger);
+        for (int i = 0; i < 5; i++) {
+            assertThat(stranger.produceNow()).isEmpty();
         }
+        assertThat(follower.head().height()).isZero();
+        assertThat(stranger.head().height()).isZero();
     }
 }

@@ -1,0 +1,161 @@
+package mvpos.consensus;
+
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import mvpos.chain.Account;
+import mvpos.chain.Block;
+import mvpos.chain.Genesis;
+import mvpos.chain.Header;
+import mvpos.crypto.Address;
+import mvpos.state.State;
+
+/**
+ * The valid blocks a node knows, on every fork, each with the state after it, and the fork-choice
+ * rule: the head is the block whose chain has the greatest total weight (the engine says what a block
+ * weighs); on a tie the head stays where it is, so the block seen first wins.
+ *
+ * <p>The tree keeps the last {@link ChainView#STATE_HISTORY} heights below its head; older blocks are
+ * forgotten (they are in the store), and a block whose parent was forgotten cannot be added. Not
+ * thread-safe: a node uses its tree from its loop only.
+ */
+public final class BlockTree implements ChainView {
+
+    /**
+     * A block in the tree.
+     *
+     * @param before      the values the accounts changed by this block had before it (its undo record)
+     * @param totalWeight the weight of the chain ending here, counted from the tree's first block
+     */
+    public record Entry(Block block, byte[] hash, State state, Map<Address, Account> before, BigInteger totalWeight) {
+        public Header header() {
+            return block.header();
+        }
+
+        public long height() {
+            return block.height();
+        }
+    }
+
+    /** Checks Ed25519 signatures for the engines (the node's cache). */
+    @FunctionalInterface
+    public interface SignatureVerifier {
+        boolean verify(byte[] publicKey, byte[] message, byte[] signature);
+    }
+
+    private final Genesis genesis;
+    private final SignatureVerifier verifier;
+    private final Map<ByteBuffer, Entry> entries = new HashMap<>();
+    private final TreeMap<Long, List<ByteBuffer>> byHeight = new TreeMap<>();
+    private Entry head;
+
+    /** A tree whose first block is {@code root} (genesis, or the oldest block a restarted node rebuilt). */
+    public BlockTree(Genesis genesis, Block root, State rootState, SignatureVerifier verifier) {
+        this.genesis = genesis;
+        this.verifier = verifier;
+        this.head = put(new Entry(root, root.hash(), rootState, Map.of(), BigInteger.ZERO));
+    }
+
+    /**
+     * Adds a valid block whose parent is in the tree, and moves the head to it when its chain is now
+     * the heaviest. Returns the new entry.
+     */
+    public Entry add(Block block, byte[] hash, State state, Map<Address, Account> before, BigInteger weight) {
+        Entry parent = entry(block.header().parentHash())
+                .orElseThrow(() -> new IllegalArgumentException("the parent of block " + block.height() + " is not in the tree"));
+        Entry added = put(new Entry(block, hash, state, before, parent.totalWeight().add(weight)));
+        if (added.totalWeight().compareTo(head.totalWeight()) > 0) {
+            head = added;
+            forgetBelow(head.height() - STATE_HISTORY);
+        }
+        return added;
+    }
+
+    private Entry put(Entry entry) {
+        ByteBuffer key = ByteBuffer.wrap(entry.hash());
+        entries.put(key, entry);
+        byHeight.computeIfAbsent(entry.height(), h -> new ArrayList<>(1)).add(key);
+        return entry;
+    }
+
+    private void forgetBelow(long height) {
+        while (!byHeight.isEmpty() && byHeight.firstKey() < height) {
+            byHeight.pollFirstEntry().getValue().forEach(entries::remove);
+        }
+    }
+
+    public Entry head() {
+        return head;
+    }
+
+    public boolean contains(byte[] hash) {
+        return entries.containsKey(ByteBuffer.wrap(hash));
+    }
+
+    public Optional<Entry> entry(byte[] hash) {
+        return Optional.ofNullable(entries.get(ByteBuffer.wrap(hash)));
+    }
+
+    /** How many blocks the tree holds, on every fork. */
+    public int size() {
+        return entries.size();
+    }
+
+    /**
+     * The blocks from the last common ancestor of {@code from} and {@code to} (excluded) up to
+     * {@code to}, lowest first: what becomes canonical when the head moves from {@code from} to {@code to}.
+     * {@code abandoned} receives the blocks from {@code from} down to the ancestor (excluded), highest first.
+     */
+    public List<Entry> pathFromCommonAncestor(Entry from, Entry to, List<Entry> abandoned) {
+        List<Entry> gained = new ArrayList<>();
+        Entry a = from;
+        Entry b = to;
+        while (b.height() > a.height()) {
+            gained.add(b);
+            b = parentOf(b);
+        }
+        while (a.height() > b.height()) {
+            abandoned.add(a);
+            a = parentOf(a);
+        }
+        while (!java.util.Arrays.equals(a.hash(), b.hash())) {
+            abandoned.add(a);
+            gained.add(b);
+            a = parentOf(a);
+            b = parentOf(b);
+        }
+        Collections.reverse(gained);
+        return gained;
+    }
+
+    private Entry parentOf(Entry entry) {
+        return entry(entry.header().parentHash()).orElseThrow(() -> new IllegalStateException(
+                "block " + entry.height() + " has no parent in the tree: a fork deeper than " + STATE_HISTORY + " blocks"));
+    }
+
+    @Override
+    public Genesis genesis() {
+        return genesis;
+    }
+
+    @Override
+    public Optional<Header> header(byte[] hash) {
+        return entry(hash).map(Entry::header);
+    }
+
+    @Override
+    public Optional<State> stateAfter(byte[] hash) {
+        return entry(hash).map(Entry::state);
+    }
+
+    @Override
+    public boolean verifySignature(byte[] publicKey, byte[] message, byte[] signature) {
+        return verifier.verify(publicKey, message, signature);
+    }
+}

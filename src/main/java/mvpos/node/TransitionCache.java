@@ -1,0 +1,35 @@
+package mvpos.node;
+
+import java.nio.ByteBuffer;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import mvpos.state.StateTransition;
+
+/**
+ * Remembers what applying a block gave, by block hash. The state transition is pure and a block's
+ * hash commits to its parent (so to the state it applies to), its proposer and its transactions, so
+ * the same hash always gives the same result: the nodes of one process (a devnet) share this cache and
+ * apply each block once, however many of them import it. Bounded (oldest first out); thread-safe.
+ */
+public final class TransitionCache {
+    private final Map<ByteBuffer, StateTransition.Applied> applied;
+
+    public TransitionCache(int capacity) {
+        this.applied = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<ByteBuffer, StateTransition.Applied> eldest) {
+                return size() > capacity;
+            }
+        });
+    }
+
+    public Optional<StateTransition.Applied> get(byte[] blockHash) {
+        return Optional.ofNullable(applied.get(ByteBuffer.wrap(blockHash)));
+    }
+
+    public void put(byte[] blockHash, StateTransition.Applied result) {
+        applied.put(ByteBuffer.wrap(blockHash), result);
+    }
+}
