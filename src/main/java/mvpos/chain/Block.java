@@ -18,6 +18,15 @@ public record Block(Header header, List<Transaction> transactions) {
 
     /** The commitment to a list of transactions: SHA-256 over their count and their hashes, in order. */
     public static byte[] txRoot(List<Transaction> transactions) {
+        if (transactions.isEmpty()) {
+            return EMPTY_TX_ROOT.clone();
+        }
+        return computeTxRoot(transactions);
+    }
+
+    private static final byte[] EMPTY_TX_ROOT = computeTxRoot(List.of());
+
+    private static byte[] computeTxRoot(List<Transaction> transactions) {
         MessageDigest digest = Sha256.newDigest();
         digest.update(TX_ROOT_TAG);
         digest.update(java.nio.ByteBuffer.allocate(Integer.BYTES).putInt(transactions.size()).array());

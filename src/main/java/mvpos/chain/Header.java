@@ -1,7 +1,9 @@
 package mvpos.chain;
 
+import java.util.Arrays;
 import mvpos.codec.CanonicalDecoder;
 import mvpos.codec.CanonicalEncoder;
+import mvpos.codec.MalformedEncodingException;
 import mvpos.crypto.Address;
 import mvpos.crypto.Hex;
 import mvpos.crypto.Sha256;
@@ -11,25 +13,49 @@ import mvpos.crypto.Sha256;
  * what the consensus engine adds to prove the block's right to exist (a signature, a proof of
  * work...), computed over {@link #sealingBytes()}, everything but the seal.
  *
- * @param slot       the engine's unit of time this block claims (slot engines), or its position in
- *                   the chain (engines without slots); genesis is slot 0
- * @param txRoot     {@link Block#txRoot} of the block's transactions
- * @param stateRoot  the root of the state after this block
- * @param engine     the name of the consensus engine whose seal this is
- * @param engineData what the engine adds before sealing, covered by the seal (a difficulty, a
- *                   signed randomness reveal...); empty for engines that need nothing
+ * <p>Immutable. A class rather than a record only so that it can keep its encoding and hash once
+ * computed: every node of a devnet hashes every header it receives, several times.
  */
-public record Header(String chainId, long height, byte[] parentHash, long timestamp, long slot, Address proposer,
-                     byte[] txRoot, byte[] stateRoot, String engine, byte[] engineData, byte[] seal) {
+public final class Header {
     private static final String SEALING_TAG = "mvpos.header.unsealed.v2";
     private static final String TAG = "mvpos.header.v2";
 
-    public Header {
-        parentHash = parentHash.clone();
-        txRoot = txRoot.clone();
-        stateRoot = stateRoot.clone();
-        engineData = engineData.clone();
-        seal = seal.clone();
+    private final String chainId;
+    private final long height;
+    private final byte[] parentHash;
+    private final long timestamp;
+    private final long slot;
+    private final Address proposer;
+    private final byte[] txRoot;
+    private final byte[] stateRoot;
+    private final String engine;
+    private final byte[] engineData;
+    private final byte[] seal;
+    private volatile byte[] encoded;
+    private volatile byte[] hash;
+
+    /**
+     * @param slot       the engine's unit of time this block claims (slot engines), or its position in
+     *                   the chain (engines without slots); genesis is slot 0
+     * @param txRoot     {@link Block#txRoot} of the block's transactions
+     * @param stateRoot  the root of the state after this block
+     * @param engine     the name of the consensus engine whose seal this is
+     * @param engineData what the engine adds before sealing, covered by the seal (a difficulty, a
+     *                   signed randomness reveal...); empty for engines that need nothing
+     */
+    public Header(String chainId, long height, byte[] parentHash, long timestamp, long slot, Address proposer,
+                  byte[] txRoot, byte[] stateRoot, String engine, byte[] engineData, byte[] seal) {
+        this.chainId = java.util.Objects.requireNonNull(chainId, "chainId");
+        this.height = height;
+        this.parentHash = parentHash.clone();
+        this.timestamp = timestamp;
+        this.slot = slot;
+        this.proposer = java.util.Objects.requireNonNull(proposer, "proposer");
+        this.txRoot = txRoot.clone();
+        this.stateRoot = stateRoot.clone();
+        this.engine = java.util.Objects.requireNonNull(engine, "engine");
+        this.engineData = engineData.clone();
+        this.seal = seal.clone();
     }
 
     public Header withSeal(byte[] newSeal) {
@@ -43,7 +69,12 @@ public record Header(String chainId, long height, byte[] parentHash, long timest
     }
 
     public byte[] encode() {
-        return writeFields(CanonicalEncoder.tagged(TAG)).writeBytes(seal).toBytes();
+        byte[] bytes = encoded;
+        if (bytes == null) {
+            bytes = writeFields(CanonicalEncoder.tagged(TAG)).writeBytes(seal).toBytes();
+            encoded = bytes;
+        }
+        return bytes.clone();
     }
 
     public static Header decode(CanonicalDecoder in) {
@@ -59,7 +90,7 @@ public record Header(String chainId, long height, byte[] parentHash, long timest
         byte[] engineData = in.readBytes();
         byte[] seal = in.readBytes();
         if (proposer.length != Address.LENGTH) {
-            throw new mvpos.codec.MalformedEncodingException("a proposer address has " + proposer.length + " bytes");
+            throw new MalformedEncodingException("a proposer address has " + proposer.length + " bytes");
         }
         return new Header(chainId, height, parent, timestamp, slot, new Address(proposer), txRoot, stateRoot, engine,
                 engineData, seal);
@@ -72,8 +103,14 @@ public record Header(String chainId, long height, byte[] parentHash, long timest
         return header;
     }
 
+    /** SHA-256 of the encoding (computed once). */
     public byte[] hash() {
-        return Sha256.hash(encode());
+        byte[] h = hash;
+        if (h == null) {
+            h = Sha256.hash(encode());
+            hash = h;
+        }
+        return h.clone();
     }
 
     public String hashHex() {
@@ -86,38 +123,63 @@ public record Header(String chainId, long height, byte[] parentHash, long timest
                 .writeBytes(engineData);
     }
 
-    @Override
+    public String chainId() {
+        return chainId;
+    }
+
+    public long height() {
+        return height;
+    }
+
     public byte[] parentHash() {
         return parentHash.clone();
     }
 
-    @Override
+    public long timestamp() {
+        return timestamp;
+    }
+
+    public long slot() {
+        return slot;
+    }
+
+    public Address proposer() {
+        return proposer;
+    }
+
     public byte[] txRoot() {
         return txRoot.clone();
     }
 
-    @Override
     public byte[] stateRoot() {
         return stateRoot.clone();
     }
 
-    @Override
+    public String engine() {
+        return engine;
+    }
+
     public byte[] engineData() {
         return engineData.clone();
     }
 
-    @Override
     public byte[] seal() {
         return seal.clone();
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Header h && java.util.Arrays.equals(encode(), h.encode());
+        return o instanceof Header h && Arrays.equals(hash(), h.hash()) && Arrays.equals(encode(), h.encode());
     }
 
     @Override
     public int hashCode() {
-        return java.util.Arrays.hashCode(hash());
+        return Arrays.hashCode(hash());
+    }
+
+    @Override
+    public String toString() {
+        return "Header[chain " + chainId + ", height " + height + ", slot " + slot + ", proposer " + proposer + ", hash "
+                + hashHex() + "]";
     }
 }

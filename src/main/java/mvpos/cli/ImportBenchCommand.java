@@ -36,8 +36,8 @@ final class ImportBenchCommand implements Runnable {
             description = "Funded accounts that send and receive them (default: ${DEFAULT-VALUE}).")
     int accounts;
 
-    @Option(names = "--batch", paramLabel = "B", defaultValue = "20",
-            description = "Blocks per import call (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", paramLabel = "B", defaultValue = "100",
+            description = "Blocks per import call, like a range a syncing node receives (default: ${DEFAULT-VALUE}).")
     int batch;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1",

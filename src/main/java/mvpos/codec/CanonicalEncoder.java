@@ -1,6 +1,5 @@
 package mvpos.codec;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -19,7 +18,8 @@ import mvpos.crypto.Sha256;
  * mistaken for another kind of object with the same fields.
  */
 public final class CanonicalEncoder {
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+    private byte[] buffer = new byte[128];
+    private int size;
 
     private CanonicalEncoder() {
     }
@@ -29,16 +29,24 @@ public final class CanonicalEncoder {
         return new CanonicalEncoder().writeString(domainTag);
     }
 
+    private void ensure(int more) {
+        if (size + more > buffer.length) {
+            buffer = java.util.Arrays.copyOf(buffer, Math.max(buffer.length * 2, size + more));
+        }
+    }
+
     public CanonicalEncoder writeLong(long value) {
+        ensure(Long.BYTES);
         for (int shift = 56; shift >= 0; shift -= 8) {
-            out.write((int) (value >>> shift));
+            buffer[size++] = (byte) (value >>> shift);
         }
         return this;
     }
 
     public CanonicalEncoder writeInt(int value) {
+        ensure(Integer.BYTES);
         for (int shift = 24; shift >= 0; shift -= 8) {
-            out.write(value >>> shift);
+            buffer[size++] = (byte) (value >>> shift);
         }
         return this;
     }
@@ -46,7 +54,9 @@ public final class CanonicalEncoder {
     /** Writes a 4-byte length, then the bytes. */
     public CanonicalEncoder writeBytes(byte[] value) {
         writeInt(value.length);
-        out.writeBytes(value);
+        ensure(value.length);
+        System.arraycopy(value, 0, buffer, size, value.length);
+        size += value.length;
         return this;
     }
 
@@ -56,6 +66,14 @@ public final class CanonicalEncoder {
      * strings would then share one encoding.
      */
     public CanonicalEncoder writeString(String value) {
+        if (isAscii(value)) {
+            writeInt(value.length());
+            ensure(value.length());
+            for (int i = 0; i < value.length(); i++) {
+                buffer[size++] = (byte) value.charAt(i);
+            }
+            return this;
+        }
         try {
             ByteBuffer utf8 = StandardCharsets.UTF_8.newEncoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
@@ -69,8 +87,17 @@ public final class CanonicalEncoder {
         }
     }
 
+    private static boolean isAscii(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            if (value.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public byte[] toBytes() {
-        return out.toByteArray();
+        return java.util.Arrays.copyOf(buffer, size);
     }
 
     /** SHA-256 of the encoding so far. */

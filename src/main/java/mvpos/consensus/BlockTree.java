@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import mvpos.chain.Account;
 import mvpos.chain.Block;
 import mvpos.chain.Genesis;
@@ -52,13 +51,15 @@ public final class BlockTree implements ChainView {
     private final Genesis genesis;
     private final SignatureVerifier verifier;
     private final Map<ByteBuffer, Entry> entries = new HashMap<>();
-    private final TreeMap<Long, List<ByteBuffer>> byHeight = new TreeMap<>();
+    private final Map<Long, List<ByteBuffer>> byHeight = new HashMap<>();
+    private long lowestHeight;
     private Entry head;
 
     /** A tree whose first block is {@code root} (genesis, or the oldest block a restarted node rebuilt). */
     public BlockTree(Genesis genesis, Block root, State rootState, SignatureVerifier verifier) {
         this.genesis = genesis;
         this.verifier = verifier;
+        this.lowestHeight = root.height();
         this.head = put(new Entry(root, root.hash(), rootState, Map.of(), BigInteger.ZERO));
     }
 
@@ -85,8 +86,11 @@ public final class BlockTree implements ChainView {
     }
 
     private void forgetBelow(long height) {
-        while (!byHeight.isEmpty() && byHeight.firstKey() < height) {
-            byHeight.pollFirstEntry().getValue().forEach(entries::remove);
+        for (; lowestHeight < height; lowestHeight++) {
+            List<ByteBuffer> forgotten = byHeight.remove(lowestHeight);
+            if (forgotten != null) {
+                forgotten.forEach(entries::remove);
+            }
         }
     }
 

@@ -55,6 +55,7 @@ public final class PoaEngine implements ConsensusEngine {
                     + " (comma-separated addresses)");
         }
         List<Address> parsed = new ArrayList<>();
+        java.util.Set<Address> seen = new java.util.HashSet<>();
         for (String item : list.split(",")) {
             Address address;
             try {
@@ -62,7 +63,7 @@ public final class PoaEngine implements ConsensusEngine {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("engine.params." + AUTHORITIES + ": " + e.getMessage());
             }
-            if (parsed.contains(address)) {
+            if (!seen.add(address)) {
                 throw new IllegalArgumentException("engine.params." + AUTHORITIES + " lists " + address + " twice");
             }
             parsed.add(address);

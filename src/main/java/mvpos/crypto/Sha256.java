@@ -21,8 +21,18 @@ public final class Sha256 {
         return Hex.encode(hash(data));
     }
 
-    /** A fresh digest for incremental hashing; every JDK is required to provide SHA-256. */
+    private static final MessageDigest PROTOTYPE = lookUp();
+
+    /** A fresh digest for incremental hashing (a copy of one looked up once: the provider lookup is slow). */
     public static MessageDigest newDigest() {
+        try {
+            return (MessageDigest) PROTOTYPE.clone();
+        } catch (CloneNotSupportedException e) {
+            return lookUp();
+        }
+    }
+
+    private static MessageDigest lookUp() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

@@ -121,7 +121,7 @@ public final class NodeCore {
         this.signatures = signatures;
         this.transitions = transitions;
         this.mempool = new Mempool(rules, 50_000);
-        BucketedState genesisState = BucketedState.of(genesis.accounts());
+        State genesisState = transitions.genesisState(genesis);
         Block genesisBlock = new Block(genesis.header(genesisState.root()), List.of());
         Optional<Block> stored = store.head();
         if (stored.isEmpty()) {

@@ -25,6 +25,18 @@ public final class TransitionCache {
         });
     }
 
+    /** The state of a genesis, built once per genesis (the same object for every node of a devnet). */
+    public synchronized mvpos.state.State genesisState(mvpos.chain.Genesis genesis) {
+        if (genesisOf != genesis) {
+            genesisState = mvpos.state.BucketedState.of(genesis.accounts());
+            genesisOf = genesis;
+        }
+        return genesisState;
+    }
+
+    private mvpos.chain.Genesis genesisOf;
+    private mvpos.state.State genesisState;
+
     public Optional<StateTransition.Applied> get(byte[] blockHash) {
         return Optional.ofNullable(applied.get(ByteBuffer.wrap(blockHash)));
     }

@@ -1,0 +1,147 @@
+package mvpos.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import mvpos.consensus.Engines;
+import mvpos.node.SecureRandomSource;
+import mvpos.node.SystemClock;
+import mvpos.sim.Devnet;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code mvpos devnet}: a whole network of validators in one process. */
+@Command(name = "devnet",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = {
+            "Starts N validator nodes in one process, each with its own keys and store, all from one generated "
+                + "genesis, connected by an in-memory network with latency. Prints each new head.",
+            "With --seed the run is in virtual time and reproducible byte for byte; without it, it runs in real "
+                + "time (stop it with Ctrl-C, or give --blocks or --duration)."
+        })
+final class DevnetCommand implements Runnable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--engine", paramLabel = "NAME", defaultValue = "pos",
+            description = "Consensus engine: pos, pow, poa, or any other on the class path (default: ${DEFAULT-VALUE}).")
+    String engine;
+
+    @Option(names = "--validators", paramLabel = "N", defaultValue = "4",
+            description = "Number of validator nodes (default: ${DEFAULT-VALUE}).")
+    int validators;
+
+    @Option(names = "--slot", paramLabel = "DURATION", defaultValue = "1s", converter = DurationConverter.class,
+            description = "Slot length, or target block time for pow (default: ${DEFAULT-VALUE}).")
+    Duration slot;
+
+    @Option(names = "--blocks", paramLabel = "N", defaultValue = "0",
+            description = "Stop when a node's head reaches this height (default: no limit).")
+    long blocks;
+
+    @Option(names = "--duration", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Stop after this much (virtual, with --seed) time (default: no limit).")
+    Duration duration;
+
+    @Option(names = "--seed", paramLabel = "N",
+            description = "Run in virtual time from this seed: the same seed gives the same chain, byte for byte.")
+    Long seed;
+
+    @Option(names = "--latency", paramLabel = "DURATION", defaultValue = "20ms", converter = DurationConverter.class,
+            description = "Network latency between two nodes (default: ${DEFAULT-VALUE}).")
+    Duration latency;
+
+    @Option(names = "--jitter", paramLabel = "DURATION", defaultValue = "10ms", converter = DurationConverter.class,
+            description = "Random extra latency, up to this much, per message (default: ${DEFAULT-VALUE}).")
+    Duration jitter;
+
+    @Option(names = "--json", description = "Print one JSON object per line instead of text.")
+    boolean json;
+
+    @Option(names = "--quiet", description = "Print only the summary.")
+    boolean quiet;
+
+    @Override
+    public void run() {
+        if (!Engines.names().contains(engine)) {
+            throw new Main.UserError("unknown engine '" + engine + "'; available: " + String.join(", ", Engines.names()));
+        }
+        if (validators < 1 || validators > 100_000) {
+            throw new Main.UserError("--validators must be between 1 and 100000, got " + validators);
+        }
+        if (blocks < 0) {
+            throw new Main.UserError("--blocks cannot be negative");
+        }
+        if (seed == null && blocks == 0 && duration == null && !quiet) {
+            spec.commandLine().getErr().println("devnet: running in real time until Ctrl-C (give --blocks, "
+                    + "--duration or --seed for a bounded or reproducible run)");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        boolean realTime = seed == null;
+        long runSeed = realTime ? new SecureRandomSource().nextLong() : seed;
+        long start = realTime ? SystemClock.INSTANCE.millis() : Devnet.SEEDED_START_MILLIS;
+        Devnet.Config config = new Devnet.Config(engine, validators, slot.toMillis(), latency.toMillis(),
+                jitter.toMillis(), runSeed, start, realTime, 50, Map.of());
+        long wallStart = System.nanoTime();
+        Devnet.Summary summary;
+        try {
+            Devnet devnet = new Devnet(config, head -> {
+                if (!quiet) {
+                    out.println(json ? json(head) : text(head));
+                    out.flush();
+                }
+            });
+            summary = devnet.run(blocks, duration == null ? 0 : duration.toMillis());
+        } catch (IllegalArgumentException e) {
+            throw new Main.UserError(e.getMessage());
+        } catch (Exception e) {
+            throw new IllegalStateException("the devnet failed: " + e.getMessage(), e);
+        }
+        double wallSeconds = (System.nanoTime() - wallStart) / 1e9;
+        PrintWriter report = json && !quiet ? spec.commandLine().getErr() : out;
+        report.printf("devnet %s: %d validators, head at height %d after %.1f s of %s time (%.1f s wall), "
+                        + "%d/%d nodes on head %s%s%n", engine, validators, summary.highestHead(),
+                summary.virtualMillis() / 1000.0, realTime ? "real" : "virtual", wallSeconds,
+                summary.nodesOnTheSameHead(), summary.nodes(), summary.head().substring(0, 16),
+                summary.agree() ? "" : " (NOT all nodes agree)");
+        report.flush();
+        if (!summary.agree()) {
+            throw new Main.UserError("the nodes did not converge on one head");
+        }
+    }
+
+    private static String text(Devnet.HeadEvent head) {
+        return String.format("height %5d  slot %6d  proposer node%-4d %s  hash %s  txs %d%s", head.height(),
+                head.slot(), head.proposerNode(), head.proposer().substring(0, 8), head.hash().substring(0, 16),
+                head.transactions(), head.reorgDepth() > 0 ? "  (reorg of " + head.reorgDepth() + " on node"
+                        + head.node() + ")" : "");
+    }
+
+    private static String json(Devnet.HeadEvent head) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("node", head.node());
+        line.put("height", head.height());
+        line.put("slot", head.slot());
+        line.put("hash", head.hash());
+        line.put("parent", head.parent());
+        line.put("proposer", head.proposer());
+        line.put("proposerNode", head.proposerNode());
+        line.put("engine", head.engine());
+        line.put("transactions", head.transactions());
+        line.put("time", head.timeMillis());
+        line.put("reorgDepth", head.reorgDepth());
+        try {
+            return JSON.writeValueAsString(line);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package mvpos.net;
+
+/**
+ * How a node talks to its peers (DESIGN.md, seam 5): the simulated network of a devnet and the TCP
+ * network are interchangeable, and the node cannot tell them apart. Messages arrive through whoever
+ * drives the node, one at a time, with the peer they came from.
+ */
+public interface Network {
+
+    /** Sends a message to one peer; a peer that is gone or unreachable simply does not receive it. */
+    void send(PeerId to, Message message);
+
+    /** Sends a message to every peer this node is connected to. */
+    void broadcast(Message message);
+
+    /**
+     * True when {@link #broadcast} reaches every node of the network (a full mesh, like a devnet's), so
+     * that a node need not relay what it receives; false for a partial mesh, where nodes gossip.
+     */
+    boolean broadcastReachesAll();
+}

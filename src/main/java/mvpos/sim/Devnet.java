@@ -1,0 +1,244 @@
+package mvpos.sim;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import mvpos.chain.Account;
+import mvpos.chain.Block;
+import mvpos.chain.Genesis;
+import mvpos.chain.MemoryChainStore;
+import mvpos.consensus.ConsensusEngine;
+import mvpos.consensus.Engines;
+import mvpos.crypto.Address;
+import mvpos.crypto.HashDrbg;
+import mvpos.crypto.Hex;
+import mvpos.crypto.KeyPair;
+import mvpos.net.Gossip;
+import mvpos.node.NodeCore;
+import mvpos.node.SignatureCache;
+import mvpos.node.TransitionCache;
+
+/**
+ * A whole network in one process: N validator nodes, each with its own key, store, block tree and
+ * mempool, all from one generated genesis, talking through a {@link SimNetwork} on one
+ * {@link EventQueue}. Time and randomness come from the queue and from sources seeded by the run's
+ * seed, so a run is reproducible byte for byte; in real-time mode the same run is paced by the wall
+ * clock.
+ *
+ * <p>The nodes share a {@link SignatureCache} and a {@link TransitionCache}: verifying a signature or
+ * applying a block gives the same answer on every node, so the process does it once.
+ */
+public final class Devnet {
+    /** The virtual start of a seeded run: 2026-01-01T00:00:00Z. */
+    public static final long SEEDED_START_MILLIS = 1_767_225_600_000L;
+    public static final String CHAIN_ID = "mvpos-devnet";
+    public static final long BLOCK_REWARD = 10;
+    /** Proof-of-work ticks per slot; each node tries {@link Config#powAttemptsPerTick()} candidates per tick. */
+    public static final int POW_TICKS_PER_SLOT = 10;
+
+    /**
+     * How to run.
+     *
+     * @param startMillis when the chain starts (the genesis timestamp and the queue's first instant)
+     * @param realTime    pace the run by the wall clock
+     */
+    public record Config(String engine, int validators, long slotMillis, long latencyMillis, long jitterMillis,
+                         long seed, long startMillis, boolean realTime, long powAttemptsPerTick,
+                         Map<String, String> engineParams) {
+        public Config {
+            if (validators < 1) {
+                throw new IllegalArgumentException("a devnet needs at least one validator");
+            }
+            if (slotMillis < 1) {
+                throw new IllegalArgumentException("the slot must be at least 1 ms");
+            }
+            engineParams = Map.copyOf(engineParams);
+        }
+
+        /** A seeded run in virtual time with the defaults for everything else. */
+        public static Config seeded(String engine, int validators, long slotMillis, long seed) {
+            return new Config(engine, validators, slotMillis, 20, 10, seed, SEEDED_START_MILLIS, false, 50, Map.of());
+        }
+    }
+
+    /** A block the first time it becomes a node's head. */
+    public record HeadEvent(int node, long height, long slot, String hash, String parent, String proposer,
+                            int proposerNode, String engine, int transactions, long timeMillis, int reorgDepth) {
+    }
+
+    /** How a run ended. */
+    public record Summary(long highestHead, int nodes, int nodesOnTheSameHead, String head, long virtualMillis,
+                          long events, long messages, long dropped) {
+        public boolean agree() {
+            return nodesOnTheSameHead == nodes;
+        }
+    }
+
+    private final Config config;
+    private final Genesis genesis;
+    private final List<KeyPair> keys;
+    private final Map<Address, Integer> nodeOf = new java.util.HashMap<>();
+    private final EventQueue events;
+    private final SimNetwork network;
+    private final List<Gossip> nodes = new ArrayList<>();
+    private final Set<ByteBuffer> seenHeads = new HashSet<>();
+    private final Consumer<HeadEvent> onHead;
+    private long highestHead;
+    private boolean producing;
+    private boolean tickScheduled;
+
+    public Devnet(Config config, Consumer<HeadEvent> onHead) throws Exception {
+        this.config = config;
+        this.onHead = onHead;
+        HashDrbg random = new HashDrbg(config.seed());
+        this.keys = new ArrayList<>();
+        for (int i = 0; i < config.validators(); i++) {
+            KeyPair key = KeyPair.generate(random);
+            keys.add(key);
+            nodeOf.put(key.address(), i);
+        }
+        this.genesis = genesis(config, keys, random);
+        ConsensusEngine template = Engines.named(config.engine());
+        this.events = new EventQueue(config.startMillis(), config.realTime());
+        this.network = new SimNetwork(events, new HashDrbg(random.nextLong()), config.latencyMillis(),
+                config.jitterMillis());
+        SignatureCache signatures = new SignatureCache(1_000_000);
+        TransitionCache transitions = new TransitionCache(16_384);
+        for (int i = 0; i < config.validators(); i++) {
+            int index = i;
+            NodeCore core = new NodeCore(genesis, template.configure(genesis), new MemoryChainStore(), keys.get(i),
+                    signatures, transitions);
+            core.onHeadChanged(change -> reportHead(index, change));
+            Gossip[] gossip = new Gossip[1];
+            SimNetwork.Endpoint endpoint = network.join((from, message) ->
+                    gossip[0].onMessage(from, message, events.millis()));
+            gossip[0] = new Gossip(core, endpoint, new HashDrbg(random.nextLong()), config.powAttemptsPerTick());
+            nodes.add(gossip[0]);
+        }
+    }
+
+    /** The genesis of a devnet: each validator funded and staked, the engine's parameters filled in. */
+    static Genesis genesis(Config config, List<KeyPair> keys, HashDrbg random) {
+        TreeMap<Address, Account> accounts = new TreeMap<>();
+        for (KeyPair key : keys) {
+            accounts.put(key.address(), new Account(1_000_000_000L, 0, 1_000 + random.nextLong(9_001)));
+        }
+        Map<String, String> params = new TreeMap<>();
+        switch (config.engine()) {
+            case "poa" -> params.put("authorities", String.join(",", keys.stream().map(k -> k.address().toString()).toList()));
+            case "pow" -> params.put("difficulty", Long.toString(Math.max(1,
+                    config.validators() * config.powAttemptsPerTick() * POW_TICKS_PER_SLOT)));
+            default -> { }
+        }
+        params.putAll(config.engineParams());
+        return new Genesis(CHAIN_ID, config.startMillis(), BLOCK_REWARD, config.slotMillis(), accounts, config.engine(),
+                params);
+    }
+
+    private void reportHead(int node, NodeCore.HeadChanged change) {
+        Block head = change.head();
+        highestHead = Math.max(highestHead, head.height());
+        if (!seenHeads.add(ByteBuffer.wrap(head.hash()))) {
+            return;
+        }
+        Address proposer = head.header().proposer();
+        onHead.accept(new HeadEvent(node, head.height(), head.header().slot(), Hex.encode(head.hash()),
+                Hex.encode(head.header().parentHash()), proposer.toString(), nodeOf.getOrDefault(proposer, -1),
+                head.header().engine(), head.transactions().size(), events.millis(), change.reorgDepth()));
+    }
+
+    private long tickMillis() {
+        return "pow".equals(config.engine()) ? Math.max(1, config.slotMillis() / POW_TICKS_PER_SLOT) : config.slotMillis();
+    }
+
+    private void tick() throws Exception {
+        tickScheduled = false;
+        if (!producing) {
+            return;
+        }
+        long now = events.millis();
+        for (Gossip node : nodes) {
+            node.onTick(now);
+        }
+        events.schedule(tickMillis(), this::tick);
+        tickScheduled = true;
+    }
+
+    /** Turns production on: the next tick comes at the next tick boundary after genesis's first slot. */
+    private void startProducing() {
+        producing = true;
+        if (!tickScheduled) {
+            long first = config.startMillis() + config.slotMillis();
+            long now = events.millis();
+            long next = now <= first ? first
+                    : config.startMillis() + Math.ceilDiv(now - config.startMillis(), tickMillis()) * tickMillis();
+            events.scheduleAt(next, this::tick);
+            tickScheduled = true;
+        }
+    }
+
+    /**
+     * Runs until some node's head reaches {@code blocks} (0: no limit) or {@code durationMillis} of
+     * virtual time have passed (0: no limit), then stops producing and lets the messages in flight
+     * arrive, and says whether every node ended on the same head.
+     */
+    public Summary run(long blocks, long durationMillis) throws Exception {
+        startProducing();
+        long until = durationMillis > 0 ? config.startMillis() + durationMillis : Long.MAX_VALUE;
+        events.run(until, () -> blocks > 0 && highestHead >= blocks);
+        return settle();
+    }
+
+    /** Stops production, delivers what is in flight, and summarises. */
+    public Summary settle() throws Exception {
+        producing = false;
+        events.run(events.millis() + 2 * (config.latencyMillis() + config.jitterMillis()) + config.slotMillis() + 1,
+                () -> false);
+        Map<ByteBuffer, Integer> heads = new java.util.HashMap<>();
+        for (Gossip node : nodes) {
+            heads.merge(ByteBuffer.wrap(node.node().head().hash()), 1, Integer::sum);
+        }
+        Map.Entry<ByteBuffer, Integer> most = heads.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow();
+        return new Summary(highestHead, nodes.size(), most.getValue(), Hex.encode(most.getKey().array()),
+                events.millis() - config.startMillis(), events.executed(), network.delivered(), network.dropped());
+    }
+
+    /** Runs the queue for {@code millis} of virtual time with production on (for scenarios and tests). */
+    public void advance(long millis) throws Exception {
+        startProducing();
+        events.run(events.millis() + millis, () -> false);
+    }
+
+    public Genesis genesis() {
+        return genesis;
+    }
+
+    public List<KeyPair> keys() {
+        return List.copyOf(keys);
+    }
+
+    public NodeCore node(int index) {
+        return nodes.get(index).node();
+    }
+
+    public Gossip gossip(int index) {
+        return nodes.get(index);
+    }
+
+    public SimNetwork network() {
+        return network;
+    }
+
+    public EventQueue events() {
+        return events;
+    }
+
+    public int size() {
+        return nodes.size();
+    }
+}
