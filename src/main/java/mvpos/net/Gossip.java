@@ -1,5 +1,8 @@
 package mvpos.net;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Optional;
 import mvpos.chain.Block;
 import mvpos.chain.ChainStore;
@@ -16,6 +19,9 @@ import mvpos.node.NodeCore;
  * <p>Single-threaded, like the node: whoever drives it calls it one event at a time.
  */
 public final class Gossip {
+    /** Most blocks sent in answer to one request. */
+    public static final int MAX_BLOCKS_PER_ANSWER = 64;
+
     private final NodeCore node;
     private final Network network;
     private final RandomSource random;
@@ -39,16 +45,50 @@ public final class Gossip {
     public void onMessage(PeerId from, Message message, long nowMillis) throws ChainStore.StoreException {
         switch (message) {
             case Message.NewBlock newBlock -> onBlock(from, newBlock.block(), nowMillis);
-            case Message.Blocks blocks -> {
-                for (Block block : blocks.blocks()) {
-                    onBlock(from, block, nowMillis);
+            case Message.Blocks blocks -> onBlocks(from, blocks.blocks(), nowMillis);
+            case Message.GetBlock get -> {
+                List<Block> ancestry = ancestry(get.hash());
+                if (!ancestry.isEmpty()) {
+                    network.send(from, new Message.Blocks(ancestry));
                 }
             }
-            case Message.GetBlock get -> node.blockByHash(get.hash())
-                    .ifPresent(block -> network.send(from, new Message.NewBlock(block)));
             case Message.NewTransaction tx -> {
                 if (node.submit(tx.transaction()) instanceof Mempool.Accepted && !network.broadcastReachesAll()) {
                     network.broadcast(message);
+                }
+            }
+        }
+    }
+
+    /**
+     * The block with this hash and up to {@link #MAX_BLOCKS_PER_ANSWER} - 1 of its ancestors, lowest
+     * first: what a peer that could not place the block needs, in one answer.
+     */
+    private List<Block> ancestry(byte[] hash) throws ChainStore.StoreException {
+        List<Block> blocks = new ArrayList<>();
+        Optional<Block> next = node.blockByHash(hash);
+        while (next.isPresent() && blocks.size() < MAX_BLOCKS_PER_ANSWER) {
+            Block block = next.get();
+            blocks.add(block);
+            next = block.height() == 0 ? Optional.empty() : node.blockByHash(block.header().parentHash());
+        }
+        Collections.reverse(blocks);
+        return blocks;
+    }
+
+    /** Blocks answering a request, lowest first: if even the first cannot be placed, ask for what precedes it. */
+    private void onBlocks(PeerId from, List<Block> blocks, long nowMillis) throws ChainStore.StoreException {
+        if (blocks.isEmpty()) {
+            return;
+        }
+        List<NodeCore.BlockResult> results = node.addBlocks(blocks, nowMillis, NodeCore.Prechecked.NONE);
+        if (results.get(0) instanceof NodeCore.Orphan orphan) {
+            network.send(from, new Message.GetBlock(orphan.parentHash()));
+        }
+        if (!network.broadcastReachesAll()) {
+            for (int i = 0; i < blocks.size(); i++) {
+                if (results.get(i) instanceof NodeCore.Added) {
+                    network.broadcast(new Message.NewBlock(blocks.get(i)));
                 }
             }
         }

@@ -102,7 +102,7 @@ public final class NodeCore {
     private final BlockTree tree;
     private final Map<ByteBuffer, List<Block>> orphansByParent = new LinkedHashMap<>();
     private int orphanCount;
-    private Consumer<HeadChanged> headListener = change -> { };
+    private final List<Consumer<HeadChanged>> headListeners = new ArrayList<>();
 
     /**
      * Opens a node on a store: commits genesis to a new store, or checks a stored chain against this
@@ -173,9 +173,9 @@ public final class NodeCore {
         return rebuilt;
     }
 
-    /** Called after each stored head change (on the caller's thread). */
+    /** Adds a listener called after each stored head change (on the caller's thread). */
     public void onHeadChanged(Consumer<HeadChanged> listener) {
-        this.headListener = listener;
+        headListeners.add(listener);
     }
 
     /** Offers one block (from the network or a peer); see {@link #addBlocks}. */
@@ -337,7 +337,8 @@ public final class NodeCore {
                 // Transactions of an abandoned fork go back to the mempool when they still apply.
                 entry.block().transactions().forEach(tx -> mempool.add(tx, newHead.state(), signatures));
             }
-            headListener.accept(new HeadChanged(newHead.block(), abandoned.size()));
+            HeadChanged changed = new HeadChanged(newHead.block(), abandoned.size());
+            headListeners.forEach(listener -> listener.accept(changed));
         }
         for (BlockTree.Entry entry : added) {
             if (!canonical.contains(entry)) {
