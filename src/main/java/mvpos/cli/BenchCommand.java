@@ -1,5 +1,6 @@
 package mvpos.cli;
 
+import mvpos.bench.ProposerBenchmark;
 import mvpos.bench.SamplerBenchmark;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.runner.Runner;
@@ -15,8 +16,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Load generators and benchmarks; each prints the figures it measured.",
-        subcommands = {BenchCommand.Sampler.class, BenchCommand.Signatures.class, LobbyBenchCommand.class,
-            ImportBenchCommand.class})
+        subcommands = {BenchCommand.Sampler.class, BenchCommand.Proposer.class, BenchCommand.Signatures.class,
+            LobbyBenchCommand.class, ImportBenchCommand.class})
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -75,6 +76,26 @@ final class BenchCommand implements Runnable {
         @Override
         public void run() {
             runJmh(SamplerBenchmark.class, quick, true);
+        }
+    }
+
+    @Command(name = "proposer",
+            mixinStandardHelpOptions = true,
+            versionProvider = VersionProvider.class,
+            description = {
+                "JMH benchmark of the pos engine's proposer selection among 100,000 validators: one slot's "
+                    + "proposer once the epoch's sampler is built (seed hash, HashDrbg, stake-weighted draw), "
+                    + "and building the epoch's sampler (from the stakes, and from the boundary block's state).",
+                "Reports ns per operation and, with the GC profiler, bytes allocated per operation "
+                    + "(gc.alloc.rate.norm)."
+            })
+    static final class Proposer implements Runnable {
+        @Option(names = "--quick", description = "Fewer, shorter iterations (a rough figure in about 30 s).")
+        boolean quick;
+
+        @Override
+        public void run() {
+            runJmh(ProposerBenchmark.class, quick, true);
         }
     }
 }
