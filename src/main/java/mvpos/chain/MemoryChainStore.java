@@ -1,6 +1,6 @@
 package mvpos.chain;
 
-import java.nio.ByteBuffer;
+import mvpos.crypto.HashKey;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -11,17 +11,17 @@ import mvpos.chain.Account;
 
 /** A {@link ChainStore} in memory, for unit tests and simulations. Thread-safe. */
 public final class MemoryChainStore implements ChainStore {
-    private final Map<ByteBuffer, Block> byHash = new HashMap<>();
+    private final Map<HashKey, Block> byHash = new HashMap<>();
     private final List<Block> canonical = new ArrayList<>();
     private final Map<Address, Account> accounts = new HashMap<>();
 
-    private final Map<ByteBuffer, Map<Address, Account>> before = new HashMap<>();
+    private final Map<HashKey, Map<Address, Account>> before = new HashMap<>();
 
     @Override
     public synchronized void commit(HeadChange change) {
         for (CanonicalBlock entry : change.blocks()) {
             Block block = entry.block();
-            ByteBuffer key = ByteBuffer.wrap(block.hash());
+            HashKey key = HashKey.of(block.hash());
             byHash.put(key, block);
             before.put(key, entry.before());
             while (canonical.size() > block.height()) {
@@ -43,17 +43,17 @@ public final class MemoryChainStore implements ChainStore {
 
     @Override
     public synchronized void storeBlock(Block block) {
-        byHash.put(ByteBuffer.wrap(block.hash()), block);
+        byHash.put(HashKey.of(block.hash()), block);
     }
 
     @Override
     public synchronized Optional<Map<Address, Account>> accountsBefore(byte[] blockHash) {
-        return Optional.ofNullable(before.get(ByteBuffer.wrap(blockHash)));
+        return Optional.ofNullable(before.get(HashKey.of(blockHash)));
     }
 
     @Override
     public synchronized Optional<Block> blockByHash(byte[] hash) {
-        return Optional.ofNullable(byHash.get(ByteBuffer.wrap(hash)));
+        return Optional.ofNullable(byHash.get(HashKey.of(hash)));
     }
 
     @Override

@@ -1,7 +1,7 @@
 package mvpos.consensus;
 
 import java.math.BigInteger;
-import java.nio.ByteBuffer;
+import mvpos.crypto.HashKey;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -50,8 +50,8 @@ public final class BlockTree implements ChainView {
 
     private final Genesis genesis;
     private final SignatureVerifier verifier;
-    private final Map<ByteBuffer, Entry> entries = new HashMap<>();
-    private final Map<Long, List<ByteBuffer>> byHeight = new HashMap<>();
+    private final Map<HashKey, Entry> entries = new HashMap<>();
+    private final Map<Long, List<HashKey>> byHeight = new HashMap<>();
     private long lowestHeight;
     private Entry head;
 
@@ -79,7 +79,7 @@ public final class BlockTree implements ChainView {
     }
 
     private Entry put(Entry entry) {
-        ByteBuffer key = ByteBuffer.wrap(entry.hash());
+        HashKey key = HashKey.of(entry.hash());
         entries.put(key, entry);
         byHeight.computeIfAbsent(entry.height(), h -> new ArrayList<>(1)).add(key);
         return entry;
@@ -87,7 +87,7 @@ public final class BlockTree implements ChainView {
 
     private void forgetBelow(long height) {
         for (; lowestHeight < height; lowestHeight++) {
-            List<ByteBuffer> forgotten = byHeight.remove(lowestHeight);
+            List<HashKey> forgotten = byHeight.remove(lowestHeight);
             if (forgotten != null) {
                 forgotten.forEach(entries::remove);
             }
@@ -99,11 +99,11 @@ public final class BlockTree implements ChainView {
     }
 
     public boolean contains(byte[] hash) {
-        return entries.containsKey(ByteBuffer.wrap(hash));
+        return entries.containsKey(HashKey.of(hash));
     }
 
     public Optional<Entry> entry(byte[] hash) {
-        return Optional.ofNullable(entries.get(ByteBuffer.wrap(hash)));
+        return Optional.ofNullable(entries.get(HashKey.of(hash)));
     }
 
     /** How many blocks the tree holds, on every fork. */

@@ -2,6 +2,7 @@ package mvpos.consensus;
 
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
+import mvpos.crypto.HashKey;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -77,7 +78,7 @@ public final class PosEngine implements ConsensusEngine {
     private final long slotMillis;
     private final long epochLength;
     private final Map<BoundaryKey, Boundary> boundaries = lru(BOUNDARY_CACHE_ENTRIES);
-    private final Map<ByteBuffer, EpochDuties> duties = lru(EPOCH_CACHE_ENTRIES);
+    private final Map<HashKey, EpochDuties> duties = lru(EPOCH_CACHE_ENTRIES);
 
     /** The unconfigured engine that {@link java.util.ServiceLoader} makes. */
     public PosEngine() {
@@ -265,7 +266,7 @@ public final class PosEngine implements ConsensusEngine {
         }
         EpochDuties epoch = duties.get(boundary.hash());
         if (epoch == null) {
-            Optional<State> state = chain.stateAfter(boundary.hash().array());
+            Optional<State> state = chain.stateAfter(boundary.hash().bytes());
             if (state.isEmpty()) {
                 return new Selection(null, "the state after boundary block " + describe(boundary)
                         + " is not available");
@@ -286,11 +287,11 @@ public final class PosEngine implements ConsensusEngine {
     private record EpochDuties(Validators validators, byte[] seed) {
     }
 
-    private record BoundaryKey(ByteBuffer block, long slotLimit) {
+    private record BoundaryKey(HashKey block, long slotLimit) {
     }
 
     /** A boundary block and its hash, or why it cannot be found. */
-    private record Boundary(Header header, ByteBuffer hash, String problem) {
+    private record Boundary(Header header, HashKey hash, String problem) {
     }
 
     /**
@@ -304,7 +305,7 @@ public final class PosEngine implements ConsensusEngine {
         Header block = parent;
         Boundary found;
         while (true) {
-            ByteBuffer hash = ByteBuffer.wrap(block.hash());
+            HashKey hash = HashKey.of(block.hash());
             if (block.slot() < slotLimit) {
                 found = new Boundary(block, hash, null);
                 break;
@@ -318,7 +319,7 @@ public final class PosEngine implements ConsensusEngine {
             visited.add(key);
             Optional<Header> next = chain.header(block.parentHash());
             if (next.isEmpty() || block.height() == 0) {
-                return new Boundary(null, null, "block " + Hex.encode(hash.array()) + " (height " + block.height()
+                return new Boundary(null, null, "block " + hash.toString() + " (height " + block.height()
                         + ") has no known parent, so the boundary block of epoch " + epoch + " cannot be found");
             }
             block = next.get();
@@ -330,7 +331,7 @@ public final class PosEngine implements ConsensusEngine {
     }
 
     private static String describe(Boundary boundary) {
-        return Hex.encode(boundary.hash().array()) + " (height " + boundary.header().height() + ", slot "
+        return Hex.encode(boundary.hash().bytes()) + " (height " + boundary.header().height() + ", slot "
                 + boundary.header().slot() + ")";
     }
 

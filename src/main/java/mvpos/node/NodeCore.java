@@ -1,7 +1,7 @@
 package mvpos.node;
 
 import java.math.BigInteger;
-import java.nio.ByteBuffer;
+import mvpos.crypto.HashKey;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -100,7 +100,7 @@ public final class NodeCore {
     private final TransitionCache transitions;
     private final Mempool mempool;
     private final BlockTree tree;
-    private final Map<ByteBuffer, List<Block>> orphansByParent = new LinkedHashMap<>();
+    private final Map<HashKey, List<Block>> orphansByParent = new LinkedHashMap<>();
     private int orphanCount;
     private final List<Consumer<HeadChanged>> headListeners = new ArrayList<>();
 
@@ -290,7 +290,7 @@ public final class NodeCore {
             orphanCount -= oldest.next().getValue().size();
             oldest.remove();
         }
-        orphansByParent.computeIfAbsent(ByteBuffer.wrap(block.header().parentHash()), k -> new ArrayList<>()).add(block);
+        orphansByParent.computeIfAbsent(HashKey.of(block.header().parentHash()), k -> new ArrayList<>()).add(block);
         orphanCount++;
     }
 
@@ -298,7 +298,7 @@ public final class NodeCore {
         Deque<byte[]> parents = new ArrayDeque<>();
         parents.add(parentHash);
         while (!parents.isEmpty()) {
-            List<Block> waiting = orphansByParent.remove(ByteBuffer.wrap(parents.poll()));
+            List<Block> waiting = orphansByParent.remove(HashKey.of(parents.poll()));
             if (waiting == null) {
                 continue;
             }

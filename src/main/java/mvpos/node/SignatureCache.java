@@ -1,6 +1,6 @@
 package mvpos.node;
 
-import java.nio.ByteBuffer;
+import mvpos.crypto.HashKey;
 import java.security.MessageDigest;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -22,12 +22,12 @@ import mvpos.state.StateTransition;
  */
 public final class SignatureCache implements StateTransition.SignatureCheck {
     private static final byte[] RAW_TAG = "mvpos.sigcache.raw.v1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    private final Map<ByteBuffer, Boolean> verified;
+    private final Map<HashKey, Boolean> verified;
 
     public SignatureCache(int capacity) {
         this.verified = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, false) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<ByteBuffer, Boolean> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<HashKey, Boolean> eldest) {
                 return size() > capacity;
             }
         });
@@ -40,7 +40,7 @@ public final class SignatureCache implements StateTransition.SignatureCheck {
 
     @Override
     public boolean isValid(Transaction tx) {
-        ByteBuffer key = ByteBuffer.wrap(tx.hash()); // covers every field and the signature
+        HashKey key = HashKey.of(tx.hash()); // covers every field and the signature
         if (verified.containsKey(key)) {
             return true;
         }
@@ -58,7 +58,7 @@ public final class SignatureCache implements StateTransition.SignatureCheck {
         digest.update(publicKey);
         digest.update(signature);
         digest.update(message);
-        ByteBuffer key = ByteBuffer.wrap(digest.digest());
+        HashKey key = HashKey.of(digest.digest());
         if (verified.containsKey(key)) {
             return true;
         }

@@ -1,6 +1,6 @@
 package mvpos.node;
 
-import java.nio.ByteBuffer;
+import mvpos.crypto.HashKey;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,12 +14,12 @@ import mvpos.state.StateTransition;
  * apply each block once, however many of them import it. Bounded (oldest first out); thread-safe.
  */
 public final class TransitionCache {
-    private final Map<ByteBuffer, StateTransition.Applied> applied;
+    private final Map<HashKey, StateTransition.Applied> applied;
 
     public TransitionCache(int capacity) {
         this.applied = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, false) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<ByteBuffer, StateTransition.Applied> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<HashKey, StateTransition.Applied> eldest) {
                 return size() > capacity;
             }
         });
@@ -38,10 +38,10 @@ public final class TransitionCache {
     private mvpos.state.State genesisState;
 
     public Optional<StateTransition.Applied> get(byte[] blockHash) {
-        return Optional.ofNullable(applied.get(ByteBuffer.wrap(blockHash)));
+        return Optional.ofNullable(applied.get(HashKey.of(blockHash)));
     }
 
     public void put(byte[] blockHash, StateTransition.Applied result) {
-        applied.put(ByteBuffer.wrap(blockHash), result);
+        applied.put(HashKey.of(blockHash), result);
     }
 }

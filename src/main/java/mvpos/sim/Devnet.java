@@ -1,6 +1,6 @@
 package mvpos.sim;
 
-import java.nio.ByteBuffer;
+import mvpos.crypto.HashKey;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -86,7 +86,7 @@ public final class Devnet {
     private final EventQueue events;
     private final SimNetwork network;
     private final List<Gossip> nodes = new ArrayList<>();
-    private final Set<ByteBuffer> seenHeads = new HashSet<>();
+    private final Set<HashKey> seenHeads = new HashSet<>();
     private final Consumer<HeadEvent> onHead;
     private long highestHead;
     private boolean producing;
@@ -143,7 +143,7 @@ public final class Devnet {
     private void reportHead(int node, NodeCore.HeadChanged change) {
         Block head = change.head();
         highestHead = Math.max(highestHead, head.height());
-        if (!seenHeads.add(ByteBuffer.wrap(head.hash()))) {
+        if (!seenHeads.add(HashKey.of(head.hash()))) {
             return;
         }
         Address proposer = head.header().proposer();
@@ -199,12 +199,12 @@ public final class Devnet {
         producing = false;
         events.run(events.millis() + 2 * (config.latencyMillis() + config.jitterMillis()) + config.slotMillis() + 1,
                 () -> false);
-        Map<ByteBuffer, Integer> heads = new java.util.HashMap<>();
+        Map<HashKey, Integer> heads = new java.util.HashMap<>();
         for (Gossip node : nodes) {
-            heads.merge(ByteBuffer.wrap(node.node().head().hash()), 1, Integer::sum);
+            heads.merge(HashKey.of(node.node().head().hash()), 1, Integer::sum);
         }
-        Map.Entry<ByteBuffer, Integer> most = heads.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow();
-        return new Summary(highestHead, nodes.size(), most.getValue(), Hex.encode(most.getKey().array()),
+        Map.Entry<HashKey, Integer> most = heads.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow();
+        return new Summary(highestHead, nodes.size(), most.getValue(), Hex.encode(most.getKey().bytes()),
                 events.millis() - config.startMillis(), events.executed(), network.delivered(), network.dropped());
     }
 
