@@ -14,20 +14,41 @@ import mvpos.crypto.Sha256;
  * chain id and the sender's nonce included, so a transaction is valid on one chain only and at one
  * position in its sender's history only: it cannot be replayed elsewhere or twice.
  *
- * @param kind   a {@link TxKind} code; an unknown code is kept, so the state transition can reject
- *               it with a reason instead of the decoder failing
- * @param to     the recipient of a transfer; ignored by other kinds (null is kept as the all-zero address)
+ * <p>Immutable. A class rather than a record only so that it keeps its encoding and hash once
+ * computed: a transaction is hashed for the signature cache, for its block's transactions root and
+ * encoded for storage, and each of these would otherwise encode it again.
  */
-public record Transaction(String chainId, byte[] senderKey, long nonce, int kind, Address to, long amount, long fee,
-                          byte[] signature) {
+public final class Transaction {
     private static final String SIGNED_TAG = "mvpos.tx.v1";
     private static final String STORED_TAG = "mvpos.tx.stored.v1";
     private static final Address NOBODY = new Address(new byte[Address.LENGTH]);
 
-    public Transaction {
-        senderKey = senderKey.clone();
-        signature = signature.clone();
-        to = to == null ? NOBODY : to;
+    private final String chainId;
+    private final byte[] senderKey;
+    private final long nonce;
+    private final int kind;
+    private final Address to;
+    private final long amount;
+    private final long fee;
+    private final byte[] signature;
+    private volatile byte[] encoded;
+    private volatile byte[] hash;
+
+    /**
+     * @param kind   a {@link TxKind} code; an unknown code is kept, so the state transition can reject
+     *               it with a reason instead of the decoder failing
+     * @param to     the recipient of a transfer; ignored by other kinds (null is kept as the all-zero address)
+     */
+    public Transaction(String chainId, byte[] senderKey, long nonce, int kind, Address to, long amount, long fee,
+                       byte[] signature) {
+        this.chainId = java.util.Objects.requireNonNull(chainId, "chainId");
+        this.senderKey = senderKey.clone();
+        this.nonce = nonce;
+        this.kind = kind;
+        this.to = to == null ? NOBODY : to;
+        this.amount = amount;
+        this.fee = fee;
+        this.signature = signature.clone();
     }
 
     /** Builds and signs a transaction. */
@@ -56,9 +77,14 @@ public record Transaction(String chainId, byte[] senderKey, long nonce, int kind
         return Address.of(senderKey);
     }
 
-    /** The transaction's identity: SHA-256 of its stored encoding (signature included). */
+    /** The transaction's identity: SHA-256 of its stored encoding (signature included), computed once. */
     public byte[] hash() {
-        return Sha256.hash(encode());
+        byte[] h = hash;
+        if (h == null) {
+            h = Sha256.hash(encoded());
+            hash = h;
+        }
+        return h.clone();
     }
 
     public String hashHex() {
@@ -66,10 +92,19 @@ public record Transaction(String chainId, byte[] senderKey, long nonce, int kind
     }
 
     public byte[] encode() {
-        return CanonicalEncoder.tagged(STORED_TAG)
-                .writeString(chainId).writeBytes(senderKey).writeLong(nonce).writeInt(kind)
-                .writeBytes(to.bytes()).writeLong(amount).writeLong(fee).writeBytes(signature)
-                .toBytes();
+        return encoded().clone();
+    }
+
+    private byte[] encoded() {
+        byte[] bytes = encoded;
+        if (bytes == null) {
+            bytes = CanonicalEncoder.tagged(STORED_TAG)
+                    .writeString(chainId).writeBytes(senderKey).writeLong(nonce).writeInt(kind)
+                    .writeBytes(to.bytes()).writeLong(amount).writeLong(fee).writeBytes(signature)
+                    .toBytes();
+            encoded = bytes;
+        }
+        return bytes;
     }
 
     /** Reads a stored transaction; throws {@link mvpos.codec.MalformedEncodingException} on bad bytes. */
@@ -90,19 +125,41 @@ public record Transaction(String chainId, byte[] senderKey, long nonce, int kind
         return new Transaction(chainId, senderKey, nonce, kind, new Address(to), amount, fee, signature);
     }
 
-    @Override
+    public String chainId() {
+        return chainId;
+    }
+
     public byte[] senderKey() {
         return senderKey.clone();
     }
 
-    @Override
+    public long nonce() {
+        return nonce;
+    }
+
+    public int kind() {
+        return kind;
+    }
+
+    public Address to() {
+        return to;
+    }
+
+    public long amount() {
+        return amount;
+    }
+
+    public long fee() {
+        return fee;
+    }
+
     public byte[] signature() {
         return signature.clone();
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Transaction t && Arrays.equals(encode(), t.encode());
+        return o instanceof Transaction t && Arrays.equals(encoded(), t.encoded());
     }
 
     @Override

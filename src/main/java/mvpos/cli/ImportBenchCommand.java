@@ -44,6 +44,10 @@ final class ImportBenchCommand implements Runnable {
             description = "Seed of the keys and transfers; the same seed builds the same chain (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--runs", paramLabel = "R", defaultValue = "3",
+            description = "Timed imports, each into a new store; the median is compared (default: ${DEFAULT-VALUE}).")
+    int runs;
+
     @Option(names = "--json", description = "Print one JSON object with the figures instead of lines.")
     boolean json;
 
@@ -51,7 +55,7 @@ final class ImportBenchCommand implements Runnable {
     public void run() {
         validate();
         PrintWriter out = spec.commandLine().getOut();
-        ImportBench.Config config = new ImportBench.Config(blocks, txsPerBlock, accounts, batch, seed);
+        ImportBench.Config config = new ImportBench.Config(blocks, txsPerBlock, accounts, batch, seed, runs);
         ImportBench.Report report;
         try {
             report = ImportBench.run(config, null, 2.0, json ? line -> { } : line -> {
@@ -84,6 +88,9 @@ final class ImportBenchCommand implements Runnable {
         }
         if (accounts < 2 || accounts > ImportBench.MAX_ACCOUNTS) {
             throw new Main.UserError("--accounts must be between 2 and " + ImportBench.MAX_ACCOUNTS + ", got " + accounts);
+        }
+        if (runs < 1 || runs > 25) {
+            throw new Main.UserError("--runs must be between 1 and 25, got " + runs);
         }
         if (batch < 1 || batch > ImportBench.MAX_BATCH) {
             throw new Main.UserError("--batch must be between 1 and " + ImportBench.MAX_BATCH + ", got " + batch);

@@ -36,6 +36,8 @@ public final class Node implements AutoCloseable {
     public static final int MAX_TXS_PER_BLOCK = NodeCore.MAX_TXS_PER_BLOCK;
     /** Blocks whose signatures are verified together while the loop applies the previous group. */
     static final int IMPORT_GROUP_TRANSACTIONS = 4_000;
+    /** Groups whose signatures may be verified ahead of the one the loop applies. */
+    static final int IMPORT_LOOKAHEAD = 2;
     /** Proof-of-work candidates tried per tick of the production timer. */
     static final long POW_ATTEMPTS_PER_TICK = 20_000;
 
@@ -48,6 +50,18 @@ public final class Node implements AutoCloseable {
         thread.setDaemon(true);
         return thread;
     });
+    /**
+     * Where signatures are verified, one thread per core. Its own pool, not the common one: a parallel
+     * stream started inside a common-pool task only gets the common pool's cores - 1 threads.
+     */
+    private final java.util.concurrent.ForkJoinPool verifiers = new java.util.concurrent.ForkJoinPool(
+            Runtime.getRuntime().availableProcessors(), pool -> {
+                java.util.concurrent.ForkJoinWorkerThread thread =
+                        java.util.concurrent.ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+                thread.setName("node-verify-" + thread.getPoolIndex());
+                thread.setDaemon(true);
+                return thread;
+            }, null, false);
     private volatile Block head;
     private volatile mvpos.state.State state;
 
@@ -137,29 +151,34 @@ public final class Node implements AutoCloseable {
     public List<ImportResult> importBlocks(List<Block> blocks) throws InterruptedException, ExecutionException {
         List<List<Block>> groups = group(blocks);
         List<ImportResult> results = new ArrayList<>(blocks.size());
-        CompletableFuture<NodeCore.Prechecked> next = groups.isEmpty() ? null : precheck(groups.get(0));
-        for (int g = 0; g < groups.size(); g++) {
-            NodeCore.Prechecked prechecked = next.get();
-            next = g + 1 < groups.size() ? precheck(groups.get(g + 1)) : null;
-            List<Block> group = groups.get(g);
-            List<NodeCore.BlockResult> added = onLoop(() -> core.addBlocks(group, clock.millis(), prechecked));
-            for (int i = 0; i < added.size(); i++) {
-                if (added.get(i) instanceof NodeCore.Added a) {
-                    results.add(new Imported(a.height(), a.hash()));
-                } else {
-                    results.add(new Refused(group.get(i).height(), describe(added.get(i))));
-                    if (next != null) {
-                        next.cancel(false);
+        // Verification runs up to IMPORT_LOOKAHEAD groups ahead of the loop, so the verifying cores never
+        // wait for the loop, nor for the last, slowest piece of one group before starting the next.
+        java.util.ArrayDeque<CompletableFuture<NodeCore.Prechecked>> ahead = new java.util.ArrayDeque<>();
+        int submitted = 0;
+        try {
+            for (List<Block> group : groups) {
+                while (submitted < groups.size() && ahead.size() < IMPORT_LOOKAHEAD) {
+                    ahead.add(precheck(groups.get(submitted++)));
+                }
+                NodeCore.Prechecked prechecked = ahead.poll().get();
+                List<NodeCore.BlockResult> added = onLoop(() -> core.addBlocks(group, clock.millis(), prechecked));
+                for (int i = 0; i < added.size(); i++) {
+                    if (added.get(i) instanceof NodeCore.Added a) {
+                        results.add(new Imported(a.height(), a.hash()));
+                    } else {
+                        results.add(new Refused(group.get(i).height(), describe(added.get(i))));
+                        return results;
                     }
-                    return results;
                 }
             }
+            return results;
+        } finally {
+            ahead.forEach(future -> future.cancel(false));
         }
-        return results;
     }
 
     private CompletableFuture<NodeCore.Prechecked> precheck(List<Block> group) {
-        return CompletableFuture.supplyAsync(() -> NodeCore.Prechecked.of(group, signatures));
+        return CompletableFuture.supplyAsync(() -> NodeCore.Prechecked.of(group, signatures), verifiers);
     }
 
     private static List<List<Block>> group(List<Block> blocks) {
@@ -228,6 +247,7 @@ public final class Node implements AutoCloseable {
     @Override
     public void close() {
         loop.shutdownNow();
+        verifiers.shutdownNow();
         try {
             loop.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

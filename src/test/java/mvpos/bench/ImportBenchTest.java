@@ -17,7 +17,7 @@ import picocli.CommandLine;
 
 /** {@code mvpos bench import} at a tiny size: the import reaches the built chain's head; no timing is checked. */
 class ImportBenchTest {
-    private static final ImportBench.Config TINY = new ImportBench.Config(5, 20, 10, 2, 7);
+    private static final ImportBench.Config TINY = new ImportBench.Config(5, 20, 10, 2, 7, 2);
 
     @TempDir
     Path dir;
