@@ -51,7 +51,10 @@ class ImportBenchTest {
         assertThat(report.verify().verifications()).isPositive();
         assertThat(report.figures()).containsKeys("importTxPerSecond", "verifyPerSecondPerCore", "cores",
                 "targetTxPerSecond", "percentOfCapacity");
-        assertThat(lines).anyMatch(l -> l.startsWith("imported 5 blocks (100 transactions)"));
+        assertThat(lines).anyMatch(l -> l.startsWith("import 1 of 2: 5 blocks (100 transactions)"));
+        assertThat(lines).anyMatch(l -> l.startsWith("import 2 of 2: 5 blocks (100 transactions)"));
+        assertThat(lines).anyMatch(l -> l.startsWith("median of 2 imports: "));
+        assertThat(lines).anyMatch(l -> l.contains("verifications/s per core before the imports"));
         try (var left = Files.list(dir)) {
             assertThat(left).isEmpty();
         }
