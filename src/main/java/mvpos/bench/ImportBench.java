@@ -40,7 +40,7 @@ import mvpos.state.State;
 import mvpos.state.StateTransition;
 
 /**
- * The load behind {@code mvpos bench import}: builds a solo-sealed chain of signed transfers in
+ * The load behind {@code mvpos bench import}: builds a poa-sealed chain of signed transfers in
  * memory, imports it into a fresh {@link Node} over RocksDB with {@link Node#importBlocks}, and
  * compares the import rate with what the machine's cores could verify (Ed25519 verifications per
  * second on one thread, times the cores).

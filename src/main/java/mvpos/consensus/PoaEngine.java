@@ -23,8 +23,7 @@ public final class PoaEngine implements ConsensusEngine {
     public static final String AUTHORITIES = "authorities";
 
     private final List<Address> authorities;
-    private final long genesisMillis;
-    private final long slotMillis;
+    private final Slots slots;
 
     /** The unconfigured engine that {@link java.util.ServiceLoader} makes. */
     public PoaEngine() {
@@ -33,8 +32,7 @@ public final class PoaEngine implements ConsensusEngine {
 
     private PoaEngine(List<Address> authorities, long genesisMillis, long slotMillis) {
         this.authorities = List.copyOf(authorities);
-        this.genesisMillis = genesisMillis;
-        this.slotMillis = slotMillis;
+        this.slots = new Slots(genesisMillis, slotMillis);
     }
 
     @Override
@@ -78,7 +76,7 @@ public final class PoaEngine implements ConsensusEngine {
 
     @Override
     public long slotAt(long millis) {
-        return millis < genesisMillis ? 0 : (millis - genesisMillis) / slotMillis;
+        return slots.slotAt(millis);
     }
 
     @Override
@@ -98,17 +96,9 @@ public final class PoaEngine implements ConsensusEngine {
 
     @Override
     public Optional<SealRejection> verifySeal(ChainView chain, Header parent, Header header, long nowMillis) {
-        if (header.slot() <= parent.slot()) {
-            return reject(SealRejection.Reason.WRONG_SLOT, "slot " + header.slot() + " is not after its parent's slot "
-                    + parent.slot());
-        }
-        if (header.slot() > slotAt(nowMillis + MAX_CLOCK_DRIFT_MILLIS)) {
-            return reject(SealRejection.Reason.FUTURE_SLOT, "slot " + header.slot() + " has not begun (now slot "
-                    + slotAt(nowMillis) + ")");
-        }
-        if (slotAt(header.timestamp()) != header.slot()) {
-            return reject(SealRejection.Reason.BAD_TIMESTAMP, "timestamp " + header.timestamp() + " is not in slot "
-                    + header.slot());
+        Optional<SealRejection> timing = slots.checkSlot(parent, header, nowMillis);
+        if (timing.isPresent()) {
+            return timing;
         }
         if (header.engineData().length != 0) {
             return reject(SealRejection.Reason.MALFORMED_SEAL, "poa headers carry no engine data");

@@ -74,8 +74,7 @@ public final class PosEngine implements ConsensusEngine {
     private static final int EPOCH_CACHE_ENTRIES = 64;
 
     private final String chainId;
-    private final long genesisMillis;
-    private final long slotMillis;
+    private final Slots slots;
     private final long epochLength;
     private final Map<BoundaryKey, Boundary> boundaries = lru(BOUNDARY_CACHE_ENTRIES);
     private final Map<HashKey, EpochDuties> duties = lru(EPOCH_CACHE_ENTRIES);
@@ -87,8 +86,7 @@ public final class PosEngine implements ConsensusEngine {
 
     private PosEngine(String chainId, long genesisMillis, long slotMillis, long epochLength) {
         this.chainId = chainId;
-        this.genesisMillis = genesisMillis;
-        this.slotMillis = slotMillis;
+        this.slots = new Slots(genesisMillis, slotMillis);
         this.epochLength = epochLength;
     }
 
@@ -130,7 +128,7 @@ public final class PosEngine implements ConsensusEngine {
 
     @Override
     public long slotAt(long millis) {
-        return millis < genesisMillis ? 0 : (millis - genesisMillis) / slotMillis;
+        return slots.slotAt(millis);
     }
 
     public long epochOf(long slot) {
@@ -366,17 +364,9 @@ public final class PosEngine implements ConsensusEngine {
     @Override
     public Optional<SealRejection> verifySeal(ChainView chain, Header parent, Header header, long nowMillis) {
         long slot = header.slot();
-        if (slot <= parent.slot()) {
-            return reject(SealRejection.Reason.WRONG_SLOT, "slot " + slot + " is not after its parent's slot "
-                    + parent.slot());
-        }
-        if (slot > slotAt(nowMillis + MAX_CLOCK_DRIFT_MILLIS)) {
-            return reject(SealRejection.Reason.FUTURE_SLOT, "slot " + slot + " has not begun (now slot "
-                    + slotAt(nowMillis) + ")");
-        }
-        if (slotAt(header.timestamp()) != slot) {
-            return reject(SealRejection.Reason.BAD_TIMESTAMP, "timestamp " + header.timestamp() + " is not in slot "
-                    + slot);
+        Optional<SealRejection> timing = slots.checkSlot(parent, header, nowMillis);
+        if (timing.isPresent()) {
+            return timing;
         }
         byte[] data = header.engineData();
         if (data.length != ENGINE_DATA_BYTES) {
