@@ -23,12 +23,28 @@ import mvpos.crypto.Address;
  * parameters.
  */
 public record Genesis(String chainId, long timestamp, long blockReward, long blockTimeMillis,
-                      SortedMap<Address, Account> accounts, String engine, Map<String, String> engineParams) {
+                      SortedMap<Address, Account> accounts, String engine, Map<String, String> engineParams,
+                      String finality, Map<String, String> finalityParams) {
+
+    /** No finality gadget: the engine's fork choice alone decides. */
+    public static final String NO_FINALITY = "none";
+
+    /** A genesis without a finality gadget. */
+    public Genesis(String chainId, long timestamp, long blockReward, long blockTimeMillis,
+                   SortedMap<Address, Account> accounts, String engine, Map<String, String> engineParams) {
+        this(chainId, timestamp, blockReward, blockTimeMillis, accounts, engine, engineParams, NO_FINALITY, Map.of());
+    }
+
+    /** This genesis with a finality gadget ({@code "ffg"}) and its parameters. */
+    public Genesis withFinality(String gadget, Map<String, String> params) {
+        return new Genesis(chainId, timestamp, blockReward, blockTimeMillis, accounts, engine, engineParams, gadget,
+                params);
+    }
 
     /** The file format. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record File(String chainId, Long timestamp, Long blockReward, Long blockTimeMillis, Engine engine,
-                       List<FileAccount> accounts) {
+                       Engine finality, List<FileAccount> accounts) {
     }
 
     public record Engine(String name, Map<String, String> params) {
@@ -40,6 +56,8 @@ public record Genesis(String chainId, long timestamp, long blockReward, long blo
     public Genesis {
         accounts = Collections.unmodifiableSortedMap(new TreeMap<>(accounts));
         engineParams = Map.copyOf(engineParams);
+        finality = finality == null ? NO_FINALITY : finality;
+        finalityParams = Map.copyOf(finalityParams);
     }
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -117,15 +135,25 @@ public record Genesis(String chainId, long timestamp, long blockReward, long blo
         if (accounts.values().stream().noneMatch(a -> a.stake() > 0)) {
             throw new IllegalArgumentException("no account has stake, so there is no validator");
         }
+        String finality = NO_FINALITY;
+        Map<String, String> finalityParams = Map.of();
+        if (file.finality() != null) {
+            finality = file.finality().name() == null ? "" : file.finality().name();
+            if (!NO_FINALITY.equals(finality) && !"ffg".equals(finality)) {
+                throw new IllegalArgumentException("\"finality\" must be \"none\" or \"ffg\", not \"" + finality + "\"");
+            }
+            finalityParams = file.finality().params() == null ? Map.of() : file.finality().params();
+        }
         return new Genesis(chainId, timestamp, reward, blockTime, accounts, file.engine().name(),
-                file.engine().params() == null ? Map.of() : file.engine().params());
+                file.engine().params() == null ? Map.of() : file.engine().params(), finality, finalityParams);
     }
 
     public File toFile() {
         List<FileAccount> list = new ArrayList<>();
         accounts.forEach((address, account) -> list.add(new FileAccount(address.toString(), account.balance(),
                 account.stake())));
-        return new File(chainId, timestamp, blockReward, blockTimeMillis, new Engine(engine, engineParams), list);
+        return new File(chainId, timestamp, blockReward, blockTimeMillis, new Engine(engine, engineParams),
+                NO_FINALITY.equals(finality) ? null : new Engine(finality, finalityParams), list);
     }
 
     /** The genesis file as JSON. */
@@ -154,6 +182,10 @@ public record Genesis(String chainId, long timestamp, long blockReward, long blo
                 .writeString(chainId).writeLong(timestamp).writeLong(blockReward).writeLong(blockTimeMillis)
                 .writeString(engine).writeInt(engineParams.size());
         new TreeMap<>(engineParams).forEach((key, value) -> out.writeString(key).writeString(value));
+        if (!NO_FINALITY.equals(finality)) {
+            out.writeString(finality).writeInt(finalityParams.size());
+            new TreeMap<>(finalityParams).forEach((key, value) -> out.writeString(key).writeString(value));
+        }
         return out.sha256();
     }
 

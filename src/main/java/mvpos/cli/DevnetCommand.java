@@ -63,6 +63,14 @@ final class DevnetCommand implements Runnable {
             description = "Random extra latency, up to this much, per message (default: ${DEFAULT-VALUE}).")
     Duration jitter;
 
+    @Option(names = "--finality", paramLabel = "GADGET", defaultValue = "none",
+            description = "Finality gadget beside the engine: none or ffg (Casper FFG) (default: ${DEFAULT-VALUE}).")
+    String finality;
+
+    @Option(names = "--epoch", paramLabel = "SLOTS", defaultValue = "8",
+            description = "Slots per finality epoch with --finality ffg (default: ${DEFAULT-VALUE}).")
+    long finalityEpoch;
+
     @Option(names = "--json", description = "Print one JSON object per line instead of text.")
     boolean json;
 
@@ -77,6 +85,12 @@ final class DevnetCommand implements Runnable {
         if (validators < 1 || validators > 100_000) {
             throw new Main.UserError("--validators must be between 1 and 100000, got " + validators);
         }
+        if (!finality.equals("none") && !finality.equals("ffg")) {
+            throw new Main.UserError("unknown finality gadget '" + finality + "'; available: none, ffg");
+        }
+        if (finalityEpoch < 1 || finalityEpoch > 64) {
+            throw new Main.UserError("--epoch must be between 1 and 64 slots, got " + finalityEpoch);
+        }
         if (blocks < 0) {
             throw new Main.UserError("--blocks cannot be negative");
         }
@@ -89,13 +103,19 @@ final class DevnetCommand implements Runnable {
         long runSeed = realTime ? new SecureRandomSource().nextLong() : seed;
         long start = realTime ? SystemClock.INSTANCE.millis() : Devnet.SEEDED_START_MILLIS;
         Devnet.Config config = new Devnet.Config(engine, validators, slot.toMillis(), latency.toMillis(),
-                jitter.toMillis(), runSeed, start, realTime, 50, Map.of());
+                jitter.toMillis(), runSeed, start, realTime, 50, Map.of(), finality, finalityEpoch);
         long wallStart = System.nanoTime();
         Devnet.Summary summary;
         try {
             Devnet devnet = new Devnet(config, head -> {
                 if (!quiet) {
                     out.println(json ? json(head) : text(head));
+                    out.flush();
+                }
+            });
+            devnet.onFinality(event -> {
+                if (!quiet) {
+                    out.println(json ? json(event) : text(event));
                     out.flush();
                 }
             });
@@ -122,7 +142,28 @@ final class DevnetCommand implements Runnable {
         return String.format("height %5d  slot %6d  proposer node%-4d %s  hash %s  txs %d%s", head.height(),
                 head.slot(), head.proposerNode(), head.proposer().substring(0, 8), head.hash().substring(0, 16),
                 head.transactions(), head.reorgDepth() > 0 ? "  (reorg of " + head.reorgDepth() + " on node"
-                        + head.node() + ")" : "");
+                        + head.node() + ")" : "")
+                + (head.justifiedEpoch() >= 0 ? "  justified " + head.justifiedEpoch() + " finalized "
+                + head.finalizedEpoch() : "");
+    }
+
+    private static String text(Devnet.FinalityEvent event) {
+        return String.format("%s epoch %d  checkpoint %s  (first on node%d)", event.kind(), event.epoch(),
+                event.hash().substring(0, 16), event.node());
+    }
+
+    private static String json(Devnet.FinalityEvent event) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("node", event.node());
+        line.put("event", event.kind());
+        line.put("epoch", event.epoch());
+        line.put("checkpoint", event.hash());
+        line.put("time", event.timeMillis());
+        try {
+            return JSON.writeValueAsString(line);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String json(Devnet.HeadEvent head) {
@@ -138,6 +179,12 @@ final class DevnetCommand implements Runnable {
         line.put("transactions", head.transactions());
         line.put("time", head.timeMillis());
         line.put("reorgDepth", head.reorgDepth());
+        if (head.justifiedEpoch() >= 0) {
+            line.put("justifiedEpoch", head.justifiedEpoch());
+            line.put("justified", head.justifiedHash());
+            line.put("finalizedEpoch", head.finalizedEpoch());
+            line.put("finalized", head.finalizedHash());
+        }
         try {
             return JSON.writeValueAsString(line);
         } catch (JsonProcessingException e) {

@@ -54,6 +54,8 @@ public final class BlockTree implements ChainView {
     private final Map<Long, List<HashKey>> byHeight = new HashMap<>();
     private long lowestHeight;
     private Entry head;
+    /** The block every head must descend from: the root, or the latest justified checkpoint (finality). */
+    private Entry anchor;
 
     /** A tree whose first block is {@code root} (genesis, or the oldest block a restarted node rebuilt). */
     public BlockTree(Genesis genesis, Block root, State rootState, SignatureVerifier verifier) {
@@ -61,6 +63,7 @@ public final class BlockTree implements ChainView {
         this.verifier = verifier;
         this.lowestHeight = root.height();
         this.head = put(new Entry(root, root.hash(), rootState, Map.of(), BigInteger.ZERO));
+        this.anchor = head;
     }
 
     /**
@@ -71,9 +74,10 @@ public final class BlockTree implements ChainView {
         Entry parent = entry(block.header().parentHash())
                 .orElseThrow(() -> new IllegalArgumentException("the parent of block " + block.height() + " is not in the tree"));
         Entry added = put(new Entry(block, hash, state, before, parent.totalWeight().add(weight)));
-        if (added.totalWeight().compareTo(head.totalWeight()) > 0) {
+        if (added.totalWeight().compareTo(head.totalWeight()) > 0 && descendsFrom(added, anchor)) {
             head = added;
-            forgetBelow(head.height() - STATE_HISTORY);
+            // Never below the anchor: heads must be able to walk back to it.
+            forgetBelow(Math.min(head.height() - STATE_HISTORY, anchor.height()));
         }
         return added;
     }
@@ -92,6 +96,58 @@ public final class BlockTree implements ChainView {
                 forgotten.forEach(entries::remove);
             }
         }
+    }
+
+    /**
+     * Makes every head descend from this block (a finality gadget's latest justified checkpoint): the
+     * head becomes the heaviest block below it. Returns whether the head moved. Unknown blocks are
+     * ignored.
+     */
+    public boolean setAnchor(byte[] hash) {
+        Optional<Entry> found = entry(hash);
+        if (found.isEmpty() || found.get() == anchor) {
+            return false;
+        }
+        anchor = found.get();
+        Entry best = descendsFrom(head, anchor) ? head : anchor;
+        for (Entry entry : entries.values()) {
+            if (entry.totalWeight().compareTo(best.totalWeight()) > 0 && descendsFrom(entry, anchor)) {
+                best = entry;
+            }
+        }
+        boolean moved = best != head;
+        head = best;
+        return moved;
+    }
+
+    public Entry anchor() {
+        return anchor;
+    }
+
+    /** Whether {@code entry} is {@code ancestor} or descends from it (false when the walk meets a forgotten block). */
+    public boolean descendsFrom(Entry entry, Entry ancestor) {
+        Entry at = entry;
+        while (at.height() > ancestor.height()) {
+            Optional<Entry> parent = entry(at.header().parentHash());
+            if (parent.isEmpty()) {
+                return false;
+            }
+            at = parent.get();
+        }
+        return at == ancestor || java.util.Arrays.equals(at.hash(), ancestor.hash());
+    }
+
+    /** The block of {@code entry}'s chain with the greatest slot at or below {@code slot} (itself included). */
+    public Optional<Entry> lastAtOrBeforeSlot(Entry entry, long slot) {
+        Entry at = entry;
+        while (at.header().slot() > slot) {
+            Optional<Entry> parent = entry(at.header().parentHash());
+            if (parent.isEmpty()) {
+                return Optional.empty();
+            }
+            at = parent.get();
+        }
+        return Optional.of(at);
     }
 
     public Entry head() {

@@ -52,6 +52,11 @@ public final class Gossip {
                     network.send(from, new Message.Blocks(ancestry));
                 }
             }
+            case Message.NewVote vote -> {
+                if (node.addVote(vote.vote()) instanceof NodeCore.VoteCounted && !network.broadcastReachesAll()) {
+                    network.broadcast(message);
+                }
+            }
             case Message.NewTransaction tx -> {
                 if (node.submit(tx.transaction()) instanceof Mempool.Accepted && !network.broadcastReachesAll()) {
                     network.broadcast(message);
@@ -108,10 +113,14 @@ public final class Gossip {
         }
     }
 
-    /** A tick of the node's timer: produces a block if the engine lets its validator, and announces it. */
+    /**
+     * A tick of the node's timer: produces a block if the engine lets its validator, votes if its
+     * finality duty is due, and announces what it made.
+     */
     public Optional<Block> onTick(long nowMillis) throws ChainStore.StoreException {
         Optional<Block> produced = node.tryProduce(nowMillis, random, powAttemptsPerTick);
         produced.ifPresent(block -> network.broadcast(new Message.NewBlock(block)));
+        node.tryVote().ifPresent(vote -> network.broadcast(new Message.NewVote(vote)));
         return produced;
     }
 

@@ -23,6 +23,10 @@ public sealed interface Message {
         }
     }
 
+    /** A finality vote. */
+    record NewVote(mvpos.chain.Vote vote) implements Message {
+    }
+
     /** A pending transaction. */
     record NewTransaction(Transaction transaction) implements Message {
     }

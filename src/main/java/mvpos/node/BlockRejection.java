@@ -23,7 +23,9 @@ public record BlockRejection(Reason reason, String detail) {
         /** A transaction broke a rule of the state transition. */
         INVALID_TRANSACTION,
         /** The state root does not match the state the transactions give. */
-        BAD_STATE_ROOT
+        BAD_STATE_ROOT,
+        /** The block forks from below the finalized checkpoint. */
+        CONFLICTS_WITH_FINALIZED
     }
 
     static BlockRejection seal(SealRejection rejection) {

@@ -21,7 +21,9 @@ import mvpos.chain.ChainStore;
 import mvpos.chain.Genesis;
 import mvpos.chain.Header;
 import mvpos.chain.Transaction;
+import mvpos.chain.Vote;
 import mvpos.consensus.BlockTree;
+import mvpos.consensus.CasperFfg;
 import mvpos.consensus.ChainView;
 import mvpos.consensus.ConsensusEngine;
 import mvpos.consensus.SealRejection;
@@ -64,6 +66,22 @@ public final class NodeCore {
     public record Invalid(long height, BlockRejection rejection) implements BlockResult {
     }
 
+    /** The latest justified or the finalized checkpoint moved. */
+    public record FinalityChanged(CasperFfg.Checkpoint justified, CasperFfg.Checkpoint finalized) {
+    }
+
+    /** What became of a vote offered to the node. */
+    public sealed interface VoteOutcome permits VoteCounted, VoteIgnored {
+    }
+
+    /** Counted (or waiting for its blocks): new to this node, worth relaying. */
+    public record VoteCounted() implements VoteOutcome {
+    }
+
+    /** A duplicate, or refused with a reason. */
+    public record VoteIgnored(String reason) implements VoteOutcome {
+    }
+
     /** A head change, reported after it is stored: the new head and how many blocks were abandoned. */
     public record HeadChanged(Block head, int reorgDepth) {
     }
@@ -100,6 +118,10 @@ public final class NodeCore {
     private final TransitionCache transitions;
     private final Mempool mempool;
     private final BlockTree tree;
+    /** The finality gadget, or null when genesis names none. */
+    private final CasperFfg finality;
+    private final List<Consumer<FinalityChanged>> finalityListeners = new ArrayList<>();
+    private long lastVotedEpoch;
     private final Map<HashKey, List<Block>> orphansByParent = new LinkedHashMap<>();
     private int orphanCount;
     private final List<Consumer<HeadChanged>> headListeners = new ArrayList<>();
@@ -128,6 +150,7 @@ public final class NodeCore {
             store.commit(new ChainStore.HeadChange(List.of(new ChainStore.CanonicalBlock(genesisBlock, Map.of())),
                     genesis.accounts()));
             tree = new BlockTree(genesis, genesisBlock, genesisState, signatures::verify);
+            finality = gadget(genesis, tree);
             return;
         }
         Block first = store.blockAt(0).orElseThrow(() -> new ChainStore.StoreException("the stored chain has no block 0"));
@@ -141,6 +164,11 @@ public final class NodeCore {
             throw new ChainStore.StoreException("the stored state does not match the head block's state root");
         }
         tree = rebuild(head, headState);
+        finality = gadget(genesis, tree);
+    }
+
+    private static CasperFfg gadget(Genesis genesis, BlockTree tree) {
+        return CasperFfg.NAME.equals(genesis.finality()) ? new CasperFfg(genesis, tree) : null;
     }
 
     /** Steps back from the head through the undo records, then adds the recent blocks again in order. */
@@ -201,6 +229,9 @@ public final class NodeCore {
                 adoptOrphansOf(block.hash(), nowMillis, added);
             }
         }
+        if (finality != null && !added.isEmpty() && finality.retryWaiting()) {
+            followFinality();
+        }
         settle(oldHead, added);
         return results;
     }
@@ -212,6 +243,10 @@ public final class NodeCore {
             return new Known(header.height(), Hex.encode(hash));
         }
         Optional<BlockTree.Entry> parent = tree.entry(header.parentHash());
+        if (finality != null && conflictsWithFinalized(header, parent)) {
+            return new Invalid(header.height(), new BlockRejection(BlockRejection.Reason.CONFLICTS_WITH_FINALIZED,
+                    "the block is not a descendant of the finalized checkpoint of epoch " + finality.finalized().epoch()));
+        }
         if (parent.isEmpty()) {
             holdOrphan(block);
             return new Orphan(header.height(), header.parentHash());
@@ -244,6 +279,18 @@ public final class NodeCore {
         BlockTree.Entry entry = tree.add(block, hash, applied.postState(), before, engine.weight(header));
         added.add(entry);
         return new Added(header.height(), Hex.encode(hash), tree.head() == entry);
+    }
+
+    /** Fork choice never reverts a finalized block: nothing may fork from below it. */
+    private boolean conflictsWithFinalized(Header header, Optional<BlockTree.Entry> parent) {
+        Optional<BlockTree.Entry> finalizedBlock = tree.entry(finality.finalized().hash());
+        if (finalizedBlock.isEmpty()) {
+            return false;
+        }
+        if (header.height() <= finalizedBlock.get().height()) {
+            return true; // every block up to the finalized one is known already: this one is another fork
+        }
+        return parent.isPresent() && !tree.descendsFrom(parent.get(), finalizedBlock.get());
     }
 
     private Optional<BlockRejection> checkHeader(BlockTree.Entry parent, Block block, long nowMillis,
@@ -313,10 +360,10 @@ public final class NodeCore {
 
     /** Stores what the added blocks changed: the new canonical chain in one write, and side blocks. */
     private void settle(BlockTree.Entry oldHead, List<BlockTree.Entry> added) throws ChainStore.StoreException {
-        if (added.isEmpty()) {
+        BlockTree.Entry newHead = tree.head();
+        if (added.isEmpty() && newHead == oldHead) {
             return;
         }
-        BlockTree.Entry newHead = tree.head();
         Set<BlockTree.Entry> canonical = Collections.newSetFromMap(new IdentityHashMap<>());
         if (newHead != oldHead) {
             List<BlockTree.Entry> abandoned = new ArrayList<>();
@@ -383,6 +430,73 @@ public final class NodeCore {
             throw new IllegalStateException("the engine sealed a block the node refuses: " + result);
         }
         return Optional.of(block);
+    }
+
+    /** After a checkpoint moved: heads must descend from the latest justified one; listeners hear of it. */
+    private void followFinality() {
+        tree.setAnchor(finality.latestJustified().hash());
+        FinalityChanged changed = new FinalityChanged(finality.latestJustified(), finality.finalized());
+        finalityListeners.forEach(listener -> listener.accept(changed));
+    }
+
+    /** Adds a listener called when the latest justified or the finalized checkpoint moves. */
+    public void onFinalityChanged(Consumer<FinalityChanged> listener) {
+        finalityListeners.add(listener);
+    }
+
+    /**
+     * Offers a finality vote: its signature is checked (through the cache), then the gadget counts it;
+     * if a checkpoint moves, the head follows the latest justified checkpoint (and the store with it).
+     */
+    public VoteOutcome addVote(Vote vote) throws ChainStore.StoreException {
+        if (finality == null) {
+            return new VoteIgnored("this chain has no finality gadget");
+        }
+        if (!signatures.verify(vote.validatorKey(), vote.signedBytes(), vote.signature())) {
+            return new VoteIgnored("the vote's signature is invalid");
+        }
+        BlockTree.Entry oldHead = tree.head();
+        CasperFfg.VoteResult result = finality.addVote(vote);
+        return switch (result) {
+            case CasperFfg.Counted counted -> {
+                if (counted.justifiedMoved() || counted.finalizedMoved()) {
+                    followFinality();
+                    settle(oldHead, List.of());
+                }
+                yield new VoteCounted();
+            }
+            case CasperFfg.Waiting waiting -> new VoteCounted();
+            case CasperFfg.Duplicate duplicate -> new VoteIgnored("duplicate");
+            case CasperFfg.Refused refused -> new VoteIgnored(refused.reason());
+        };
+    }
+
+    /**
+     * The validator's finality duty: once per epoch, past the middle of it, a vote from the latest
+     * justified checkpoint to the checkpoint of its head's epoch, counted here and returned to be sent.
+     * Never two votes for one target epoch, and the source only moves forward, so it never signs a
+     * slashable pair.
+     */
+    public Optional<Vote> tryVote() throws ChainStore.StoreException {
+        if (finality == null || validatorKey == null || headState().account(validatorKey.address()).stake() <= 0) {
+            return Optional.empty();
+        }
+        Optional<CasperFfg.Checkpoint[]> duty = finality.duty(tree.head());
+        if (duty.isEmpty() || duty.get()[1].epoch() <= lastVotedEpoch) {
+            return Optional.empty();
+        }
+        CasperFfg.Checkpoint source = duty.get()[0];
+        CasperFfg.Checkpoint target = duty.get()[1];
+        Vote vote = Vote.sign(validatorKey, genesis.chainId(), source.epoch(), source.hash(), target.epoch(),
+                target.hash());
+        lastVotedEpoch = target.epoch();
+        addVote(vote);
+        return Optional.of(vote);
+    }
+
+    /** The finality gadget, when genesis names one. */
+    public Optional<CasperFfg> finality() {
+        return Optional.ofNullable(finality);
     }
 
     /** Checks a transaction (its signature through the cache) and offers it to the mempool. */

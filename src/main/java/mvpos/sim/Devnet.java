@@ -49,7 +49,7 @@ public final class Devnet {
      */
     public record Config(String engine, int validators, long slotMillis, long latencyMillis, long jitterMillis,
                          long seed, long startMillis, boolean realTime, long powAttemptsPerTick,
-                         Map<String, String> engineParams) {
+                         Map<String, String> engineParams, String finality, long finalityEpochLength) {
         public Config {
             if (validators < 1) {
                 throw new IllegalArgumentException("a devnet needs at least one validator");
@@ -58,17 +58,39 @@ public final class Devnet {
                 throw new IllegalArgumentException("the slot must be at least 1 ms");
             }
             engineParams = Map.copyOf(engineParams);
+            finality = finality == null ? Genesis.NO_FINALITY : finality;
+        }
+
+        /** This configuration with these engine parameters in its genesis (beside those the devnet sets). */
+        public Config withEngineParams(Map<String, String> params) {
+            return new Config(engine, validators, slotMillis, latencyMillis, jitterMillis, seed, startMillis, realTime,
+                    powAttemptsPerTick, params, finality, finalityEpochLength);
+        }
+
+        /** This configuration with the {@code ffg} finality gadget, epochs of {@code epochLength} slots. */
+        public Config withFfg(long epochLength) {
+            return new Config(engine, validators, slotMillis, latencyMillis, jitterMillis, seed, startMillis, realTime,
+                    powAttemptsPerTick, engineParams, mvpos.consensus.CasperFfg.NAME, epochLength);
         }
 
         /** A seeded run in virtual time with the defaults for everything else. */
         public static Config seeded(String engine, int validators, long slotMillis, long seed) {
-            return new Config(engine, validators, slotMillis, 20, 10, seed, SEEDED_START_MILLIS, false, 50, Map.of());
+            return new Config(engine, validators, slotMillis, 20, 10, seed, SEEDED_START_MILLIS, false, 50, Map.of(),
+                    Genesis.NO_FINALITY, 0);
         }
     }
 
-    /** A block the first time it becomes a node's head. */
+    /**
+     * A block the first time it becomes a node's head, with that node's latest justified and finalized
+     * checkpoints (epoch -1 and no hash without a finality gadget).
+     */
     public record HeadEvent(int node, long height, long slot, String hash, String parent, String proposer,
-                            int proposerNode, String engine, int transactions, long timeMillis, int reorgDepth) {
+                            int proposerNode, String engine, int transactions, long timeMillis, int reorgDepth,
+                            long justifiedEpoch, String justifiedHash, long finalizedEpoch, String finalizedHash) {
+    }
+
+    /** A checkpoint justified or finalized for the first time on any node. */
+    public record FinalityEvent(int node, String kind, long epoch, String hash, long timeMillis) {
     }
 
     /** How a run ended. */
@@ -89,6 +111,9 @@ public final class Devnet {
     private final Set<HashKey> seenHeads = new HashSet<>();
     private final Consumer<HeadEvent> onHead;
     private long highestHead;
+    private long highestJustified;
+    private long highestFinalized;
+    private Consumer<FinalityEvent> onFinality = event -> { };
     private boolean producing;
     private boolean tickScheduled;
 
@@ -114,6 +139,7 @@ public final class Devnet {
             NodeCore core = new NodeCore(genesis, template.configure(genesis), new MemoryChainStore(), keys.get(i),
                     signatures, transitions);
             core.onHeadChanged(change -> reportHead(index, change));
+            core.onFinalityChanged(change -> reportFinality(index, change));
             Gossip[] gossip = new Gossip[1];
             SimNetwork.Endpoint endpoint = network.join((from, message) ->
                     gossip[0].onMessage(from, message, events.millis()));
@@ -136,8 +162,13 @@ public final class Devnet {
             default -> { }
         }
         params.putAll(config.engineParams());
-        return new Genesis(CHAIN_ID, config.startMillis(), BLOCK_REWARD, config.slotMillis(), accounts, config.engine(),
-                params);
+        Genesis genesis = new Genesis(CHAIN_ID, config.startMillis(), BLOCK_REWARD, config.slotMillis(), accounts,
+                config.engine(), params);
+        if (mvpos.consensus.CasperFfg.NAME.equals(config.finality())) {
+            genesis = genesis.withFinality(config.finality(), Map.of(mvpos.consensus.CasperFfg.EPOCH_LENGTH,
+                    Long.toString(config.finalityEpochLength())));
+        }
+        return genesis;
     }
 
     private void reportHead(int node, NodeCore.HeadChanged change) {
@@ -147,9 +178,33 @@ public final class Devnet {
             return;
         }
         Address proposer = head.header().proposer();
+        var finality = nodes.size() > node ? nodes.get(node).node().finality() : java.util.Optional.<mvpos.consensus.CasperFfg>empty();
+        long justifiedEpoch = finality.map(f -> f.latestJustified().epoch()).orElse(-1L);
+        String justifiedHash = finality.map(f -> Hex.encode(f.latestJustified().hash())).orElse("");
+        long finalizedEpoch = finality.map(f -> f.finalized().epoch()).orElse(-1L);
+        String finalizedHash = finality.map(f -> Hex.encode(f.finalized().hash())).orElse("");
         onHead.accept(new HeadEvent(node, head.height(), head.header().slot(), Hex.encode(head.hash()),
                 Hex.encode(head.header().parentHash()), proposer.toString(), nodeOf.getOrDefault(proposer, -1),
-                head.header().engine(), head.transactions().size(), events.millis(), change.reorgDepth()));
+                head.header().engine(), head.transactions().size(), events.millis(), change.reorgDepth(),
+                justifiedEpoch, justifiedHash, finalizedEpoch, finalizedHash));
+    }
+
+    private void reportFinality(int node, NodeCore.FinalityChanged change) {
+        if (change.justified().epoch() > highestJustified) {
+            highestJustified = change.justified().epoch();
+            onFinality.accept(new FinalityEvent(node, "justified", highestJustified,
+                    Hex.encode(change.justified().hash()), events.millis()));
+        }
+        if (change.finalized().epoch() > highestFinalized) {
+            highestFinalized = change.finalized().epoch();
+            onFinality.accept(new FinalityEvent(node, "finalized", highestFinalized,
+                    Hex.encode(change.finalized().hash()), events.millis()));
+        }
+    }
+
+    /** Receives each checkpoint justified or finalized for the first time on any node. */
+    public void onFinality(Consumer<FinalityEvent> listener) {
+        this.onFinality = listener;
     }
 
     private long tickMillis() {

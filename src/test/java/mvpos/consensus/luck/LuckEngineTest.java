@@ -244,8 +244,8 @@ class LuckEngineTest {
 
     @Test
     void aDevnetWhereEveryoneIsLuckyStillAgrees() throws Exception {
-        Devnet.Config config = new Devnet.Config(LuckEngine.NAME, 4, 100, 20, 10, 7, Devnet.SEEDED_START_MILLIS, false,
-                50, Map.of(LuckEngine.ODDS, "1"));
+        Devnet.Config config = Devnet.Config.seeded(LuckEngine.NAME, 4, 100, 7)
+                .withEngineParams(Map.of(LuckEngine.ODDS, "1"));
         Devnet.Summary summary = new Devnet(config, head -> { }).run(10, 0);
         assertThat(summary.highestHead()).isGreaterThanOrEqualTo(10);
         assertThat(summary.agree()).isTrue();
@@ -253,8 +253,8 @@ class LuckEngineTest {
 
     @Test
     void aDevnetRefusesABadParameter() {
-        Devnet.Config config = new Devnet.Config(LuckEngine.NAME, 4, 100, 20, 10, 7, Devnet.SEEDED_START_MILLIS, false,
-                50, Map.of(LuckEngine.ODDS, "0"));
+        Devnet.Config config = Devnet.Config.seeded(LuckEngine.NAME, 4, 100, 7)
+                .withEngineParams(Map.of(LuckEngine.ODDS, "0"));
         assertThatThrownBy(() -> new Devnet(config, head -> { }))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("engine.params.odds");
     }
