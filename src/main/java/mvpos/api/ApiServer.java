@@ -24,7 +24,7 @@ import mvpos.node.Node;
  * request the chain refuses.
  *
  * <pre>
- * GET  /status                 chain id, head, pending transactions
+ * GET  /status                 chain id, head, pending transactions; justified and finalized checkpoints (ffg)
  * GET  /accounts/{address}     balance, nonce, stake, and the nonce its next transaction should carry
  * GET  /blocks/latest | /blocks/{height}
  * POST /transactions           a signed transaction (see {@link TransactionJson}); 202 with its hash
@@ -85,6 +85,11 @@ public final class ApiServer implements AutoCloseable {
         body.put("head", Hex.encode(head.hash()));
         body.put("genesis", Hex.encode(node.blockAt(0).orElseThrow().hash()));
         body.put("pendingTransactions", node.pendingTransactions());
+        body.put("finality", node.genesis().finality());
+        node.finality().ifPresent(f -> {
+            body.put("justified", Map.of("epoch", f.justified().epoch(), "hash", Hex.encode(f.justified().hash())));
+            body.put("finalized", Map.of("epoch", f.finalized().epoch(), "hash", Hex.encode(f.finalized().hash())));
+        });
         ctx.json(body);
     }
 

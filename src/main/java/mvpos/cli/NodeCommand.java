@@ -48,8 +48,16 @@ final class NodeCommand implements Runnable {
             description = "Time between blocks (default: ${DEFAULT-VALUE}).")
     Duration blockTime;
 
+    @Option(names = "--finality", paramLabel = "GADGET", defaultValue = "none",
+            description = "Finality gadget of a new dev chain: none or ffg (Casper FFG, epochs of 4 blocks) "
+                + "(default: ${DEFAULT-VALUE}); an existing chain keeps its own.")
+    String finality;
+
     @Override
     public void run() {
+        if (!finality.equals("none") && !finality.equals("ffg")) {
+            throw new Main.UserError("unknown finality gadget '" + finality + "'; available: none, ffg");
+        }
         if (!dev) {
             throw new Main.UserError("only 'mvpos node --dev' is available so far; a node of a multi-node network "
                     + "(--home) comes with the peer-to-peer network");
@@ -68,7 +76,7 @@ final class NodeCommand implements Runnable {
         DevChain chain;
         Node node;
         try {
-            chain = DevChain.prepare(dir, blockTime.toMillis(), SystemClock.INSTANCE, new SecureRandomSource());
+            chain = DevChain.prepare(dir, blockTime.toMillis(), finality, SystemClock.INSTANCE, new SecureRandomSource());
             node = Node.open(chain.genesis(), RocksChainStore.open(dir.resolve("chain")), SystemClock.INSTANCE,
                     chain.devKey(), new SecureRandomSource());
         } catch (DevChain.DevChainException | ChainStore.StoreException e) {

@@ -24,9 +24,20 @@ public record DevChain(Genesis genesis, KeyPair devKey, Path keyFile, Path genes
     public static final long DEV_BALANCE = 1_000_000_000_000L;
     public static final long DEV_STAKE = 1_000_000L;
     public static final long BLOCK_REWARD = 10;
+    /** Slots per finality epoch of a dev chain with {@code --finality ffg}. */
+    public static final long FFG_EPOCH_SLOTS = 4;
 
     /** Reads the dev chain of {@code data}, or creates it there. */
     public static DevChain prepare(Path data, long blockTimeMillis, Clock clock, RandomSource random)
+            throws DevChainException {
+        return prepare(data, blockTimeMillis, Genesis.NO_FINALITY, clock, random);
+    }
+
+    /**
+     * Reads the dev chain of {@code data}, or creates it there with this finality gadget ({@code none}
+     * or {@code ffg}, epochs of {@link #FFG_EPOCH_SLOTS} slots); an existing chain keeps its own.
+     */
+    public static DevChain prepare(Path data, long blockTimeMillis, String finality, Clock clock, RandomSource random)
             throws DevChainException {
         Path keyFile = data.resolve("dev.key");
         Path genesisFile = data.resolve("genesis.json");
@@ -43,6 +54,10 @@ public record DevChain(Genesis genesis, KeyPair devKey, Path keyFile, Path genes
             Genesis genesis = new Genesis(CHAIN_ID, clock.millis(), BLOCK_REWARD, blockTimeMillis,
                     new java.util.TreeMap<>(Map.of(key.address(), new mvpos.chain.Account(DEV_BALANCE, 0, DEV_STAKE))),
                     PoaEngine.NAME, Map.of(PoaEngine.AUTHORITIES, key.address().toString()));
+            if (!Genesis.NO_FINALITY.equals(finality)) {
+                genesis = genesis.withFinality(finality, Map.of(mvpos.consensus.CasperFfg.EPOCH_LENGTH,
+                        Long.toString(FFG_EPOCH_SLOTS)));
+            }
             Files.writeString(genesisFile, genesis.toJson(), StandardCharsets.UTF_8);
             Files.createFile(keyFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(keyFile, KeyFile.write(key, null, random), StandardCharsets.UTF_8);

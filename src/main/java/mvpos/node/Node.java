@@ -64,6 +64,7 @@ public final class Node implements AutoCloseable {
             }, null, false);
     private volatile Block head;
     private volatile mvpos.state.State state;
+    private volatile NodeCore.FinalityChanged finality;
 
     /** What happened to a block offered for import. */
     public sealed interface ImportResult permits Imported, Refused {
@@ -82,6 +83,14 @@ public final class Node implements AutoCloseable {
         this.signatures = signatures;
         this.head = core.head();
         this.state = core.headState();
+        core.finality().ifPresent(f -> finality = new NodeCore.FinalityChanged(f.latestJustified(), f.finalized()));
+        core.onFinalityChanged(change -> {
+            if (finality == null || change.finalized().epoch() > finality.finalized().epoch()) {
+                log.info("finalized epoch {} {}, justified epoch {}", change.finalized().epoch(),
+                        Hex.encode(change.finalized().hash()), change.justified().epoch());
+            }
+            finality = change;
+        });
         core.onHeadChanged(change -> {
             head = change.head();
             state = core.headState();
@@ -131,6 +140,7 @@ public final class Node implements AutoCloseable {
             core.tryProduce(clock.millis(), random, POW_ATTEMPTS_PER_TICK).ifPresent(block ->
                     log.info("block {} {} with {} transactions", block.height(), Hex.encode(block.hash()),
                             block.transactions().size()));
+            core.tryVote();
         } catch (RuntimeException | ChainStore.StoreException e) {
             log.error("block production failed: {}", e.getMessage(), e);
         }
@@ -139,7 +149,11 @@ public final class Node implements AutoCloseable {
     /** Produces a block now if the engine lets this validator (tests and tools; the timer does the same). */
     public Optional<Block> produceNow() throws InterruptedException, ExecutionException {
         requireValidatorKey();
-        return onLoop(() -> core.tryProduce(clock.millis(), random, POW_ATTEMPTS_PER_TICK));
+        return onLoop(() -> {
+            Optional<Block> block = core.tryProduce(clock.millis(), random, POW_ATTEMPTS_PER_TICK);
+            core.tryVote();
+            return block;
+        });
     }
 
     /**
@@ -230,6 +244,11 @@ public final class Node implements AutoCloseable {
 
     public Genesis genesis() {
         return core.genesis();
+    }
+
+    /** The latest justified and the finalized checkpoints, when the chain runs a finality gadget. */
+    public Optional<NodeCore.FinalityChanged> finality() {
+        return Optional.ofNullable(finality);
     }
 
     public Optional<Address> validator() {
