@@ -78,6 +78,15 @@ public interface ConsensusEngine {
     Optional<SealRejection> verifySeal(ChainView chain, Header parent, Header header, long nowMillis);
 
     /**
+     * Whether a validator that seals two different blocks for one slot equivocates (a slashable
+     * offence, the nothing-at-stake attack): true for engines whose slots belong to someone; false for
+     * proof of work, where mining again at the same height on another fork is normal.
+     */
+    default boolean oneBlockPerSlot() {
+        return true;
+    }
+
+    /**
      * What the block adds to its chain's weight for fork choice: the node follows the chain of greatest
      * total weight (most work for proof of work; one per block, the longest chain, for slot engines).
      */

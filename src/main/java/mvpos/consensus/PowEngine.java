@@ -242,6 +242,12 @@ public final class PowEngine implements ConsensusEngine {
     }
 
     /** A verified block's difficulty, the work expected to find it; the genesis block weighs 0. */
+    /** Mining again at a height on another fork is normal work, not equivocation. */
+    @Override
+    public boolean oneBlockPerSlot() {
+        return false;
+    }
+
     @Override
     public BigInteger weight(Header header) {
         return isGenesis(header) ? BigInteger.ZERO : BigInteger.valueOf(difficultyOf(header));

@@ -122,6 +122,8 @@ public final class NodeCore {
     private final CasperFfg finality;
     private final List<Consumer<FinalityChanged>> finalityListeners = new ArrayList<>();
     private long lastVotedEpoch;
+    /** The last slot this node's validator sealed a block for: it never seals two blocks for one slot. */
+    private long lastProducedSlot = -1;
     private final Map<HashKey, List<Block>> orphansByParent = new LinkedHashMap<>();
     private int orphanCount;
     private final List<Consumer<HeadChanged>> headListeners = new ArrayList<>();
@@ -406,7 +408,7 @@ public final class NodeCore {
         }
         BlockTree.Entry parent = tree.head();
         Optional<ConsensusEngine.Claim> claim = engine.claim(tree, parent.header(), nowMillis, validatorKey);
-        if (claim.isEmpty()) {
+        if (claim.isEmpty() || engine.oneBlockPerSlot() && claim.get().slot() <= lastProducedSlot) {
             return Optional.empty();
         }
         List<Transaction> txs = mempool.selectForBlock(parent.state(), MAX_TXS_PER_BLOCK);
@@ -424,6 +426,7 @@ public final class NodeCore {
             return Optional.empty();
         }
         Block block = new Block(sealed.get(), txs);
+        lastProducedSlot = claim.get().slot();
         transitions.put(block.hash(), applied);
         BlockResult result = addBlock(block, nowMillis);
         if (!(result instanceof Added)) {
