@@ -1,6 +1,7 @@
 package mvpos.api;
 
 import java.util.Locale;
+import mvpos.chain.SlashingEvidence;
 import mvpos.chain.Transaction;
 import mvpos.chain.TxKind;
 import mvpos.crypto.Address;
@@ -8,16 +9,20 @@ import mvpos.crypto.Hex;
 
 /**
  * A transaction as the HTTP API reads and writes it: byte fields in lowercase hex, the kind by name
- * ({@code transfer}, {@code stake}, {@code unstake}) or by number.
+ * ({@code transfer}, {@code stake}, {@code unstake}, {@code slash}) or by number. {@code data} (a
+ * slash's evidence) may be left out when empty.
  */
 public record TransactionJson(String hash, String chainId, String from, String senderKey, long nonce, String kind,
-                              String to, long amount, long fee, String signature) {
+                              String to, long amount, long fee, String data, String signature) {
+    /** Hex digits of the longest data accepted: the longest slashing evidence. */
+    private static final int MAX_DATA_HEX = 2 * SlashingEvidence.MAX_BYTES;
 
     public static TransactionJson of(Transaction tx) {
         String kind = TxKind.fromCode(tx.kind()).map(k -> k.name().toLowerCase(Locale.ROOT))
                 .orElse(Integer.toString(tx.kind()));
         return new TransactionJson(tx.hashHex(), tx.chainId(), tx.sender().toString(), Hex.encode(tx.senderKey()),
-                tx.nonce(), kind, tx.to().toString(), tx.amount(), tx.fee(), Hex.encode(tx.signature()));
+                tx.nonce(), kind, tx.to().toString(), tx.amount(), tx.fee(), Hex.encode(tx.data()),
+                Hex.encode(tx.signature()));
     }
 
     /** The transaction; throws {@link IllegalArgumentException} naming the field that is wrong. */
@@ -25,8 +30,9 @@ public record TransactionJson(String hash, String chainId, String from, String s
         if (chainId == null) {
             throw new IllegalArgumentException("\"chainId\" is missing");
         }
-        return new Transaction(chainId, hex(senderKey, "senderKey"), nonce, kindCode(), to == null ? null
-                : Address.parse(to), amount, fee, hex(signature, "signature"));
+        return new Transaction(chainId, hex(senderKey, "senderKey", 256), nonce, kindCode(), to == null ? null
+                : Address.parse(to), amount, fee, data == null ? new byte[0] : hex(data, "data", MAX_DATA_HEX),
+                hex(signature, "signature", 256));
     }
 
     private int kindCode() {
@@ -39,14 +45,14 @@ public record TransactionJson(String hash, String chainId, String from, String s
             try {
                 return Integer.parseInt(kind);
             } catch (NumberFormatException n) {
-                throw new IllegalArgumentException("\"kind\" must be transfer, stake, unstake or a number");
+                throw new IllegalArgumentException("\"kind\" must be transfer, stake, unstake, slash or a number");
             }
         }
     }
 
-    private static byte[] hex(String value, String field) {
-        if (value == null || value.length() % 2 != 0 || !value.matches("[0-9a-fA-F]*") || value.length() > 256) {
-            throw new IllegalArgumentException("\"" + field + "\" must be hex");
+    private static byte[] hex(String value, String field, int maxDigits) {
+        if (value == null || value.length() % 2 != 0 || value.length() > maxDigits || !value.matches("[0-9a-fA-F]*")) {
+            throw new IllegalArgumentException("\"" + field + "\" must be hex of at most " + maxDigits + " digits");
         }
         return Hex.decode(value.toLowerCase(Locale.ROOT));
     }

@@ -30,6 +30,10 @@ import org.rocksdb.WriteOptions;
  * (hash to block), canonical (height to hash), accounts (address to account, the head's state),
  * undo (block hash to the values its accounts had before it) and meta (the head).
  * A commit is one {@link WriteBatch} written synchronously: atomic, and on disk when it returns.
+ *
+ * <p>Accounts are written in the v2 encodings (balance, nonce, stake, then the slashed flag as a
+ * 32-bit 0 or 1); records in the v1 encodings, written before accounts could be slashed, are read
+ * as unslashed accounts.
  */
 public final class RocksChainStore implements ChainStore {
     static {
@@ -37,8 +41,10 @@ public final class RocksChainStore implements ChainStore {
     }
 
     private static final byte[] HEAD = "head".getBytes(StandardCharsets.US_ASCII);
-    private static final String ACCOUNT_TAG = "mvpos.account.v1";
-    private static final String UNDO_TAG = "mvpos.undo.v1";
+    private static final String ACCOUNT_TAG_V1 = "mvpos.account.v1";
+    private static final String UNDO_TAG_V1 = "mvpos.undo.v1";
+    private static final String ACCOUNT_TAG = "mvpos.account.v2";
+    private static final String UNDO_TAG = "mvpos.undo.v2";
 
     private final Path directory;
     private final DBOptions options;
@@ -215,35 +221,51 @@ public final class RocksChainStore implements ChainStore {
     }
 
     private static byte[] encodeAccount(Account account) {
-        return CanonicalEncoder.tagged(ACCOUNT_TAG).writeLong(account.balance()).writeLong(account.nonce())
-                .writeLong(account.stake()).toBytes();
+        return writeAccount(CanonicalEncoder.tagged(ACCOUNT_TAG), account).toBytes();
     }
 
     private static byte[] encodeAccounts(Map<Address, Account> values) {
         CanonicalEncoder out = CanonicalEncoder.tagged(UNDO_TAG).writeInt(values.size());
-        new java.util.TreeMap<>(values).forEach((address, account) -> out.writeBytes(address.bytes())
-                .writeLong(account.balance()).writeLong(account.nonce()).writeLong(account.stake()));
+        new java.util.TreeMap<>(values).forEach((address, account) -> writeAccount(out.writeBytes(address.bytes()),
+                account));
         return out.toBytes();
     }
 
+    private static CanonicalEncoder writeAccount(CanonicalEncoder out, Account account) {
+        return out.writeLong(account.balance()).writeLong(account.nonce()).writeLong(account.stake())
+                .writeInt(account.slashed() ? 1 : 0);
+    }
+
     private static Map<Address, Account> decodeAccounts(byte[] bytes) {
-        CanonicalDecoder in = CanonicalDecoder.tagged(bytes, UNDO_TAG);
+        CanonicalDecoder in = CanonicalDecoder.taggedAnyOf(bytes, UNDO_TAG, UNDO_TAG_V1);
+        boolean v1 = in.tag().equals(UNDO_TAG_V1);
         int count = in.readInt();
         if (count < 0) {
             throw new MalformedEncodingException("negative account count " + count);
         }
         Map<Address, Account> values = new HashMap<>();
         for (int i = 0; i < count; i++) {
-            values.put(new Address(in.readBytes()), new Account(in.readLong(), in.readLong(), in.readLong()));
+            values.put(new Address(in.readBytes()), readAccount(in, v1));
         }
         in.end();
         return values;
     }
 
     private static Account decodeAccount(byte[] bytes) {
-        CanonicalDecoder in = CanonicalDecoder.tagged(bytes, ACCOUNT_TAG);
-        Account account = new Account(in.readLong(), in.readLong(), in.readLong());
+        CanonicalDecoder in = CanonicalDecoder.taggedAnyOf(bytes, ACCOUNT_TAG, ACCOUNT_TAG_V1);
+        Account account = readAccount(in, in.tag().equals(ACCOUNT_TAG_V1));
         in.end();
         return account;
+    }
+
+    private static Account readAccount(CanonicalDecoder in, boolean v1) {
+        long balance = in.readLong();
+        long nonce = in.readLong();
+        long stake = in.readLong();
+        int slashed = v1 ? 0 : in.readInt();
+        if (slashed != 0 && slashed != 1) {
+            throw new MalformedEncodingException("a slashed flag of " + slashed);
+        }
+        return new Account(balance, nonce, stake, slashed == 1);
     }
 }

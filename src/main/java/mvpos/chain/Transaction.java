@@ -14,6 +14,12 @@ import mvpos.crypto.Sha256;
  * chain id and the sender's nonce included, so a transaction is valid on one chain only and at one
  * position in its sender's history only: it cannot be replayed elsewhere or twice.
  *
+ * <p>A transaction may carry {@code data}, a payload its kind gives a meaning to (the evidence of a
+ * {@link TxKind#SLASH}); other kinds carry none. A transaction without data keeps the encoding it
+ * always had (the v1 tags, no data field); one with data is encoded under the v2 tags with the data,
+ * length-prefixed, after the fee, in both the signed and the stored bytes. Each transaction thus has
+ * exactly one encoding: a v2 encoding with empty data is malformed.
+ *
  * <p>Immutable. A class rather than a record only so that it keeps its encoding and hash once
  * computed: a transaction is hashed for the signature cache, for its block's transactions root and
  * encoded for storage, and each of these would otherwise encode it again.
@@ -21,6 +27,9 @@ import mvpos.crypto.Sha256;
 public final class Transaction {
     private static final String SIGNED_TAG = "mvpos.tx.v1";
     private static final String STORED_TAG = "mvpos.tx.stored.v1";
+    private static final String SIGNED_WITH_DATA_TAG = "mvpos.tx.v2";
+    private static final String STORED_WITH_DATA_TAG = "mvpos.tx.stored.v2";
+    private static final byte[] NO_DATA = new byte[0];
     private static final Address NOBODY = new Address(new byte[Address.LENGTH]);
 
     private final String chainId;
@@ -30,6 +39,7 @@ public final class Transaction {
     private final Address to;
     private final long amount;
     private final long fee;
+    private final byte[] data;
     private final byte[] signature;
     private volatile byte[] encoded;
     private volatile byte[] hash;
@@ -37,10 +47,19 @@ public final class Transaction {
     /**
      * @param kind   a {@link TxKind} code; an unknown code is kept, so the state transition can reject
      *               it with a reason instead of the decoder failing
-     * @param to     the recipient of a transfer; ignored by other kinds (null is kept as the all-zero address)
+     * @param to     the recipient of a transfer, the offender a slash reports; ignored by other kinds (null is
+     *               kept as the all-zero address)
      */
     public Transaction(String chainId, byte[] senderKey, long nonce, int kind, Address to, long amount, long fee,
                        byte[] signature) {
+        this(chainId, senderKey, nonce, kind, to, amount, fee, NO_DATA, signature);
+    }
+
+    /**
+     * @param data the kind's payload (a slash's evidence); empty for kinds that take none
+     */
+    public Transaction(String chainId, byte[] senderKey, long nonce, int kind, Address to, long amount, long fee,
+                       byte[] data, byte[] signature) {
         this.chainId = java.util.Objects.requireNonNull(chainId, "chainId");
         this.senderKey = senderKey.clone();
         this.nonce = nonce;
@@ -48,24 +67,34 @@ public final class Transaction {
         this.to = to == null ? NOBODY : to;
         this.amount = amount;
         this.fee = fee;
+        this.data = data.clone();
         this.signature = signature.clone();
     }
 
-    /** Builds and signs a transaction. */
+    /** Builds and signs a transaction without data. */
     public static Transaction sign(KeyPair sender, String chainId, long nonce, TxKind kind, Address to, long amount,
                                    long fee) {
-        Transaction unsigned = new Transaction(chainId, sender.publicKey(), nonce, kind.code(), to, amount, fee,
-                new byte[0]);
-        return new Transaction(chainId, sender.publicKey(), nonce, kind.code(), to, amount, fee,
+        return sign(sender, chainId, nonce, kind, to, amount, fee, NO_DATA);
+    }
+
+    /** Builds and signs a transaction with data. */
+    public static Transaction sign(KeyPair sender, String chainId, long nonce, TxKind kind, Address to, long amount,
+                                   long fee, byte[] data) {
+        Transaction unsigned = new Transaction(chainId, sender.publicKey(), nonce, kind.code(), to, amount, fee, data,
+                NO_DATA);
+        return new Transaction(chainId, sender.publicKey(), nonce, kind.code(), to, amount, fee, data,
                 sender.sign(unsigned.signedBytes()));
     }
 
     /** The bytes the sender signs: every field but the signature, behind a domain tag. */
     public byte[] signedBytes() {
-        return CanonicalEncoder.tagged(SIGNED_TAG)
-                .writeString(chainId).writeBytes(senderKey).writeLong(nonce).writeInt(kind)
-                .writeBytes(to.bytes()).writeLong(amount).writeLong(fee)
-                .toBytes();
+        return writeFields(CanonicalEncoder.tagged(data.length == 0 ? SIGNED_TAG : SIGNED_WITH_DATA_TAG)).toBytes();
+    }
+
+    private CanonicalEncoder writeFields(CanonicalEncoder out) {
+        out.writeString(chainId).writeBytes(senderKey).writeLong(nonce).writeInt(kind)
+                .writeBytes(to.bytes()).writeLong(amount).writeLong(fee);
+        return data.length == 0 ? out : out.writeBytes(data);
     }
 
     /** True when the signature is the sender key's signature of {@link #signedBytes()}. */
@@ -98,10 +127,8 @@ public final class Transaction {
     private byte[] encoded() {
         byte[] bytes = encoded;
         if (bytes == null) {
-            bytes = CanonicalEncoder.tagged(STORED_TAG)
-                    .writeString(chainId).writeBytes(senderKey).writeLong(nonce).writeInt(kind)
-                    .writeBytes(to.bytes()).writeLong(amount).writeLong(fee).writeBytes(signature)
-                    .toBytes();
+            bytes = writeFields(CanonicalEncoder.tagged(data.length == 0 ? STORED_TAG : STORED_WITH_DATA_TAG))
+                    .writeBytes(signature).toBytes();
             encoded = bytes;
         }
         return bytes;
@@ -109,7 +136,8 @@ public final class Transaction {
 
     /** Reads a stored transaction; throws {@link mvpos.codec.MalformedEncodingException} on bad bytes. */
     public static Transaction decode(byte[] bytes) {
-        CanonicalDecoder in = CanonicalDecoder.tagged(bytes, STORED_TAG);
+        CanonicalDecoder in = CanonicalDecoder.taggedAnyOf(bytes, STORED_TAG, STORED_WITH_DATA_TAG);
+        boolean withData = in.tag().equals(STORED_WITH_DATA_TAG);
         String chainId = in.readString();
         byte[] senderKey = in.readBytes();
         long nonce = in.readLong();
@@ -117,12 +145,16 @@ public final class Transaction {
         byte[] to = in.readBytes();
         long amount = in.readLong();
         long fee = in.readLong();
+        byte[] data = withData ? in.readBytes() : NO_DATA;
         byte[] signature = in.readBytes();
         in.end();
         if (to.length != Address.LENGTH) {
             throw new mvpos.codec.MalformedEncodingException("a recipient address has " + to.length + " bytes");
         }
-        return new Transaction(chainId, senderKey, nonce, kind, new Address(to), amount, fee, signature);
+        if (withData && data.length == 0) {
+            throw new mvpos.codec.MalformedEncodingException("a transaction with empty data has the v1 encoding");
+        }
+        return new Transaction(chainId, senderKey, nonce, kind, new Address(to), amount, fee, data, signature);
     }
 
     public String chainId() {
@@ -151,6 +183,11 @@ public final class Transaction {
 
     public long fee() {
         return fee;
+    }
+
+    /** The kind's payload (a slash's evidence); empty for kinds that take none. */
+    public byte[] data() {
+        return data.clone();
     }
 
     public byte[] signature() {

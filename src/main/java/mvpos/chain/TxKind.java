@@ -9,7 +9,12 @@ public enum TxKind {
     /** Move {@code amount} from the sender's balance to its stake. */
     STAKE(2),
     /** Move {@code amount} from the sender's stake back to its balance. */
-    UNSTAKE(3);
+    UNSTAKE(3),
+    /**
+     * Report an offence: {@code data} is the {@link SlashingEvidence}, {@code to} the offender, the
+     * amount 0. The offender's stake is cut and the sender rewarded (see the state transition).
+     */
+    SLASH(4);
 
     private final int code;
 

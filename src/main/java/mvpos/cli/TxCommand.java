@@ -75,6 +75,7 @@ final class TxCommand implements Runnable {
                     case TRANSFER -> "sent " + amount + " to " + to;
                     case STAKE -> "staked " + amount;
                     case UNSTAKE -> "unstaked " + amount;
+                    case SLASH -> "reported " + to;
                 };
                 out.printf("%s from %s (nonce %d, fee %d): transaction %s is pending%n", what, keys.address(), useNonce,
                         fee, answer.path("hash").asText());

@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
  */
 public final class CanonicalDecoder {
     private final ByteBuffer in;
+    private String tag;
 
     private CanonicalDecoder(byte[] bytes) {
         this.in = ByteBuffer.wrap(bytes);
@@ -24,7 +25,25 @@ public final class CanonicalDecoder {
         if (!tag.equals(expectedTag)) {
             throw new MalformedEncodingException("expected a " + expectedTag + " but found a " + tag);
         }
+        decoder.tag = tag;
         return decoder;
+    }
+
+    /** Starts reading an encoding that may carry any of these domain tags; {@link #tag()} says which it has. */
+    public static CanonicalDecoder taggedAnyOf(byte[] bytes, String... expectedTags) {
+        CanonicalDecoder decoder = new CanonicalDecoder(bytes);
+        String tag = decoder.readString();
+        if (!java.util.List.of(expectedTags).contains(tag)) {
+            throw new MalformedEncodingException("expected a " + String.join(" or a ", expectedTags) + " but found a "
+                    + tag);
+        }
+        decoder.tag = tag;
+        return decoder;
+    }
+
+    /** The domain tag this encoding started with. */
+    public String tag() {
+        return tag;
     }
 
     public long readLong() {

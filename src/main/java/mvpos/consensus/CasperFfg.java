@@ -100,7 +100,8 @@ public final class CasperFfg {
     private final long epochLength;
     private final BlockTree tree;
     private final Map<Link, Tally> tallies = new HashMap<>();
-    private final Set<HashKey> seenVotes = new HashSet<>();
+    /** Votes already counted, with their target epoch (forgotten once that epoch is finalized). */
+    private final Map<HashKey, Long> seenVotes = new HashMap<>();
     private final Map<HashKey, Long> justified = new HashMap<>();
     private final Map<HashKey, BigInteger> totalStakeAfter = new HashMap<>();
     private final Map<HashKey, Vote> waiting = new LinkedHashMap<>();
@@ -207,8 +208,12 @@ public final class CasperFfg {
             return new Refused("its target epoch " + vote.targetEpoch() + " is not after its source epoch "
                     + vote.sourceEpoch());
         }
+        if (vote.targetEpoch() <= finalized.epoch()) {
+            return new Refused("its target epoch " + vote.targetEpoch() + " is already finalized (epoch "
+                    + finalized.epoch() + ")");
+        }
         HashKey id = HashKey.of(vote.hash());
-        if (seenVotes.contains(id) || waiting.containsKey(id)) {
+        if (seenVotes.containsKey(id) || waiting.containsKey(id)) {
             return new Duplicate();
         }
         Optional<BlockTree.Entry> target = tree.entry(vote.targetHash());
@@ -226,8 +231,8 @@ public final class CasperFfg {
             return new Refused("its target is not a checkpoint of epoch " + vote.targetEpoch()
                     + " descending from its source");
         }
-        Optional<State> votingState = checkpointOf(target.get(), vote.targetEpoch() - 1)
-                .map(BlockTree.Entry::state);
+        Optional<BlockTree.Entry> votingCheckpoint = checkpointOf(target.get(), vote.targetEpoch() - 1);
+        Optional<State> votingState = votingCheckpoint.map(BlockTree.Entry::state);
         if (votingState.isEmpty()) {
             return new Refused("the voting set of epoch " + vote.targetEpoch() + " is no longer known");
         }
@@ -235,10 +240,10 @@ public final class CasperFfg {
         if (stake <= 0) {
             return new Refused(vote.validator() + " had no stake in epoch " + vote.targetEpoch() + "'s voting set");
         }
-        seenVotes.add(id);
+        seenVotes.put(id, vote.targetEpoch());
         Link link = new Link(vote.sourceEpoch(), HashKey.of(vote.sourceHash()), vote.targetEpoch(),
                 HashKey.of(vote.targetHash()));
-        HashKey votingKey = HashKey.of(checkpointOf(target.get(), vote.targetEpoch() - 1).get().hash());
+        HashKey votingKey = HashKey.of(votingCheckpoint.get().hash());
         Tally tally = tallies.computeIfAbsent(link, l -> new Tally(totalStakeAfter.computeIfAbsent(votingKey,
                 k -> totalStake(votingState.get()))));
         if (!tally.voters.add(vote.validator())) {
@@ -251,6 +256,9 @@ public final class CasperFfg {
                 .compareTo(tally.total.multiply(BigInteger.TWO)) >= 0) {
             tally.supermajority = true;
             applySupermajorityLinks();
+            if (!finalized.equals(finalizedBefore)) {
+                forgetFinalizedEpochs();
+            }
         }
         return new Counted(!latestJustified.equals(justifiedBefore), !finalized.equals(finalizedBefore));
     }
@@ -278,6 +286,20 @@ public final class CasperFfg {
                 }
             }
         }
+    }
+
+    /**
+     * Forgets what finalized epochs no longer need: their tallies, the votes seen for them, justified
+     * checkpoints before the finalized one, and waiting votes for them (later votes for them are
+     * refused), so the gadget's memory follows the unfinalized epochs, not the chain's age.
+     */
+    private void forgetFinalizedEpochs() {
+        long epoch = finalized.epoch();
+        tallies.keySet().removeIf(link -> link.targetEpoch() <= epoch);
+        seenVotes.values().removeIf(target -> target <= epoch);
+        justified.entrySet().removeIf(j -> j.getValue() < epoch);
+        waiting.values().removeIf(vote -> vote.targetEpoch() <= epoch);
+        totalStakeAfter.clear();
     }
 
     /** Counts the votes that were waiting for blocks now known; returns whether a checkpoint moved. */

@@ -105,6 +105,10 @@ public final class Mempool {
     /**
      * Up to {@code max} transactions that apply in order on {@code head}: for each sender (in
      * arrival order), its pending transactions from its current nonce on, without gaps.
+     *
+     * <p>Each sender's run is checked on its own, then the whole selection once more, because one
+     * sender's transaction can make another's invalid (two slashes of one offender, a slash before its
+     * offender's stake or unstake): the first that fails, and its sender's later ones, are left out.
      */
     public List<Transaction> selectForBlock(State head, int max) {
         List<Transaction> selected = new ArrayList<>();
@@ -116,6 +120,12 @@ public final class Mempool {
             if (selected.size() >= max) {
                 break;
             }
+        }
+        Optional<Rejection> conflict;
+        while ((conflict = rules.checkSequence(head, selected, ALREADY_VERIFIED)).isPresent()) {
+            Transaction first = selected.get(conflict.get().txIndex());
+            Address sender = first.sender();
+            selected.removeIf(tx -> tx.sender().equals(sender) && tx.nonce() >= first.nonce());
         }
         return selected;
     }

@@ -14,6 +14,12 @@ import mvpos.crypto.Sha256;
  * An in-memory {@link State}: accounts spread over 4,096 buckets by the first 12 bits of their
  * address, and a binary Merkle tree over the bucket hashes whose top is the state root.
  *
+ * <p>A bucket hashes as SHA-256 of its tag, its account count, then each account's address,
+ * balance, nonce and stake in address order; when some of its accounts are slashed, followed by
+ * their count and their addresses in address order. (A bucket without slashed accounts hashes as it
+ * did before accounts could be slashed; the account count fixes where the entries end, so the
+ * suffix cannot be mistaken for an entry.)
+ *
  * <p>A new state shares every bucket it does not change with the one before (copy on write), so
  * applying a block costs the accounts it touches plus two arrays of references, not a copy of all
  * accounts; only the changed buckets and their paths to the root are hashed again.
@@ -118,11 +124,21 @@ public final class BucketedState implements State {
         digest.update(BUCKET_TAG);
         java.nio.ByteBuffer entry = java.nio.ByteBuffer.allocate(Address.LENGTH + 3 * Long.BYTES);
         digest.update(java.nio.ByteBuffer.allocate(Integer.BYTES).putInt(bucket.size()).array());
+        int slashed = 0;
         for (Map.Entry<Address, Account> e : bucket.entrySet()) {
             entry.clear();
             entry.put(e.getKey().bytes()).putLong(e.getValue().balance()).putLong(e.getValue().nonce())
                     .putLong(e.getValue().stake());
             digest.update(entry.array());
+            slashed += e.getValue().slashed() ? 1 : 0;
+        }
+        if (slashed > 0) {
+            digest.update(java.nio.ByteBuffer.allocate(Integer.BYTES).putInt(slashed).array());
+            for (Map.Entry<Address, Account> e : bucket.entrySet()) {
+                if (e.getValue().slashed()) {
+                    digest.update(e.getKey().bytes());
+                }
+            }
         }
         return digest.digest();
     }

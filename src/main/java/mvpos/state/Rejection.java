@@ -17,7 +17,21 @@ public record Rejection(int txIndex, Reason reason, String detail) {
         NON_POSITIVE_AMOUNT,
         NEGATIVE_FEE,
         OVERFLOW,
-        UNKNOWN_KIND
+        UNKNOWN_KIND,
+        /** A kind that takes no data (every kind but a slash) carries some. */
+        UNEXPECTED_DATA,
+        /** A slash names an amount; it moves none, its amount must be 0. */
+        UNEXPECTED_AMOUNT,
+        /** A slash's data is not a {@link mvpos.chain.SlashingEvidence} encoding (or is too long). */
+        MALFORMED_EVIDENCE,
+        /** The evidence proves nothing here: another chain, no rule broken, or a signature that does not verify. */
+        INVALID_EVIDENCE,
+        /** The evidence accuses another address than the slash's {@code to}. */
+        WRONG_OFFENDER,
+        /** The offender has been slashed already (by this evidence or any other). */
+        ALREADY_SLASHED,
+        /** A slashed account tries to stake. */
+        SLASHED_CANNOT_STAKE
     }
 
     @Override

@@ -5,26 +5,41 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import mvpos.chain.SlashingEvidence;
 import mvpos.chain.Transaction;
 import mvpos.chain.TxKind;
+import mvpos.codec.MalformedEncodingException;
 import mvpos.crypto.Address;
 
 /**
  * The state transition function: {@code apply(preState, block) -> postState}, pure and
  * deterministic (no I/O, no clock, no randomness). Everything a block does to balances, nonces,
- * stakes, fees and rewards happens here, and every invalid input is a typed {@link Rejection}.
+ * stakes, fees, rewards and slashing happens here, and every invalid input is a typed {@link Rejection}.
  *
  * <p>Rules, in order, for each transaction: it names this chain; its signature is valid; its nonce
- * is the sender's nonce; its kind is known; its amount is positive and its fee not negative; the
- * sender can pay amount plus fee (from its balance; an unstake's amount from its stake); no balance
- * or stake overflows. Then the fee moves to the block's proposer, the amount where its kind says,
- * and the sender's nonce goes up by one. After all transactions the proposer is credited the block
- * reward, the only new tokens.
+ * is the sender's nonce; its kind is known; its amount is positive (a slash's is 0); only a slash
+ * carries data; its fee is not negative; the sender can pay amount plus fee (from its balance; an
+ * unstake's amount from its stake); no balance or stake overflows. Then the fee moves to the block's
+ * proposer, the amount where its kind says, and the sender's nonce goes up by one. After all
+ * transactions the proposer is credited the block reward, the only new tokens.
+ *
+ * <p>A slash ({@link TxKind#SLASH}) must carry {@link SlashingEvidence} that proves an offence on this
+ * chain (signatures included) by {@code to}, not slashed yet. The offender's whole stake is cut: the
+ * reporter (the sender) receives {@link #whistleblowerReward}, stake / 16 rounded down, and the rest
+ * is burned, the only tokens destroyed. The offender is marked slashed for good: no evidence can slash
+ * it again, and it can never stake again.
  *
  * @param chainId     the only chain id a transaction may name
  * @param blockReward tokens created for the proposer of each block
  */
 public record StateTransition(String chainId, long blockReward) {
+    /** A reporter receives 1/16 of the stake it gets slashed; the other 15/16 are burned. */
+    public static final long WHISTLEBLOWER_REWARD_QUOTIENT = 16;
+
+    /** What the reporter of an offender with this stake receives: stake / 16, rounded down. */
+    public static long whistleblowerReward(long slashedStake) {
+        return slashedStake / WHISTLEBLOWER_REWARD_QUOTIENT;
+    }
 
     /** How signatures are checked: directly, or through a record of checks already made in parallel. */
     @FunctionalInterface
@@ -106,8 +121,17 @@ public record StateTransition(String chainId, long blockReward) {
         if (kind.isEmpty()) {
             return reject(index, Rejection.Reason.UNKNOWN_KIND, "kind " + tx.kind());
         }
-        if (tx.amount() <= 0) {
+        boolean slash = kind.get() == TxKind.SLASH;
+        if (slash && tx.amount() != 0) {
+            return reject(index, Rejection.Reason.UNEXPECTED_AMOUNT, "a slash moves no amount, not " + tx.amount());
+        }
+        if (!slash && tx.amount() <= 0) {
             return reject(index, Rejection.Reason.NON_POSITIVE_AMOUNT, "amount " + tx.amount());
+        }
+        byte[] data = tx.data();
+        if (!slash && data.length != 0) {
+            return reject(index, Rejection.Reason.UNEXPECTED_DATA, kind.get() + " with " + data.length
+                    + " bytes of data");
         }
         if (tx.fee() < 0) {
             return reject(index, Rejection.Reason.NEGATIVE_FEE, "fee " + tx.fee());
@@ -126,7 +150,7 @@ public record StateTransition(String chainId, long blockReward) {
         if (from.nonce() == Long.MAX_VALUE) {
             return reject(index, Rejection.Reason.OVERFLOW, "the sender's nonce cannot go higher");
         }
-        from = new Account(from.balance() - debit, from.nonce() + 1, from.stake());
+        from = from.withBalance(from.balance() - debit).withNextNonce();
         switch (kind.get()) {
             case TRANSFER -> {
                 changes.put(sender, from);
@@ -137,6 +161,9 @@ public record StateTransition(String chainId, long blockReward) {
                 changes.put(tx.to(), to.withBalance(to.balance() + tx.amount()));
             }
             case STAKE -> {
+                if (from.slashed()) {
+                    return reject(index, Rejection.Reason.SLASHED_CANNOT_STAKE, sender + " has been slashed");
+                }
                 if (from.stake() > Long.MAX_VALUE - tx.amount()) {
                     return reject(index, Rejection.Reason.OVERFLOW, "the stake overflows");
                 }
@@ -146,7 +173,14 @@ public record StateTransition(String chainId, long blockReward) {
                 if (from.balance() > Long.MAX_VALUE - tx.amount()) {
                     return reject(index, Rejection.Reason.OVERFLOW, "the balance overflows");
                 }
-                changes.put(sender, new Account(from.balance() + tx.amount(), from.nonce(), from.stake() - tx.amount()));
+                changes.put(sender, from.withBalance(from.balance() + tx.amount()).withStake(from.stake() - tx.amount()));
+            }
+            case SLASH -> {
+                changes.put(sender, from);
+                Optional<Rejection> rejection = applySlash(changes, index, tx, data);
+                if (rejection.isPresent()) {
+                    return rejection;
+                }
             }
         }
         Account collector = changes.get(proposer);
@@ -154,6 +188,36 @@ public record StateTransition(String chainId, long blockReward) {
             return reject(index, Rejection.Reason.OVERFLOW, "the fee overflows the proposer's balance");
         }
         changes.put(proposer, collector.withBalance(collector.balance() + tx.fee()));
+        return Optional.empty();
+    }
+
+    /** Checks a slash's evidence, cuts the offender's stake, rewards the reporter (the sender, already debited). */
+    private Optional<Rejection> applySlash(Changes changes, int index, Transaction tx, byte[] data) {
+        SlashingEvidence evidence;
+        try {
+            evidence = SlashingEvidence.decode(data);
+        } catch (MalformedEncodingException e) {
+            return reject(index, Rejection.Reason.MALFORMED_EVIDENCE, e.getMessage());
+        }
+        Optional<String> notProof = evidence.whyNotProof(chainId);
+        if (notProof.isPresent()) {
+            return reject(index, Rejection.Reason.INVALID_EVIDENCE, notProof.get());
+        }
+        if (!evidence.offender().equals(tx.to())) {
+            return reject(index, Rejection.Reason.WRONG_OFFENDER, "the evidence accuses " + evidence.offender()
+                    + ", not " + tx.to());
+        }
+        Account offender = changes.get(tx.to());
+        if (offender.slashed()) {
+            return reject(index, Rejection.Reason.ALREADY_SLASHED, tx.to() + " has been slashed already");
+        }
+        long reward = whistleblowerReward(offender.stake());
+        changes.put(tx.to(), offender.slashedAccount());
+        Account reporter = changes.get(tx.sender());
+        if (reporter.balance() > Long.MAX_VALUE - reward) {
+            return reject(index, Rejection.Reason.OVERFLOW, "the whistleblower reward overflows the reporter");
+        }
+        changes.put(tx.sender(), reporter.withBalance(reporter.balance() + reward));
         return Optional.empty();
     }
 

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import mvpos.codec.CanonicalEncoder;
 import mvpos.crypto.Address;
 import mvpos.crypto.HashDrbg;
 import mvpos.crypto.KeyPair;
@@ -192,6 +193,30 @@ class ChainStoreTest {
             }
             assertThat(store.accounts()).isEqualTo(Map.of(BOB, new Account(8, 1, 0)));
             assertThat(store.accountsBefore(blocks.get(1).hash())).contains(Map.of(ALICE, new Account(1, 0, 0)));
+        }
+
+        /**
+         * The slashed flag survives a reopen, in the accounts and in the undo records; records written in the
+         * v1 encodings (before accounts had the flag) still read, as unslashed accounts.
+         */
+        @Test
+        void slashedAccountsSurviveReopenAndV1RecordsStillRead() throws Exception {
+            List<Block> blocks = chain(2);
+            store.commit(new ChainStore.HeadChange(List.of(
+                    new ChainStore.CanonicalBlock(blocks.get(0), Map.of()),
+                    new ChainStore.CanonicalBlock(blocks.get(1), Map.of(BOB, new Account(3, 1, 0, true)))),
+                    changes(ALICE, new Account(0, 0, 0, true), BOB, new Account(8, 1, 5))));
+            store.close();
+            overwrite("accounts", CAROL.bytes(), CanonicalEncoder.tagged("mvpos.account.v1").writeLong(4)
+                    .writeLong(2).writeLong(1).toBytes());
+            overwrite("undo", blocks.get(0).hash(), CanonicalEncoder.tagged("mvpos.undo.v1").writeInt(1)
+                    .writeBytes(CAROL.bytes()).writeLong(4).writeLong(2).writeLong(1).toBytes());
+
+            store = open();
+            assertThat(store.accounts()).isEqualTo(Map.of(ALICE, new Account(0, 0, 0, true),
+                    BOB, new Account(8, 1, 5), CAROL, new Account(4, 2, 1)));
+            assertThat(store.accountsBefore(blocks.get(1).hash())).contains(Map.of(BOB, new Account(3, 1, 0, true)));
+            assertThat(store.accountsBefore(blocks.get(0).hash())).contains(Map.of(CAROL, new Account(4, 2, 1)));
         }
 
         @Test

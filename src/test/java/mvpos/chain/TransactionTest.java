@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 
 class TransactionTest {
     private static final String STORED_TAG = "mvpos.tx.stored.v1";
+    private static final String STORED_WITH_DATA_TAG = "mvpos.tx.stored.v2";
     private static final KeyPair ALICE = KeyPair.generate(new HashDrbg(1));
     private static final KeyPair BOB = KeyPair.generate(new HashDrbg(2));
 
@@ -56,26 +57,40 @@ class TransactionTest {
                 Tuple.of(1, Arbitraries.of(0L, 1L, -1L, Long.MAX_VALUE, Long.MIN_VALUE)));
     }
 
+    /** Data: often none (the v1 encoding), otherwise a few bytes. */
+    static Arbitrary<byte[]> datas() {
+        return Arbitraries.frequencyOf(
+                Tuple.of(2, Arbitraries.just(new byte[0])),
+                Tuple.of(1, Arbitraries.bytes().array(byte[].class).ofMinSize(1).ofMaxSize(100)));
+    }
+
     /**
      * Any transaction the record can hold, signed or not: keys and signatures of any length (a decoder
-     * must keep them as they are; verification is what refuses them), any kind code.
+     * must keep them as they are; verification is what refuses them), any kind code, with or without data.
      */
     @Provide
     Arbitrary<Transaction> anyTransactions() {
         Arbitrary<byte[]> keys = Arbitraries.bytes().array(byte[].class).ofMaxSize(40);
         Arbitrary<byte[]> signatures = Arbitraries.bytes().array(byte[].class).ofMaxSize(80);
-        return Combinators.combine(chainIds(), keys, edgyLongs(), Arbitraries.integers(), addresses(), edgyLongs(),
-                        edgyLongs(), signatures)
+        Arbitrary<Transaction> withoutData = Combinators.combine(chainIds(), keys, edgyLongs(), Arbitraries.integers(),
+                        addresses(), edgyLongs(), edgyLongs(), signatures)
                 .as(Transaction::new);
+        return Combinators.combine(withoutData, datas()).as(TransactionTest::withData);
     }
 
-    /** A transaction really signed by a key made from a random seed. */
+    /** A transaction really signed by a key made from a random seed, with or without data. */
     @Provide
     Arbitrary<Transaction> signedTransactions() {
         Arbitrary<KeyPair> keys = Arbitraries.longs().map(seed -> KeyPair.generate(new HashDrbg(seed)));
         return Combinators.combine(keys, chainIds(), edgyLongs(), Arbitraries.of(TxKind.class), addresses(),
-                        edgyLongs(), edgyLongs())
+                        edgyLongs(), edgyLongs(), datas())
                 .as(Transaction::sign);
+    }
+
+    /** {@code tx} with other data, and its signature kept. */
+    private static Transaction withData(Transaction tx, byte[] data) {
+        return new Transaction(tx.chainId(), tx.senderKey(), tx.nonce(), tx.kind(), tx.to(), tx.amount(), tx.fee(),
+                data, tx.signature());
     }
 
     private static Transaction transfer() {
@@ -97,6 +112,7 @@ class TransactionTest {
         assertThat(back.to()).isEqualTo(tx.to());
         assertThat(back.amount()).isEqualTo(tx.amount());
         assertThat(back.fee()).isEqualTo(tx.fee());
+        assertThat(back.data()).isEqualTo(tx.data());
         assertThat(back.signature()).isEqualTo(tx.signature());
         assertThat(back).isEqualTo(tx);
         assertThat(back.encode()).isEqualTo(bytes);
@@ -151,7 +167,7 @@ class TransactionTest {
         assertThat(tx.kind()).isEqualTo(kind.code());
     }
 
-    enum SignedField { CHAIN_ID, SENDER_KEY, NONCE, KIND, TO, AMOUNT, FEE }
+    enum SignedField { CHAIN_ID, SENDER_KEY, NONCE, KIND, TO, AMOUNT, FEE, DATA }
 
     /** Changes one field of {@code tx} and keeps its signature; {@code salt} picks the new value. */
     private static Transaction tamper(Transaction tx, SignedField field, long salt) {
@@ -163,6 +179,7 @@ class TransactionTest {
         Address to = tx.to();
         long amount = tx.amount();
         long fee = tx.fee();
+        byte[] data = tx.data();
         switch (field) {
             case CHAIN_ID -> chainId = chainId + (char) ('a' + Math.floorMod(salt, 26));
             case SENDER_KEY -> senderKey = KeyPair.generate(new HashDrbg(salt)).publicKey();
@@ -175,8 +192,15 @@ class TransactionTest {
             }
             case AMOUNT -> amount += delta;
             case FEE -> fee += delta;
+            case DATA -> {
+                if (data.length == 0 || salt % 3 == 0) {
+                    data = Arrays.copyOf(data, data.length + 1); // one more byte (from none: v1 becomes v2)
+                } else {
+                    data[Math.floorMod(salt, data.length)] ^= (byte) (1 << Math.floorMod(salt, 8));
+                }
+            }
         }
-        return new Transaction(chainId, senderKey, nonce, kind, to, amount, fee, tx.signature());
+        return new Transaction(chainId, senderKey, nonce, kind, to, amount, fee, data, tx.signature());
     }
 
     /** Every field is covered by the signature: changing any one of them after signing invalidates it. */
@@ -225,7 +249,61 @@ class TransactionTest {
 
     private static Transaction withSignature(Transaction tx, byte[] signature) {
         return new Transaction(tx.chainId(), tx.senderKey(), tx.nonce(), tx.kind(), tx.to(), tx.amount(), tx.fee(),
-                signature);
+                tx.data(), signature);
+    }
+
+    // ---------------------------------------------------------------- data
+
+    /** Data is signed: a slash's evidence cannot be swapped, cut or dropped without breaking the signature. */
+    @Test
+    void dataIsSigned() {
+        byte[] evidence = {1, 2, 3, 4};
+        Transaction slash = Transaction.sign(ALICE, "mvpos-test", 0, TxKind.SLASH, BOB.address(), 0, 1, evidence);
+        assertThat(slash.hasValidSignature()).isTrue();
+        assertThat(slash.data()).containsExactly(1, 2, 3, 4);
+        assertThat(withData(slash, new byte[] {1, 2, 3, 5}).hasValidSignature()).isFalse();
+        assertThat(withData(slash, new byte[] {1, 2, 3}).hasValidSignature()).isFalse();
+        assertThat(withData(slash, new byte[0]).hasValidSignature()).isFalse();
+        // Data added to a transaction signed without any.
+        assertThat(withData(transfer(), new byte[] {0}).hasValidSignature()).isFalse();
+        // The record keeps its own copy.
+        evidence[0] = 9;
+        slash.data()[1] = 9;
+        assertThat(slash.data()).containsExactly(1, 2, 3, 4);
+    }
+
+    /** Data round-trips through the stored encoding, and a signed transaction with data still verifies. */
+    @Property(tries = 100)
+    void dataRoundTrips(@ForAll @Size(min = 1, max = 300) byte[] data, @ForAll long seed) {
+        KeyPair key = KeyPair.generate(new HashDrbg(seed));
+        Transaction tx = Transaction.sign(key, "mvpos-test", 3, TxKind.SLASH, BOB.address(), 0, 2, data);
+        Transaction back = Transaction.decode(tx.encode());
+        assertThat(back.data()).isEqualTo(data);
+        assertThat(back).isEqualTo(tx);
+        assertThat(back.hash()).isEqualTo(tx.hash());
+        assertThat(back.hasValidSignature()).isTrue();
+    }
+
+    /**
+     * A transaction without data keeps the v1 encoding; with data it is v2, the data after the fee. A v2
+     * encoding of empty data is refused, so each transaction has one encoding.
+     */
+    @Test
+    void dataLayoutAndOneEncodingPerTransaction() {
+        assertThat(Transaction.decode(storedEncoding("c", BOB.address().bytes(), new byte[] {7})).data()).isEmpty();
+        byte[] withData = CanonicalEncoder.tagged(STORED_WITH_DATA_TAG).writeString("c").writeBytes(ALICE.publicKey())
+                .writeLong(5).writeInt(4).writeBytes(BOB.address().bytes()).writeLong(0).writeLong(1)
+                .writeBytes(new byte[] {8, 9}).writeBytes(new byte[] {7}).toBytes();
+        Transaction tx = Transaction.decode(withData);
+        assertThat(tx.data()).containsExactly(8, 9);
+        assertThat(tx.signature()).containsExactly(7);
+        assertThat(tx.encode()).isEqualTo(withData);
+
+        byte[] emptyData = CanonicalEncoder.tagged(STORED_WITH_DATA_TAG).writeString("c")
+                .writeBytes(ALICE.publicKey()).writeLong(5).writeInt(4).writeBytes(BOB.address().bytes())
+                .writeLong(0).writeLong(1).writeBytes(new byte[0]).writeBytes(new byte[] {7}).toBytes();
+        assertThatThrownBy(() -> Transaction.decode(emptyData)).isInstanceOf(MalformedEncodingException.class)
+                .hasMessageContaining("empty data");
     }
 
     // ---------------------------------------------------------------- hash

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import mvpos.chain.SlashingEvidence;
 import mvpos.chain.Transaction;
 import mvpos.chain.TxKind;
+import mvpos.chain.Vote;
 import mvpos.crypto.Address;
 import mvpos.crypto.HashDrbg;
 import mvpos.crypto.KeyPair;
@@ -123,5 +125,58 @@ class MempoolTest {
     private static String reason(Mempool.Admission admission) {
         assertThat(admission).isInstanceOf(Mempool.Refused.class);
         return ((Mempool.Refused) admission).reason();
+    }
+
+    // ---------------------------------------------------------------- slashing
+
+    private final KeyPair offender = KeyPair.generate(random);
+
+    /** A double vote of the offender: two votes for target epoch 2. */
+    private byte[] doubleVote() {
+        byte[] one = new byte[32];
+        byte[] two = new byte[32];
+        two[0] = 2;
+        return new SlashingEvidence.VotePair(Vote.sign(offender, CHAIN, 0, new byte[32], 2, one),
+                Vote.sign(offender, CHAIN, 0, new byte[32], 2, two)).encode();
+    }
+
+    private Transaction slash(KeyPair reporter, long nonce, byte[] evidence) {
+        return Transaction.sign(reporter, CHAIN, nonce, TxKind.SLASH, offender.address(), 0, 1, evidence);
+    }
+
+    /** A slash is admitted like any transaction (its reporter pays the fee), and refused with the STF's reason. */
+    @Test
+    void slashesPassThroughLikeOtherTransactions() {
+        head = head.with(Map.of(offender.address(), new Account(0, 0, 800)));
+        Mempool pool = new Mempool(rules, 100);
+        assertThat(pool.add(slash(alice, 0, doubleVote()), head, counting)).isInstanceOf(Mempool.Accepted.class);
+        assertThat(reason(pool.add(slash(bob, 0, new byte[] {1}), head, counting))).startsWith("MALFORMED_EVIDENCE");
+        KeyPair poor = KeyPair.generate(random);
+        assertThat(reason(pool.add(slash(poor, 0, doubleVote()), head, counting))).startsWith("INSUFFICIENT_BALANCE");
+        assertThat(pool.selectForBlock(head, 10)).hasSize(1);
+    }
+
+    /**
+     * Two reporters of one offender, or a slash and its offender's own stake: each is valid alone, but only
+     * the first of them in a block; the block offered is still valid, and the loser is dropped at the new head.
+     */
+    @Test
+    void aBlockNeverHoldsTransactionsThatConflictAcrossSenders() {
+        head = head.with(Map.of(offender.address(), new Account(100, 0, 800)));
+        Mempool pool = new Mempool(rules, 100);
+        assertThat(pool.add(slash(alice, 0, doubleVote()), head, counting)).isInstanceOf(Mempool.Accepted.class);
+        assertThat(pool.add(slash(bob, 0, doubleVote()), head, counting)).isInstanceOf(Mempool.Accepted.class);
+        assertThat(pool.add(Transaction.sign(offender, CHAIN, 0, TxKind.STAKE, null, 50, 1), head, counting))
+                .isInstanceOf(Mempool.Accepted.class);
+        assertThat(pool.add(Transaction.sign(offender, CHAIN, 1, TxKind.TRANSFER, carol, 5, 1), head, counting))
+                .isInstanceOf(Mempool.Accepted.class);
+
+        List<Transaction> block = pool.selectForBlock(head, 10);
+
+        assertThat(block).containsExactly(slash(alice, 0, doubleVote()));
+        StateTransition.Outcome outcome = rules.apply(head, proposer, block, counting);
+        assertThat(outcome).isInstanceOf(StateTransition.Applied.class);
+        pool.onNewHead(((StateTransition.Applied) outcome).postState());
+        assertThat(pool.size()).isZero();
     }
 }

@@ -73,10 +73,11 @@ class BucketedStateTest {
                 Tuple.of(1, Arbitraries.just(Long.MAX_VALUE)));
     }
 
-    /** Accounts, EMPTY included (it is how an account is removed). */
+    /** Accounts, EMPTY included (it is how an account is removed), some slashed. */
     @Provide
     static Arbitrary<Account> accounts() {
-        return Combinators.combine(amounts(), amounts(), amounts()).as(Account::new);
+        return Combinators.combine(amounts(), amounts(), amounts(),
+                Arbitraries.frequency(Tuple.of(5, false), Tuple.of(1, true))).as(Account::new);
     }
 
     static Arbitrary<Account> nonEmptyAccounts() {
@@ -141,7 +142,8 @@ class BucketedStateTest {
     /**
      * The root computed from scratch, independently of BucketedState's incremental updates: 4,096 buckets by
      * the first 12 bits of the address; a bucket hashes as SHA-256(tag, count, then address, balance, nonce,
-     * stake of each account in address order); a node as SHA-256(0x01, left, right).
+     * stake of each account in address order, then, only when some are slashed, their count and addresses);
+     * a node as SHA-256(0x01, left, right).
      */
     private static byte[] referenceRoot(Map<Address, Account> accounts) {
         int buckets = 1 << 12;
@@ -163,6 +165,12 @@ class BucketedStateTest {
                 digest.update(ByteBuffer.allocate(24).putLong(account.balance()).putLong(account.nonce())
                         .putLong(account.stake()).array());
             });
+            List<Address> slashed = byBucket.get(i).entrySet().stream().filter(e -> e.getValue().slashed())
+                    .map(Map.Entry::getKey).toList();
+            if (!slashed.isEmpty()) {
+                digest.update(ByteBuffer.allocate(4).putInt(slashed.size()).array());
+                slashed.forEach(address -> digest.update(address.bytes()));
+            }
             level[i] = digest.digest();
         }
         while (level.length > 1) {
@@ -190,6 +198,23 @@ class BucketedStateTest {
         batches.forEach(expected::putAll);
 
         assertThat(state.root()).isEqualTo(referenceRoot(expected));
+    }
+
+    /**
+     * The slashed flag is committed to: two states that differ only in it have different roots, and a
+     * slashed account with nothing left is still an account (not removed like EMPTY).
+     */
+    @Test
+    void slashedFlagIsInTheRoot() {
+        Address a = new Address(new byte[Address.LENGTH]);
+        State unslashed = build(Map.of(a, new Account(5, 1, 0)));
+        State slashed = build(Map.of(a, new Account(5, 1, 0, true)));
+        assertThat(slashed.root()).isNotEqualTo(unslashed.root());
+        State nothingLeft = build(Map.of(a, new Account(0, 0, 0, true)));
+        assertThat(nothingLeft.root()).isNotEqualTo(EMPTY_ROOT);
+        assertThat(nothingLeft.account(a).slashed()).isTrue();
+        // Without slashed accounts, the root is the one computed before accounts had the flag.
+        assertThat(unslashed.root()).isEqualTo(referenceRoot(Map.of(a, new Account(5, 1, 0))));
     }
 
     @Test
@@ -232,13 +257,16 @@ class BucketedStateTest {
     void rootIsDeterministic(@ForAll("accountMaps") Map<Address, Account> accounts) {
         Map<Address, Account> copy = new TreeMap<>();
         accounts.forEach((a, acc) -> copy.put(new Address(a.bytes()),
-                new Account(acc.balance(), acc.nonce(), acc.stake())));
+                new Account(acc.balance(), acc.nonce(), acc.stake(), acc.slashed())));
         assertThat(BucketedState.of(copy).root()).isEqualTo(BucketedState.of(accounts).root());
     }
 
-    enum Change { BALANCE, NONCE, STAKE, ADD, REMOVE, MOVE }
+    enum Change { BALANCE, NONCE, STAKE, SLASHED, ADD, REMOVE, MOVE }
 
-    /** Any single change to the accounts (a field by one, an account added, removed or moved) changes the root. */
+    /**
+     * Any single change to the accounts (a field by one, the slashed flag, an account added, removed or moved)
+     * changes the root.
+     */
     @Property(tries = 300)
     void differentStatesHaveDifferentRoots(@ForAll("accountMaps") Map<Address, Account> accounts,
                                            @ForAll Change change, @ForAll("addresses") Address newAddress,
@@ -251,7 +279,9 @@ class BucketedStateTest {
         Account a = target == null ? null : accounts.get(target);
         switch (change) {
             case BALANCE -> changed.put(target, a.withBalance(a.balance() == 0 ? 1 : a.balance() - 1));
-            case NONCE -> changed.put(target, new Account(a.balance(), a.nonce() == 0 ? 1 : a.nonce() - 1, a.stake()));
+            case NONCE -> changed.put(target, new Account(a.balance(), a.nonce() == 0 ? 1 : a.nonce() - 1, a.stake(),
+                    a.slashed()));
+            case SLASHED -> changed.put(target, new Account(a.balance(), a.nonce(), a.stake(), !a.slashed()));
             case STAKE -> changed.put(target, a.withStake(a.stake() == 0 ? 1 : a.stake() - 1));
             case ADD -> changed.put(newAddress, new Account(1, 0, 0));
             case REMOVE -> changed.remove(target);

@@ -5,13 +5,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import mvpos.chain.Account;
+import mvpos.chain.Header;
+import mvpos.chain.SignedSeal;
+import mvpos.chain.SlashingEvidence;
+import mvpos.chain.SlashingEvidence.HeaderPair;
+import mvpos.chain.SlashingEvidence.VotePair;
 import mvpos.chain.Transaction;
 import mvpos.chain.TxKind;
+import mvpos.chain.Vote;
+import mvpos.codec.CanonicalEncoder;
+import mvpos.codec.MalformedEncodingException;
 import mvpos.crypto.Address;
 import mvpos.crypto.HashDrbg;
 import mvpos.crypto.KeyPair;
@@ -49,6 +58,22 @@ class StateTransitionTest {
             ADDRESSES[i] = KEYS[i].address();
         }
         ADDRESSES[KEY_COUNT] = KeyPair.generate(new HashDrbg(999)).address();
+    }
+
+    /**
+     * The data of generated slashes: for KEYS[i], at 3i, 3i+1 and 3i+2, a double vote, a surround vote and
+     * an equivocation; then evidence that proves nothing (consecutive votes) and bytes that are no evidence.
+     */
+    private static final List<byte[]> EVIDENCE = new ArrayList<>();
+
+    static {
+        for (KeyPair key : KEYS) {
+            EVIDENCE.add(doubleVote(key).encode());
+            EVIDENCE.add(surroundVote(key).encode());
+            EVIDENCE.add(equivocation(key).encode());
+        }
+        EVIDENCE.add(new VotePair(vote(KEYS[0], 1, 2, 1), vote(KEYS[0], 2, 3, 1)).encode());
+        EVIDENCE.add(new byte[] {1, 2, 3});
     }
 
     private static final KeyPair ALICE = KEYS[0];
@@ -92,6 +117,54 @@ class StateTransitionTest {
 
     private static Account acct(long balance, long nonce, long stake) {
         return new Account(balance, nonce, stake);
+    }
+
+    private static byte[] bytes32(long n) {
+        byte[] h = new byte[32];
+        h[0] = (byte) n;
+        h[31] = (byte) (n >> 8);
+        return h;
+    }
+
+    private static Vote vote(KeyPair validator, long source, long target, int targetHash) {
+        return Vote.sign(validator, CHAIN, source, bytes32(source), target, bytes32(targetHash));
+    }
+
+    private static Header unsealedHeader(KeyPair proposer, String chainId, long slot, int variant) {
+        return new Header(chainId, slot, bytes32(0), 1_000 + variant, slot, proposer.address(), bytes32(1),
+                bytes32(2), "poa", new byte[0], new byte[0]);
+    }
+
+    private static Header header(KeyPair proposer, long slot, int variant) {
+        return SignedSeal.seal(proposer, unsealedHeader(proposer, CHAIN, slot, variant));
+    }
+
+    /** Two votes for target epoch 2 from one source, for different target checkpoints. */
+    private static SlashingEvidence doubleVote(KeyPair validator) {
+        return new VotePair(vote(validator, 0, 2, 1), vote(validator, 0, 2, 2));
+    }
+
+    /** A link 1 -> 4 around a link 2 -> 3. */
+    private static SlashingEvidence surroundVote(KeyPair validator) {
+        return new VotePair(vote(validator, 1, 4, 1), vote(validator, 2, 3, 1));
+    }
+
+    /** Two different blocks for slot 5. */
+    private static SlashingEvidence equivocation(KeyPair proposer) {
+        return new HeaderPair(header(proposer, 5, 1), header(proposer, 5, 2));
+    }
+
+    private static Transaction slash(KeyPair reporter, long nonce, Address offender, SlashingEvidence evidence,
+                                     long fee) {
+        return slash(reporter, nonce, offender, evidence.encode(), fee);
+    }
+
+    private static Transaction slash(KeyPair reporter, long nonce, Address offender, byte[] data, long fee) {
+        return Transaction.sign(reporter, CHAIN, nonce, TxKind.SLASH, offender, 0, fee, data);
+    }
+
+    private static Account slashedAcct(long balance, long nonce) {
+        return new Account(balance, nonce, 0, true);
     }
 
     private static LinkedHashMap<Address, Account> contents(State state) {
@@ -398,7 +471,7 @@ class StateTransitionTest {
     @Test
     void unknownKind() {
         State pre = genesis(A, acct(1_000, 0, 100));
-        for (int kind : new int[] {0, 4, -1, Integer.MAX_VALUE, Integer.MIN_VALUE}) {
+        for (int kind : new int[] {0, 5, -1, Integer.MAX_VALUE, Integer.MIN_VALUE}) {
             Transaction tx = signRaw(ALICE, CHAIN, 1, kind, B, 10, 0);
             assertThat(tx.hasValidSignature()).isTrue();
             rejected(pre, 1, Reason.UNKNOWN_KIND, transfer(ALICE, 0, B, 1, 0), tx);
@@ -505,6 +578,176 @@ class StateTransitionTest {
         assertThat(pre.root()).isEqualTo(root);
     }
 
+    // ---------------------------------------------------------------- slashing
+
+    /**
+     * Each kind of evidence is verified and punished once: the offender's whole stake is cut, the reporter
+     * (who pays its fee as usual) receives 1/16 of it, the rest is burned; then neither the same evidence nor
+     * any other slashes the offender again, in a later block or in the same one.
+     */
+    @Test
+    void eachEvidenceKindIsPunishedOnce() {
+        List<SlashingEvidence> kinds = List.of(doubleVote(BOB), surroundVote(BOB), equivocation(BOB));
+        for (SlashingEvidence evidence : kinds) {
+            State pre = genesis(A, acct(1_000, 0, 0), B, acct(100, 2, 1_600));
+            State post = applied(pre, slash(ALICE, 0, B, evidence, 5));
+
+            assertThat(post.account(B)).isEqualTo(slashedAcct(100, 2));
+            assertThat(post.account(A)).isEqualTo(acct(1_000 - 5 + 1_600 / 16, 1, 0));
+            assertThat(post.account(PROPOSER)).isEqualTo(acct(5 + REWARD, 0, 0));
+            assertThat(supply(post)).isEqualTo(supply(pre).add(BigInteger.valueOf(REWARD - (1_600 - 100))));
+            for (SlashingEvidence again : kinds) {
+                rejected(post, 0, Reason.ALREADY_SLASHED, slash(ALICE, 1, B, again, 5));
+                rejected(post, 0, Reason.ALREADY_SLASHED, slash(CAROL, 0, B, again, 0));
+            }
+            rejected(pre, 1, Reason.ALREADY_SLASHED, slash(ALICE, 0, B, evidence, 5),
+                    slash(CAROL, 0, B, evidence, 0));
+            assertThat(STF.checkSequence(pre, List.of(slash(ALICE, 0, B, evidence, 5),
+                    slash(ALICE, 1, B, evidence, 5)), SignatureCheck.DIRECT))
+                    .map(r -> r.txIndex() + " " + r.reason()).contains("1 ALREADY_SLASHED");
+        }
+    }
+
+    /** The reward is stake / 16 rounded down; an offender without stake is still marked. */
+    @Test
+    void whistleblowerRewardIsASixteenthOfTheStake() {
+        assertThat(StateTransition.whistleblowerReward(31)).isEqualTo(1);
+        assertThat(StateTransition.whistleblowerReward(15)).isZero();
+        assertThat(StateTransition.whistleblowerReward(Long.MAX_VALUE)).isEqualTo(Long.MAX_VALUE / 16);
+
+        State post = applied(genesis(A, acct(10, 0, 0), B, acct(0, 0, 31)), slash(ALICE, 0, B, doubleVote(BOB), 0));
+        assertThat(post.account(A)).isEqualTo(acct(11, 1, 0));
+        // Nothing left but the flag: the account stays, slashed.
+        assertThat(post.account(B)).isEqualTo(slashedAcct(0, 0));
+        assertThat(contents(post)).containsKey(B);
+
+        State noStake = applied(genesis(A, acct(10, 0, 0), B, acct(50, 0, 0)),
+                slash(ALICE, 0, B, equivocation(BOB), 0));
+        assertThat(noStake.account(B)).isEqualTo(slashedAcct(50, 0));
+        assertThat(noStake.account(A)).isEqualTo(acct(10, 1, 0));
+    }
+
+    /** A slashed account can never stake again; it keeps its balance, and what it staked earlier is cut too. */
+    @Test
+    void slashedAccountCannotStake() {
+        State pre = genesis(A, acct(10, 0, 0), B, acct(1_000, 0, 500));
+        State post = applied(pre, slash(ALICE, 0, B, surroundVote(BOB), 0));
+        rejected(post, 0, Reason.SLASHED_CANNOT_STAKE, stake(BOB, 0, 100, 1));
+        rejected(pre, 1, Reason.SLASHED_CANNOT_STAKE, slash(ALICE, 0, B, surroundVote(BOB), 0), stake(BOB, 0, 1, 0));
+        assertThat(applied(post, transfer(BOB, 0, C, 100, 1)).account(B)).isEqualTo(slashedAcct(899, 1));
+        rejected(post, 0, Reason.INSUFFICIENT_STAKE, unstake(BOB, 0, 1, 0));
+
+        State stakedFirst = applied(pre, stake(BOB, 0, 300, 0), slash(ALICE, 0, B, surroundVote(BOB), 0));
+        assertThat(stakedFirst.account(B)).isEqualTo(slashedAcct(700, 1));
+        assertThat(stakedFirst.account(A)).isEqualTo(acct(10 + 800 / 16, 1, 0));
+    }
+
+    /** The reporter is an ordinary sender: nonce, fee, balance; the reward arrives after the fee is paid. */
+    @Test
+    void reporterPaysItsFee() {
+        State pre = genesis(A, acct(4, 0, 0), B, acct(0, 0, 1_600));
+        rejected(pre, 0, Reason.INSUFFICIENT_BALANCE, slash(ALICE, 0, B, doubleVote(BOB), 5));
+        rejected(pre, 0, Reason.WRONG_NONCE, slash(ALICE, 1, B, doubleVote(BOB), 0));
+        rejected(pre, 0, Reason.NEGATIVE_FEE, slash(ALICE, 0, B, doubleVote(BOB), -1));
+        assertThat(applied(pre, slash(ALICE, 0, B, doubleVote(BOB), 4)).account(A)).isEqualTo(acct(100, 1, 0));
+        // An offender that reports itself keeps only the reporter's share.
+        assertThat(applied(pre, slash(BOB, 0, B, doubleVote(BOB), 0)).account(B)).isEqualTo(slashedAcct(100, 1));
+        // A reward that does not fit the reporter's balance.
+        rejected(genesis(A, acct(MAX - 99, 0, 0), B, acct(0, 0, 1_600)), 0, Reason.OVERFLOW,
+                slash(ALICE, 0, B, doubleVote(BOB), 0));
+    }
+
+    @Test
+    void malformedEvidence() {
+        State pre = genesis(A, acct(100, 0, 0), B, acct(0, 0, 1_600));
+        byte[] good = doubleVote(BOB).encode();
+        VotePair votes = (VotePair) doubleVote(BOB);
+        List<byte[]> malformed = List.of(
+                new byte[0], // a slash without data
+                new byte[] {1, 2, 3},
+                Arrays.copyOf(good, good.length - 1),
+                Arrays.copyOf(good, good.length + 1),
+                CanonicalEncoder.tagged(SlashingEvidence.TAG).writeInt(3).writeBytes(votes.first().encode())
+                        .writeBytes(votes.second().encode()).toBytes(),
+                CanonicalEncoder.tagged(SlashingEvidence.TAG).writeInt(SlashingEvidence.HEADERS)
+                        .writeBytes(votes.first().encode()).writeBytes(votes.second().encode()).toBytes(),
+                transfer(ALICE, 0, B, 1, 0).encode(),
+                Arrays.copyOf(good, SlashingEvidence.MAX_BYTES + 1));
+        for (byte[] data : malformed) {
+            rejected(pre, 0, Reason.MALFORMED_EVIDENCE, slash(ALICE, 0, B, data, 0));
+        }
+    }
+
+    /** Evidence that decodes but proves nothing here: no rule broken, a bad signature, another chain. */
+    @Test
+    void invalidEvidence() {
+        State pre = genesis(A, acct(100, 0, 0), B, acct(0, 0, 1_600), C, acct(0, 0, 1_000));
+        Vote first = vote(BOB, 0, 2, 1);
+        Vote second = vote(BOB, 0, 2, 2);
+        byte[] damaged = second.signature();
+        damaged[10] ^= 1;
+        Vote otherChainFirst = Vote.sign(BOB, OTHER_CHAIN, 0, bytes32(0), 2, bytes32(1));
+        Vote otherChainSecond = Vote.sign(BOB, OTHER_CHAIN, 0, bytes32(0), 2, bytes32(2));
+        List<SlashingEvidence> notSlashable = List.of(
+                new VotePair(vote(BOB, 1, 2, 1), vote(BOB, 2, 3, 1)), // consecutive links
+                new VotePair(vote(BOB, 1, 4, 1), vote(BOB, 1, 3, 1)), // one source, two targets
+                new VotePair(first, first),
+                new VotePair(first, vote(CAROL, 0, 2, 2)),
+                new VotePair(first, withSignature(second, damaged)),
+                new VotePair(first, withSignature(second, vote(CAROL, 0, 2, 2).signature())),
+                new VotePair(otherChainFirst, otherChainSecond),
+                new HeaderPair(header(BOB, 5, 1), header(BOB, 6, 2)),
+                new HeaderPair(header(BOB, 5, 1), header(CAROL, 5, 2)),
+                new HeaderPair(header(BOB, 5, 1), header(BOB, 5, 1)),
+                new HeaderPair(header(BOB, 5, 1), damagedSeal(header(BOB, 5, 2))),
+                new HeaderPair(header(BOB, 5, 1), sealedByAnotherKey(unsealedHeader(BOB, CHAIN, 5, 2), CAROL)),
+                new HeaderPair(header(BOB, 5, 1), header(BOB, 5, 2).withSeal(new byte[8])),
+                new HeaderPair(SignedSeal.seal(BOB, unsealedHeader(BOB, OTHER_CHAIN, 5, 1)),
+                        SignedSeal.seal(BOB, unsealedHeader(BOB, OTHER_CHAIN, 5, 2))));
+        for (SlashingEvidence evidence : notSlashable) {
+            rejected(pre, 0, Reason.INVALID_EVIDENCE, slash(ALICE, 0, B, evidence, 0));
+        }
+    }
+
+    @Test
+    void evidenceMustAccuseTheNamedOffender() {
+        State pre = genesis(A, acct(100, 0, 0), B, acct(0, 0, 1_600), C, acct(0, 0, 1_000));
+        rejected(pre, 0, Reason.WRONG_OFFENDER, slash(ALICE, 0, C, doubleVote(BOB), 0));
+        rejected(pre, 0, Reason.WRONG_OFFENDER, slash(ALICE, 0, null, equivocation(BOB), 0));
+    }
+
+    /** A slash moves no amount; no other kind carries data. */
+    @Test
+    void unexpectedAmountOrData() {
+        State pre = genesis(A, acct(100, 0, 10), B, acct(0, 0, 1_600));
+        byte[] evidence = doubleVote(BOB).encode();
+        for (long amount : new long[] {1, -1, MAX}) {
+            rejected(pre, 0, Reason.UNEXPECTED_AMOUNT,
+                    Transaction.sign(ALICE, CHAIN, 0, TxKind.SLASH, B, amount, 0, evidence));
+        }
+        for (TxKind kind : List.of(TxKind.TRANSFER, TxKind.STAKE, TxKind.UNSTAKE)) {
+            rejected(pre, 0, Reason.UNEXPECTED_DATA, Transaction.sign(ALICE, CHAIN, 0, kind, B, 1, 0, new byte[] {0}));
+        }
+    }
+
+    private static Vote withSignature(Vote vote, byte[] signature) {
+        return new Vote(vote.chainId(), vote.validatorKey(), vote.sourceEpoch(), vote.sourceHash(), vote.targetEpoch(),
+                vote.targetHash(), signature);
+    }
+
+    private static Header damagedSeal(Header header) {
+        byte[] seal = header.seal();
+        seal[SignedSeal.BYTES - 1] ^= 1;
+        return header.withSeal(seal);
+    }
+
+    /** The header's proposer is one key, its seal the key and signature of another. */
+    private static Header sealedByAnotherKey(Header unsealed, KeyPair other) {
+        byte[] seal = Arrays.copyOf(other.publicKey(), SignedSeal.BYTES);
+        System.arraycopy(other.sign(unsealed.sealingBytes()), 0, seal, 32, 64);
+        return unsealed.withSeal(seal);
+    }
+
     // ---------------------------------------------------------------- generated blocks
 
     /**
@@ -538,11 +781,13 @@ class StateTransitionTest {
     }
 
     /**
-     * Genesis accounts. Nonces stay small: a nonce of Long.MAX_VALUE hits the known defect above
-     * ({@link #nonceAtLongMaxValueIsATypedRejection}).
+     * Genesis accounts, a few of them slashed already. Nonces stay small: a nonce of Long.MAX_VALUE hits
+     * the known defect above ({@link #nonceAtLongMaxValueIsATypedRejection}).
      */
     static Arbitrary<Account> genesisAccounts() {
-        return Combinators.combine(holdings(), Arbitraries.longs().between(0, 3), holdings()).as(Account::new);
+        return Combinators.combine(holdings(), Arbitraries.longs().between(0, 3), holdings(),
+                        Arbitraries.frequency(Tuple.of(12, false), Tuple.of(1, true)))
+                .as((balance, nonce, stake, slashed) -> new Account(balance, nonce, slashed ? 0 : stake, slashed));
     }
 
     /** Amounts: mostly valid, plus zero, negatives and the extremes. */
@@ -565,7 +810,8 @@ class StateTransitionTest {
                 Tuple.of(12, Arbitraries.just(TxKind.TRANSFER.code())),
                 Tuple.of(6, Arbitraries.just(TxKind.STAKE.code())),
                 Tuple.of(6, Arbitraries.just(TxKind.UNSTAKE.code())),
-                Tuple.of(1, Arbitraries.oneOf(Arbitraries.of(0, 4, -1, Integer.MAX_VALUE), Arbitraries.integers())));
+                Tuple.of(3, Arbitraries.just(TxKind.SLASH.code())),
+                Tuple.of(1, Arbitraries.oneOf(Arbitraries.of(0, 5, -1, Integer.MAX_VALUE), Arbitraries.integers())));
     }
 
     static Arbitrary<Long> nonceOffsets() {
@@ -615,19 +861,30 @@ class StateTransitionTest {
             long nonce = expected + spec.nonceOffset();
             String chainId = spec.otherChain() ? OTHER_CHAIN : CHAIN;
             Address to = ADDRESSES[spec.to()];
+            long amount = spec.amount();
+            byte[] data = new byte[0];
+            if (spec.kind() == TxKind.SLASH.code()) {
+                // The evidence is picked by the amount, which a slash must otherwise leave at 0 (mostly does).
+                int pick = (int) Math.floorMod(spec.amount(), (long) EVIDENCE.size());
+                data = EVIDENCE.get(pick);
+                if (pick < 3 * KEY_COUNT && spec.to() != KEY_COUNT) {
+                    to = ADDRESSES[pick / 3]; // the offender, unless the recipient is the address without a key
+                }
+                amount = spec.amount() < 0 ? spec.amount() : 0;
+            }
             Transaction tx;
             if (!sign) {
-                tx = new Transaction(chainId, key.publicKey(), nonce, spec.kind(), to, spec.amount(), spec.fee(),
+                tx = new Transaction(chainId, key.publicKey(), nonce, spec.kind(), to, amount, spec.fee(), data,
                         new byte[0]);
             } else {
                 KeyPair signer = spec.sigMode() == 2 ? KEYS[(spec.sender() + 1) % KEY_COUNT] : key;
                 Transaction unsigned = new Transaction(chainId, key.publicKey(), nonce, spec.kind(), to,
-                        spec.amount(), spec.fee(), new byte[0]);
+                        amount, spec.fee(), data, new byte[0]);
                 byte[] signature = signer.sign(unsigned.signedBytes());
                 if (spec.sigMode() == 1) {
                     signature[(int) Math.floorMod(spec.amount(), 64L)] ^= 0x10;
                 }
-                tx = new Transaction(chainId, key.publicKey(), nonce, spec.kind(), to, spec.amount(), spec.fee(),
+                tx = new Transaction(chainId, key.publicKey(), nonce, spec.kind(), to, amount, spec.fee(), data,
                         signature);
             }
             txs.add(tx);
@@ -646,8 +903,10 @@ class StateTransitionTest {
      * Applies the scenario's blocks one after another (a rejected block leaves the state where it was),
      * checking after each block the invariants that hold for every block:
      * <ul>
-     *   <li>applied: total supply (balances plus stakes) grows by exactly the block reward; the post-state is
-     *       the pre-state with the reported changes; each sender's nonce rises by its number of transactions;</li>
+     *   <li>applied: total supply (balances plus stakes) grows by exactly the block reward less what slashes
+     *       burned (each burns its offender's stake, at its turn in the block, less the reporter's 1/16); each
+     *       offender ends slashed, without stake; the post-state is the pre-state with the reported changes;
+     *       each sender's nonce rises by its number of transactions;</li>
      *   <li>rejected: the pre-state is unchanged; the reported index is in the block (or -1); the transactions
      *       before it are valid; the reported reason is true of the reported transaction.</li>
      * </ul>
@@ -673,7 +932,15 @@ class StateTransitionTest {
                 case Applied applied -> {
                     State post = applied.postState();
                     assertThat(supply(post)).as("supply after %s", txs)
-                            .isEqualTo(preSupply.add(BigInteger.valueOf(stf.blockReward())));
+                            .isEqualTo(preSupply.add(BigInteger.valueOf(stf.blockReward()))
+                                    .subtract(burnedBySlashes(stf, pre, proposer, txs, check)));
+                    for (Transaction tx : txs) {
+                        if (tx.kind() == TxKind.SLASH.code()) {
+                            assertThat(post.account(tx.to()).slashed()).isTrue();
+                            assertThat(post.account(tx.to()).stake()).isZero();
+                            Statistics.label("slash applied").collect(true);
+                        }
+                    }
                     Map<Address, Account> expected = new HashMap<>(preContents);
                     expected.putAll(applied.changes());
                     expected.values().removeIf(Account.EMPTY::equals);
@@ -711,13 +978,38 @@ class StateTransitionTest {
         return steps;
     }
 
+    /**
+     * What the slashes of an applied block burn: for each, the offender's stake just before it (the state
+     * after the transactions before it) less the reporter's stake / 16.
+     */
+    private static BigInteger burnedBySlashes(StateTransition stf, State pre, Address proposer,
+                                              List<Transaction> txs, SignatureCheck check) {
+        BigInteger burned = BigInteger.ZERO;
+        for (int i = 0; i < txs.size(); i++) {
+            Transaction tx = txs.get(i);
+            if (tx.kind() == TxKind.SLASH.code()) {
+                State before = ((Applied) stf.apply(pre, proposer, txs.subList(0, i), check)).postState();
+                long stake = before.account(tx.to()).stake();
+                burned = burned.add(BigInteger.valueOf(stake - stake / 16));
+            }
+        }
+        return burned;
+    }
+
     /** The reasons that depend on the transaction alone must be true of it. */
     private static void assertReasonHolds(Reason reason, Transaction tx, StateTransition stf, SignatureCheck check) {
         switch (reason) {
+            case UNEXPECTED_DATA -> assertThat(tx.data()).isNotEmpty();
+            case UNEXPECTED_AMOUNT -> assertThat(tx.amount()).isNotZero();
+            case MALFORMED_EVIDENCE -> assertThatThrownBy(() -> SlashingEvidence.decode(tx.data()))
+                    .isInstanceOf(MalformedEncodingException.class);
+            case WRONG_OFFENDER -> assertThat(SlashingEvidence.decode(tx.data()).offender()).isNotEqualTo(tx.to());
+            case SLASHED_CANNOT_STAKE -> assertThat(tx.kind()).isEqualTo(TxKind.STAKE.code());
             case WRONG_CHAIN_ID -> assertThat(tx.chainId()).isNotEqualTo(stf.chainId());
             case BAD_SIGNATURE -> assertThat(check.isValid(tx)).isFalse();
             case UNKNOWN_KIND -> assertThat(TxKind.fromCode(tx.kind())).isEmpty();
             case NON_POSITIVE_AMOUNT -> assertThat(tx.amount()).isNotPositive();
+            case INVALID_EVIDENCE, ALREADY_SLASHED -> assertThat(tx.kind()).isEqualTo(TxKind.SLASH.code());
             case NEGATIVE_FEE -> assertThat(tx.fee()).isNegative();
             default -> { }
         }
@@ -751,10 +1043,12 @@ class StateTransitionTest {
             c.check("applied").percentage(p -> p > 15);
             c.check("rejected").percentage(p -> p > 10);
         });
+        Statistics.label("slash applied").coverage(c -> c.check(true).count(n -> n > 5));
         Statistics.label("reason").coverage(c -> {
             for (Reason reason : List.of(Reason.WRONG_CHAIN_ID, Reason.WRONG_NONCE, Reason.INSUFFICIENT_BALANCE,
                     Reason.INSUFFICIENT_STAKE, Reason.NON_POSITIVE_AMOUNT, Reason.NEGATIVE_FEE, Reason.OVERFLOW,
-                    Reason.UNKNOWN_KIND)) {
+                    Reason.UNKNOWN_KIND, Reason.MALFORMED_EVIDENCE, Reason.INVALID_EVIDENCE, Reason.WRONG_OFFENDER,
+                    Reason.ALREADY_SLASHED, Reason.SLASHED_CANNOT_STAKE)) {
                 c.check(reason).count(n -> n > 0);
             }
         });

@@ -1,0 +1,227 @@
+package mvpos.node;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import mvpos.chain.Header;
+import mvpos.chain.SignedSeal;
+import mvpos.chain.SlashingConditions;
+import mvpos.chain.Vote;
+import mvpos.codec.MalformedEncodingException;
+import mvpos.crypto.HashKey;
+import mvpos.crypto.KeyPair;
+import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteOptions;
+
+/**
+ * An honest validator's record of what it has signed, checked before it signs again (EIP-3076 in
+ * spirit): it refuses a vote that would be slashable with a vote it signed before (a double or a
+ * surround vote), and a second, different block for a slot it has signed a block for. Signing the
+ * very same vote or block again is allowed.
+ *
+ * <p>With a directory, every record is written to RocksDB synchronously before the record call
+ * returns, and read back on open, so a restarted validator still refuses. Keys: {@code 'v'}, the
+ * validator's public key, the target epoch (8 bytes), the chain id (UTF-8) to the vote's encoding;
+ * {@code 'b'}, the slot (8 bytes) to the block hash. Without a directory (devnets, tests) the record lives in memory.
+ *
+ * <p>Thread-safe.
+ */
+public final class SlashingProtection implements AutoCloseable {
+    static {
+        RocksDB.loadLibrary();
+    }
+
+    private static final byte VOTE = 'v';
+    private static final byte BLOCK = 'b';
+
+    private final Path directory;
+    private final RocksDB db;
+    private final Options options;
+    private final WriteOptions syncWrites;
+    /** By chain and validator, by target epoch. */
+    private final Map<Voter, TreeMap<Long, Vote>> votes = new HashMap<>();
+    private final TreeMap<Long, byte[]> blocks = new TreeMap<>();
+
+    private SlashingProtection(Path directory, RocksDB db, Options options, WriteOptions syncWrites) {
+        this.directory = directory;
+        this.db = db;
+        this.options = options;
+        this.syncWrites = syncWrites;
+    }
+
+    /** A record kept in memory only: for devnets and tests, forgotten on exit. */
+    public static SlashingProtection inMemory() {
+        return new SlashingProtection(null, null, null, null);
+    }
+
+    /** Opens (or creates) the record in {@code directory}; a null directory gives {@link #inMemory()}. */
+    public static SlashingProtection open(Path directory) throws IOException {
+        if (directory == null) {
+            return inMemory();
+        }
+        Files.createDirectories(directory);
+        Options options = new Options().setCreateIfMissing(true).setKeepLogFileNum(2);
+        RocksDB db;
+        try {
+            db = RocksDB.open(options, directory.toString());
+        } catch (RocksDBException e) {
+            options.close();
+            String message = String.valueOf(e.getMessage());
+            throw new IOException(message.contains("lock") ? "slashing protection in " + directory
+                    + " is in use by another process" : "cannot open slashing protection in " + directory + ": "
+                    + message);
+        }
+        SlashingProtection protection = new SlashingProtection(directory, db, options,
+                new WriteOptions().setSync(true));
+        try {
+            protection.load();
+        } catch (IOException e) {
+            protection.close();
+            throw e;
+        }
+        return protection;
+    }
+
+    /** True unless {@code vote} is slashable with a vote its validator has signed (a double or a surround vote). */
+    public synchronized boolean maySignVote(Vote vote) {
+        TreeMap<Long, Vote> signed = votes.get(Voter.of(vote));
+        if (signed == null) {
+            return true;
+        }
+        for (Vote earlier : signed.values()) {
+            if (SlashingConditions.isSlashable(vote, earlier)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Records {@code vote} as signed, on disk before returning, if {@link #maySignVote} allows it.
+     *
+     * @return false, recording nothing, when the vote is refused
+     */
+    public synchronized boolean recordVote(Vote vote) throws IOException {
+        if (!maySignVote(vote)) {
+            return false;
+        }
+        byte[] chain = vote.chainId().getBytes(StandardCharsets.UTF_8);
+        byte[] key = ByteBuffer.allocate(1 + vote.validatorKey().length + Long.BYTES + chain.length).put(VOTE)
+                .put(vote.validatorKey()).putLong(vote.targetEpoch()).put(chain).array();
+        write(key, vote.encode());
+        remember(vote);
+        return true;
+    }
+
+    /**
+     * Checks, records and only then signs a vote: the vote, or empty when signing it could be slashed.
+     */
+    public synchronized Optional<Vote> signVoteIfSafe(KeyPair validator, String chainId, long sourceEpoch,
+                                                      byte[] sourceHash, long targetEpoch, byte[] targetHash)
+            throws IOException {
+        Vote unsigned = new Vote(chainId, validator.publicKey(), sourceEpoch, sourceHash, targetEpoch, targetHash,
+                new byte[0]);
+        if (!recordVote(unsigned)) {
+            return Optional.empty();
+        }
+        return Optional.of(Vote.sign(validator, chainId, sourceEpoch, sourceHash, targetEpoch, targetHash));
+    }
+
+    /** True when no block has been signed for {@code slot}. */
+    public synchronized boolean maySignBlock(long slot) {
+        return !blocks.containsKey(slot);
+    }
+
+    /** True when no block, or this very block, has been signed for {@code slot}. */
+    public synchronized boolean maySignBlock(long slot, byte[] blockHash) {
+        byte[] signed = blocks.get(slot);
+        return signed == null || Arrays.equals(signed, blockHash);
+    }
+
+    /**
+     * Records the block signed for {@code slot}, on disk before returning.
+     *
+     * @return false, recording nothing, when another block has been signed for the slot
+     */
+    public synchronized boolean recordBlock(long slot, byte[] blockHash) throws IOException {
+        if (!maySignBlock(slot, blockHash)) {
+            return false;
+        }
+        write(ByteBuffer.allocate(1 + Long.BYTES).put(BLOCK).putLong(slot).array(), blockHash);
+        blocks.put(slot, blockHash.clone());
+        return true;
+    }
+
+    /**
+     * Seals a header with its proposer's signature ({@link SignedSeal}) unless another block has been
+     * signed for its slot; the header is released only once its record is on disk.
+     */
+    public synchronized Optional<Header> signBlockIfSafe(KeyPair proposer, Header unsealed) throws IOException {
+        Header sealed = SignedSeal.seal(proposer, unsealed);
+        return recordBlock(unsealed.slot(), sealed.hash()) ? Optional.of(sealed) : Optional.empty();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (db != null) {
+            db.close();
+            syncWrites.close();
+            options.close();
+        }
+    }
+
+    private void write(byte[] key, byte[] value) throws IOException {
+        if (db == null) {
+            return;
+        }
+        try {
+            db.put(syncWrites, key, value);
+        } catch (RocksDBException e) {
+            throw new IOException("cannot write slashing protection in " + directory + ": " + e.getMessage());
+        }
+    }
+
+    private void load() throws IOException {
+        try (RocksIterator it = db.newIterator()) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                byte[] key = it.key();
+                if (key.length == 1 + Long.BYTES && key[0] == BLOCK) {
+                    blocks.put(ByteBuffer.wrap(key, 1, Long.BYTES).getLong(), it.value());
+                } else if (key.length > 1 + Long.BYTES && key[0] == VOTE) {
+                    remember(decodeVote(it.value()));
+                } else {
+                    throw new IOException("slashing protection in " + directory + " has an unknown record");
+                }
+            }
+        }
+    }
+
+    private void remember(Vote vote) {
+        votes.computeIfAbsent(Voter.of(vote), k -> new TreeMap<>()).put(vote.targetEpoch(), vote);
+    }
+
+    /** Votes can only conflict on one chain, by one validator. */
+    private record Voter(String chainId, HashKey validatorKey) {
+        static Voter of(Vote vote) {
+            return new Voter(vote.chainId(), HashKey.of(vote.validatorKey()));
+        }
+    }
+
+    private Vote decodeVote(byte[] bytes) throws IOException {
+        try {
+            return Vote.decode(bytes);
+        } catch (MalformedEncodingException e) {
+            throw new IOException("slashing protection in " + directory + " has a corrupt vote: " + e.getMessage());
+        }
+    }
+}
