@@ -53,6 +53,16 @@ final class NodeCommand implements Runnable {
                 + "(default: ${DEFAULT-VALUE}); an existing chain keeps its own.")
     String finality;
 
+    /** The validator's record of what it signed, kept beside the chain. */
+    private static mvpos.node.SlashingProtection openProtection(Path directory) throws ChainStore.StoreException {
+        try {
+            return mvpos.node.SlashingProtection.open(directory);
+        } catch (IOException e) {
+            throw new ChainStore.StoreException("cannot open the record of signed blocks and votes in " + directory
+                    + ": " + e.getMessage());
+        }
+    }
+
     @Override
     public void run() {
         if (!finality.equals("none") && !finality.equals("ffg")) {
@@ -78,7 +88,7 @@ final class NodeCommand implements Runnable {
         try {
             chain = DevChain.prepare(dir, blockTime.toMillis(), finality, SystemClock.INSTANCE, new SecureRandomSource());
             node = Node.open(chain.genesis(), RocksChainStore.open(dir.resolve("chain")), SystemClock.INSTANCE,
-                    chain.devKey(), new SecureRandomSource());
+                    chain.devKey(), new SecureRandomSource(), openProtection(dir.resolve("signed")));
         } catch (DevChain.DevChainException | ChainStore.StoreException e) {
             throw new Main.UserError(e.getMessage());
         }

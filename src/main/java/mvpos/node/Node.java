@@ -45,6 +45,7 @@ public final class Node implements AutoCloseable {
     private final Clock clock;
     private final RandomSource random;
     private final SignatureCache signatures;
+    private final SlashingProtection protection;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "node-loop");
         thread.setDaemon(true);
@@ -76,7 +77,9 @@ public final class Node implements AutoCloseable {
     public record Refused(long height, String reason) implements ImportResult {
     }
 
-    private Node(NodeCore core, Clock clock, RandomSource random, SignatureCache signatures) {
+    private Node(NodeCore core, Clock clock, RandomSource random, SignatureCache signatures,
+                 SlashingProtection protection) {
+        this.protection = protection;
         this.core = core;
         this.clock = clock;
         this.random = random;
@@ -109,6 +112,16 @@ public final class Node implements AutoCloseable {
      */
     public static Node open(Genesis genesis, ChainStore store, Clock clock, KeyPair validatorKey, RandomSource random)
             throws ChainStore.StoreException {
+        return open(genesis, store, clock, validatorKey, random, SlashingProtection.inMemory());
+    }
+
+    /**
+     * As {@link #open(Genesis, ChainStore, Clock, KeyPair, RandomSource)}, with the record of what the
+     * validator signed (on disk, so it still refuses a slashable signature after a restart); the node
+     * closes it.
+     */
+    public static Node open(Genesis genesis, ChainStore store, Clock clock, KeyPair validatorKey, RandomSource random,
+                            SlashingProtection protection) throws ChainStore.StoreException {
         ConsensusEngine engine;
         try {
             engine = Engines.named(genesis.engine()).configure(genesis);
@@ -116,8 +129,9 @@ public final class Node implements AutoCloseable {
             throw new ChainStore.StoreException("genesis of chain '" + genesis.chainId() + "': " + e.getMessage());
         }
         SignatureCache signatures = new SignatureCache(200_000);
-        NodeCore core = new NodeCore(genesis, engine, store, validatorKey, signatures, new TransitionCache(1_024));
-        return new Node(core, clock, random, signatures);
+        NodeCore core = new NodeCore(genesis, engine, store, validatorKey, signatures, new TransitionCache(1_024),
+                protection);
+        return new Node(core, clock, random, signatures, protection);
     }
 
     /**
@@ -273,5 +287,6 @@ public final class Node implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         core.store().close();
+        protection.close();
     }
 }

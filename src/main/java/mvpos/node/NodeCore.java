@@ -121,6 +121,7 @@ public final class NodeCore {
     /** The finality gadget, or null when genesis names none. */
     private final CasperFfg finality;
     private final List<Consumer<FinalityChanged>> finalityListeners = new ArrayList<>();
+    private final SlashingProtection protection;
     private long lastVotedEpoch;
     /** The last slot this node's validator sealed a block for: it never seals two blocks for one slot. */
     private long lastProducedSlot = -1;
@@ -137,6 +138,17 @@ public final class NodeCore {
      */
     public NodeCore(Genesis genesis, ConsensusEngine engine, ChainStore store, KeyPair validatorKey,
                     SignatureCache signatures, TransitionCache transitions) throws ChainStore.StoreException {
+        this(genesis, engine, store, validatorKey, signatures, transitions, SlashingProtection.inMemory());
+    }
+
+    /**
+     * @param protection what this node's validator has signed, checked before it signs anything else
+     *                   (on disk for a real node, so that it holds across restarts)
+     */
+    public NodeCore(Genesis genesis, ConsensusEngine engine, ChainStore store, KeyPair validatorKey,
+                    SignatureCache signatures, TransitionCache transitions, SlashingProtection protection)
+            throws ChainStore.StoreException {
+        this.protection = protection;
         this.genesis = genesis;
         this.engine = engine;
         this.store = store;
@@ -426,6 +438,9 @@ public final class NodeCore {
             return Optional.empty();
         }
         Block block = new Block(sealed.get(), txs);
+        if (engine.oneBlockPerSlot() && !recordSigned(() -> protection.recordBlock(claim.get().slot(), block.hash()))) {
+            return Optional.empty(); // another block was signed for this slot (before a restart): never equivocate
+        }
         lastProducedSlot = claim.get().slot();
         transitions.put(block.hash(), applied);
         BlockResult result = addBlock(block, nowMillis);
@@ -490,11 +505,31 @@ public final class NodeCore {
         }
         CasperFfg.Checkpoint source = duty.get()[0];
         CasperFfg.Checkpoint target = duty.get()[1];
-        Vote vote = Vote.sign(validatorKey, genesis.chainId(), source.epoch(), source.hash(), target.epoch(),
-                target.hash());
         lastVotedEpoch = target.epoch();
-        addVote(vote);
-        return Optional.of(vote);
+        Optional<Vote> vote;
+        try {
+            vote = protection.signVoteIfSafe(validatorKey, genesis.chainId(), source.epoch(), source.hash(),
+                    target.epoch(), target.hash());
+        } catch (java.io.IOException e) {
+            throw new ChainStore.StoreException("cannot record a signed vote: " + e.getMessage());
+        }
+        if (vote.isPresent()) {
+            addVote(vote.get());
+        }
+        return vote;
+    }
+
+    @FunctionalInterface
+    private interface Recording {
+        boolean record() throws java.io.IOException;
+    }
+
+    private static boolean recordSigned(Recording recording) throws ChainStore.StoreException {
+        try {
+            return recording.record();
+        } catch (java.io.IOException e) {
+            throw new ChainStore.StoreException("cannot record a signed block: " + e.getMessage());
+        }
     }
 
     /** The finality gadget, when genesis names one. */
