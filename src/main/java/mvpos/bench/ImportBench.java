@@ -320,7 +320,7 @@ public final class ImportBench {
         List<Block> blocks = new ArrayList<>(config.blocks());
         for (int b = 0; b < config.blocks(); b++) {
             List<Transaction> txs = Arrays.asList(signed).subList(b * config.txsPerBlock(), (b + 1) * config.txsPerBlock());
-            StateTransition.Outcome outcome = rules.apply(state, validator.address(), txs, tx -> true);
+            StateTransition.Outcome outcome = rules.apply(state, validator.address(), b + 1L, txs, tx -> true);
             if (!(outcome instanceof StateTransition.Applied applied)) {
                 throw new IllegalStateException("the bench built an invalid block " + (b + 1) + ": " + outcome);
             }
@@ -458,7 +458,8 @@ public final class ImportBench {
                     }
                     // 3. The state transition, which ends by computing the new state and its root.
                     long t2 = System.nanoTime();
-                    StateTransition.Outcome outcome = rules.apply(state, header.proposer(), block.transactions(), timedCache);
+                    StateTransition.Outcome outcome = rules.apply(state, header.proposer(), header.height(), block.transactions(),
+                            timedCache);
                     if (!(outcome instanceof StateTransition.Applied applied)
                             || !Arrays.equals(applied.stateRoot(), header.stateRoot())) {
                         throw new IllegalStateException("replay: block " + block.height() + " does not apply: " + outcome);

@@ -31,8 +31,8 @@ import org.rocksdb.WriteOptions;
  * undo (block hash to the values its accounts had before it) and meta (the head).
  * A commit is one {@link WriteBatch} written synchronously: atomic, and on disk when it returns.
  *
- * <p>Accounts are written in the v2 encodings (balance, nonce, stake, then the slashed flag as a
- * 32-bit 0 or 1); records in the v1 encodings, written before accounts could be slashed, are read
+ * <p>Accounts are written in the v2 encodings (balance, nonce, stake, the slashed flag as a 32-bit 0
+ * or 1, the amount unbonding and the height it is released at); records in the v1 encodings, written before accounts could be slashed, are read
  * as unslashed accounts.
  */
 public final class RocksChainStore implements ChainStore {
@@ -233,7 +233,7 @@ public final class RocksChainStore implements ChainStore {
 
     private static CanonicalEncoder writeAccount(CanonicalEncoder out, Account account) {
         return out.writeLong(account.balance()).writeLong(account.nonce()).writeLong(account.stake())
-                .writeInt(account.slashed() ? 1 : 0);
+                .writeInt(account.slashed() ? 1 : 0).writeLong(account.unbonding()).writeLong(account.unbondingUntil());
     }
 
     private static Map<Address, Account> decodeAccounts(byte[] bytes) {
@@ -266,6 +266,8 @@ public final class RocksChainStore implements ChainStore {
         if (slashed != 0 && slashed != 1) {
             throw new MalformedEncodingException("a slashed flag of " + slashed);
         }
-        return new Account(balance, nonce, stake, slashed == 1);
+        long unbonding = v1 ? 0 : in.readLong();
+        long unbondingUntil = v1 ? 0 : in.readLong();
+        return new Account(balance, nonce, stake, slashed == 1, unbonding, unbondingUntil);
     }
 }

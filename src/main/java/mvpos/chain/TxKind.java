@@ -8,7 +8,10 @@ public enum TxKind {
     TRANSFER(1),
     /** Move {@code amount} from the sender's balance to its stake. */
     STAKE(2),
-    /** Move {@code amount} from the sender's stake back to its balance. */
+    /**
+     * Move {@code amount} from the sender's stake to its unbonding tokens: locked (and slashable) for
+     * the withdrawal delay, then back in its balance.
+     */
     UNSTAKE(3),
     /**
      * Report an offence: {@code data} is the {@link SlashingEvidence}, {@code to} the offender, the

@@ -56,6 +56,14 @@ public final class Mempool {
         this.capacity = capacity;
     }
 
+    /** The height of the next block, at which pending transactions are checked (unbonding releases). */
+    private long nextHeight = 1;
+
+    /** Checks pending transactions as in the block at {@code height} from now on. */
+    public void atHeight(long height) {
+        this.nextHeight = height;
+    }
+
     /**
      * Checks a transaction against the head state and the sender's other pending transactions.
      * {@code signatures} should remember what it verified, so block import does not verify again.
@@ -92,7 +100,7 @@ public final class Mempool {
         TreeMap<Long, Transaction> withNew = new TreeMap<>(pending);
         withNew.put(tx.nonce(), tx);
         // The sender must be able to pay for everything it has queued, this one included, in nonce order.
-        Optional<Rejection> unpaid = rules.checkSequence(head, gapFreeRun(head, sender, withNew), ALREADY_VERIFIED);
+        Optional<Rejection> unpaid = rules.checkSequence(head, nextHeight, gapFreeRun(head, sender, withNew), ALREADY_VERIFIED);
         if (unpaid.isPresent()) {
             return new Refused(unpaid.get().reason() + ": " + unpaid.get().detail());
         }
@@ -122,7 +130,7 @@ public final class Mempool {
             }
         }
         Optional<Rejection> conflict;
-        while ((conflict = rules.checkSequence(head, selected, ALREADY_VERIFIED)).isPresent()) {
+        while ((conflict = rules.checkSequence(head, nextHeight, selected, ALREADY_VERIFIED)).isPresent()) {
             Transaction first = selected.get(conflict.get().txIndex());
             Address sender = first.sender();
             selected.removeIf(tx -> tx.sender().equals(sender) && tx.nonce() >= first.nonce());
@@ -179,7 +187,7 @@ public final class Mempool {
     /** How many of a sender's transactions, from its next nonce on and without gaps, apply in order. */
     private int validPrefix(State head, Address sender, TreeMap<Long, Transaction> pending) {
         List<Transaction> run = gapFreeRun(head, sender, pending);
-        return rules.checkSequence(head, run, ALREADY_VERIFIED).map(Rejection::txIndex).orElse(run.size());
+        return rules.checkSequence(head, nextHeight, run, ALREADY_VERIFIED).map(Rejection::txIndex).orElse(run.size());
     }
 
     private static List<Transaction> gapFreeRun(State head, Address sender, TreeMap<Long, Transaction> pending) {

@@ -272,7 +272,8 @@ public final class NodeCore {
         StateTransition.Applied applied = transitions.get(hash).orElse(null);
         if (applied == null) {
             StateTransition.SignatureCheck check = tx -> prechecked.validSignatures().contains(tx) || signatures.isValid(tx);
-            StateTransition.Outcome outcome = rules.apply(parent.get().state(), header.proposer(), block.transactions(), check);
+            StateTransition.Outcome outcome = rules.apply(parent.get().state(), header.proposer(), header.height(),
+                    block.transactions(), check);
             if (outcome instanceof StateTransition.Rejected rejected) {
                 return new Invalid(header.height(), new BlockRejection(BlockRejection.Reason.INVALID_TRANSACTION,
                         rejected.rejection().toString()));
@@ -393,6 +394,7 @@ public final class NodeCore {
                 blocks.add(new ChainStore.CanonicalBlock(entry.block(), entry.before()));
             }
             store.commit(new ChainStore.HeadChange(blocks, accounts));
+            mempool.atHeight(newHead.height() + 1);
             mempool.onNewHead(newHead.state());
             for (BlockTree.Entry entry : abandoned) {
                 // Transactions of an abandoned fork go back to the mempool when they still apply.
@@ -423,8 +425,10 @@ public final class NodeCore {
         if (claim.isEmpty() || engine.oneBlockPerSlot() && claim.get().slot() <= lastProducedSlot) {
             return Optional.empty();
         }
+        mempool.atHeight(parent.height() + 1);
         List<Transaction> txs = mempool.selectForBlock(parent.state(), MAX_TXS_PER_BLOCK);
-        StateTransition.Outcome outcome = rules.apply(parent.state(), validatorKey.address(), txs, signatures);
+        StateTransition.Outcome outcome = rules.apply(parent.state(), validatorKey.address(), parent.height() + 1, txs,
+                signatures);
         if (!(outcome instanceof StateTransition.Applied applied)) {
             throw new IllegalStateException("the mempool offered an invalid block: " + outcome);
         }
@@ -539,6 +543,7 @@ public final class NodeCore {
 
     /** Checks a transaction (its signature through the cache) and offers it to the mempool. */
     public Mempool.Admission submit(Transaction tx) {
+        mempool.atHeight(tree.head().height() + 1);
         return mempool.add(tx, tree.head().state(), signatures);
     }
 

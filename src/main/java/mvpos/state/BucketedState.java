@@ -119,6 +119,8 @@ public final class BucketedState implements State {
         return ((bytes[0] & 0xff) << 4) | ((bytes[1] & 0xff) >>> 4);
     }
 
+    private static final byte[] UNBONDING_MARKER = "unbonding".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
     private static byte[] hashBucket(TreeMap<Address, Account> bucket) {
         MessageDigest digest = Sha256.newDigest();
         digest.update(BUCKET_TAG);
@@ -137,6 +139,19 @@ public final class BucketedState implements State {
             for (Map.Entry<Address, Account> e : bucket.entrySet()) {
                 if (e.getValue().slashed()) {
                     digest.update(e.getKey().bytes());
+                }
+            }
+        }
+        long unbonding = bucket.values().stream().filter(a -> a.unbonding() > 0).count();
+        if (unbonding > 0) {
+            // Then, when some are unbonding: a marker, their count, and address, amount and release height each.
+            digest.update(UNBONDING_MARKER);
+            digest.update(java.nio.ByteBuffer.allocate(Integer.BYTES).putInt((int) unbonding).array());
+            for (Map.Entry<Address, Account> e : bucket.entrySet()) {
+                if (e.getValue().unbonding() > 0) {
+                    digest.update(e.getKey().bytes());
+                    digest.update(java.nio.ByteBuffer.allocate(2 * Long.BYTES).putLong(e.getValue().unbonding())
+                            .putLong(e.getValue().unbondingUntil()).array());
                 }
             }
         }

@@ -32,7 +32,15 @@ import mvpos.crypto.Address;
  * @param chainId     the only chain id a transaction may name
  * @param blockReward tokens created for the proposer of each block
  */
-public record StateTransition(String chainId, long blockReward) {
+public record StateTransition(String chainId, long blockReward, long withdrawalDelay) {
+
+    /** Blocks an unstaked amount stays locked (and slashable) before it returns to the balance. */
+    public static final long DEFAULT_WITHDRAWAL_DELAY = 64;
+
+    /** The rules with the default withdrawal delay. */
+    public StateTransition(String chainId, long blockReward) {
+        this(chainId, blockReward, DEFAULT_WITHDRAWAL_DELAY);
+    }
     /** A reporter receives 1/16 of the stake it gets slashed; the other 15/16 are burned. */
     public static final long WHISTLEBLOWER_REWARD_QUOTIENT = 16;
 
@@ -67,11 +75,27 @@ public record StateTransition(String chainId, long blockReward) {
         if (blockReward < 0) {
             throw new IllegalArgumentException("negative block reward " + blockReward);
         }
+        if (withdrawalDelay < 0) {
+            throw new IllegalArgumentException("negative withdrawal delay " + withdrawalDelay);
+        }
     }
 
-    /** Applies a block's transactions, then its reward, to {@code pre}; {@code pre} is not changed. */
+    /**
+     * Applies a block's transactions to {@code pre} as at height 1 (for callers to whom unbonding does
+     * not matter: an unstaked amount is then locked until height 1 + the withdrawal delay).
+     */
     public Outcome apply(State pre, Address proposer, List<Transaction> transactions, SignatureCheck signatures) {
-        Changes changes = new Changes(pre);
+        return apply(pre, proposer, 1, transactions, signatures);
+    }
+
+    /**
+     * Applies the transactions of the block at {@code height}, then its reward, to {@code pre};
+     * {@code pre} is not changed. An account's unbonding tokens whose release height has come join its
+     * balance when the block touches the account.
+     */
+    public Outcome apply(State pre, Address proposer, long height, List<Transaction> transactions,
+                         SignatureCheck signatures) {
+        Changes changes = new Changes(pre, height);
         for (int i = 0; i < transactions.size(); i++) {
             Optional<Rejection> rejection = applyTransaction(changes, i, transactions.get(i), proposer, signatures);
             if (rejection.isPresent()) {
@@ -92,7 +116,13 @@ public record StateTransition(String chainId, long blockReward) {
      * Returns the first rejection, whose index is the position in {@code transactions}.
      */
     public Optional<Rejection> checkSequence(State state, List<Transaction> transactions, SignatureCheck signatures) {
-        Changes changes = new Changes(state);
+        return checkSequence(state, 1, transactions, signatures);
+    }
+
+    /** {@link #checkSequence(State, List, SignatureCheck)} in the block at {@code height}. */
+    public Optional<Rejection> checkSequence(State state, long height, List<Transaction> transactions,
+                                             SignatureCheck signatures) {
+        Changes changes = new Changes(state, height);
         Address nobody = new Address(new byte[Address.LENGTH]);
         for (int i = 0; i < transactions.size(); i++) {
             Optional<Rejection> rejection = applyTransaction(changes, i, transactions.get(i), nobody, signatures);
@@ -170,10 +200,16 @@ public record StateTransition(String chainId, long blockReward) {
                 changes.put(sender, from.withStake(from.stake() + tx.amount()));
             }
             case UNSTAKE -> {
-                if (from.balance() > Long.MAX_VALUE - tx.amount()) {
+                // The balance must have room for everything unbonding, so that its release never overflows.
+                if (from.balance() > Long.MAX_VALUE - tx.amount() - from.unbonding()) {
                     return reject(index, Rejection.Reason.OVERFLOW, "the balance overflows");
                 }
-                changes.put(sender, from.withBalance(from.balance() + tx.amount()).withStake(from.stake() - tx.amount()));
+                if (changes.height > Long.MAX_VALUE - withdrawalDelay) {
+                    return reject(index, Rejection.Reason.OVERFLOW, "the release height overflows");
+                }
+                // Locked, and still slashable, for the withdrawal delay; later unstakes push the release back.
+                changes.put(sender, from.withStake(from.stake() - tx.amount())
+                        .withUnbonding(tx.amount(), changes.height + withdrawalDelay));
             }
             case SLASH -> {
                 changes.put(sender, from);
@@ -211,7 +247,7 @@ public record StateTransition(String chainId, long blockReward) {
         if (offender.slashed()) {
             return reject(index, Rejection.Reason.ALREADY_SLASHED, tx.to() + " has been slashed already");
         }
-        long reward = whistleblowerReward(offender.stake());
+        long reward = whistleblowerReward(offender.stake() + offender.unbonding());
         changes.put(tx.to(), offender.slashedAccount());
         Account reporter = changes.get(tx.sender());
         if (reporter.balance() > Long.MAX_VALUE - reward) {
@@ -228,15 +264,18 @@ public record StateTransition(String chainId, long blockReward) {
     /** The accounts a block has changed so far, over the state it started from. */
     private static final class Changes {
         private final State base;
+        private final long height;
         private final Map<Address, Account> map = new HashMap<>();
 
-        Changes(State base) {
+        Changes(State base, long height) {
             this.base = base;
+            this.height = height;
         }
 
+        /** The account as the block sees it: what finished unbonding by this height is in its balance. */
         Account get(Address address) {
             Account changed = map.get(address);
-            return changed != null ? changed : base.account(address);
+            return changed != null ? changed : base.account(address).releasedAt(height);
         }
 
         void put(Address address, Account account) {

@@ -176,7 +176,8 @@ class StateTransitionTest {
     private static BigInteger supply(State state) {
         BigInteger[] total = {BigInteger.ZERO};
         state.forEachAccount((address, account) -> total[0] = total[0]
-                .add(BigInteger.valueOf(account.balance())).add(BigInteger.valueOf(account.stake())));
+                .add(BigInteger.valueOf(account.balance())).add(BigInteger.valueOf(account.stake()))
+                .add(BigInteger.valueOf(account.unbonding())));
         return total[0];
     }
 
@@ -264,17 +265,45 @@ class StateTransitionTest {
     }
 
     @Test
-    void unstakeMovesStakeToBalance() {
-        State post = applied(genesis(A, acct(10, 4, 100)), unstake(ALICE, 4, 100, 2));
-        assertThat(post.account(A)).isEqualTo(acct(108, 5, 0));
+    void unstakeLocksTheStakeForTheWithdrawalDelayThenReleasesItToTheBalance() {
+        long delay = StateTransition.DEFAULT_WITHDRAWAL_DELAY;
+        State pre = genesis(A, acct(10, 4, 100));
+        Outcome unstaked = STF.apply(pre, PROPOSER, 7, List.of(unstake(ALICE, 4, 100, 2)), SignatureCheck.DIRECT);
+        State post = ((Applied) unstaked).postState();
+        assertThat(post.account(A)).isEqualTo(new Account(8, 5, 0, false, 100, 7 + delay));
         assertThat(post.account(PROPOSER)).isEqualTo(acct(2 + REWARD, 0, 0));
+
+        // One block before the release, the unbonding tokens cannot be spent.
+        Transaction spend = transfer(ALICE, 5, B, 50, 1);
+        assertThat(STF.apply(post, PROPOSER, 6 + delay, List.of(spend), SignatureCheck.DIRECT))
+                .isInstanceOfSatisfying(Rejected.class, r -> assertThat(r.rejection().reason())
+                        .isEqualTo(Reason.INSUFFICIENT_BALANCE));
+        // From the release height on, they are the balance's.
+        Outcome released = STF.apply(post, PROPOSER, 7 + delay, List.of(spend), SignatureCheck.DIRECT);
+        assertThat(((Applied) released).postState().account(A)).isEqualTo(acct(8 + 100 - 51, 6, 0));
+        // A later unstake pushes the whole release back.
+        Outcome again = STF.apply(genesis(A, acct(10, 0, 100)), PROPOSER, 1,
+                List.of(unstake(ALICE, 0, 30, 0), unstake(ALICE, 1, 20, 0)), SignatureCheck.DIRECT);
+        State twice = ((Applied) again).postState();
+        Outcome later = STF.apply(twice, PROPOSER, 3, List.of(unstake(ALICE, 2, 10, 0)), SignatureCheck.DIRECT);
+        assertThat(((Applied) later).postState().account(A)).isEqualTo(new Account(10, 3, 40, false, 60, 3 + delay));
+    }
+
+    @Test
+    void unbondingTokensAreSlashable() {
+        // Covered with the evidence kinds below: a slash burns stake and unbonding tokens alike.
+        Account unbonding = new Account(5, 1, 40, false, 60, 99);
+        assertThat(unbonding.slashedAccount()).isEqualTo(new Account(5, 1, 0, true, 0, 0));
+        assertThat(unbonding.releasedAt(98)).isEqualTo(unbonding);
+        assertThat(unbonding.releasedAt(99)).isEqualTo(new Account(65, 1, 40, false, 0, 0));
     }
 
     /** The unstake fee comes from the balance before the unstaked amount arrives. */
     @Test
     void unstakeFeeMustBePayableFromBalance() {
         State pre = genesis(A, acct(0, 0, 100));
-        assertThat(applied(pre, unstake(ALICE, 0, 100, 0)).account(A)).isEqualTo(acct(100, 1, 0));
+        assertThat(applied(pre, unstake(ALICE, 0, 100, 0)).account(A))
+                .isEqualTo(new Account(0, 1, 0, false, 100, 1 + StateTransition.DEFAULT_WITHDRAWAL_DELAY));
         rejected(pre, 0, Reason.INSUFFICIENT_BALANCE, unstake(ALICE, 0, 100, 1));
     }
 
@@ -288,7 +317,8 @@ class StateTransitionTest {
                 unstake(BOB, 1, 50, 4));
         assertThat(post.account(C)).isEqualTo(acct(7 + 1 + 20 + 300 + 4 + REWARD, 0, 0));
         assertThat(post.account(A)).isEqualTo(acct(1_000 - 11 - 300, 2, 0));
-        assertThat(post.account(B)).isEqualTo(acct(1_000 + 10 - 120 - 4 + 50, 2, 100));
+        assertThat(post.account(B)).isEqualTo(new Account(1_000 + 10 - 120 - 4, 2, 100, false, 50,
+                1 + StateTransition.DEFAULT_WITHDRAWAL_DELAY));
     }
 
     /** A proposer that sends a transaction pays its fee to itself. */
@@ -507,7 +537,8 @@ class StateTransitionTest {
         State pre = genesis(A, acct(MAX - 10, 0, 100));
         rejected(pre, 0, Reason.OVERFLOW, unstake(ALICE, 0, 12, 1));
         // The fee is paid first, so the balance has room for one more.
-        assertThat(applied(pre, unstake(ALICE, 0, 11, 1)).account(A)).isEqualTo(acct(MAX, 1, 89));
+        assertThat(applied(pre, unstake(ALICE, 0, 11, 1)).account(A))
+                .isEqualTo(new Account(MAX - 11, 1, 89, false, 11, 1 + StateTransition.DEFAULT_WITHDRAWAL_DELAY));
     }
 
     @Test
@@ -979,8 +1010,8 @@ class StateTransitionTest {
     }
 
     /**
-     * What the slashes of an applied block burn: for each, the offender's stake just before it (the state
-     * after the transactions before it) less the reporter's stake / 16.
+     * What the slashes of an applied block burn: for each, the offender's stake and unbonding tokens just
+     * before it (the state after the transactions before it) less the reporter's 1/16.
      */
     private static BigInteger burnedBySlashes(StateTransition stf, State pre, Address proposer,
                                               List<Transaction> txs, SignatureCheck check) {
@@ -989,7 +1020,7 @@ class StateTransitionTest {
             Transaction tx = txs.get(i);
             if (tx.kind() == TxKind.SLASH.code()) {
                 State before = ((Applied) stf.apply(pre, proposer, txs.subList(0, i), check)).postState();
-                long stake = before.account(tx.to()).stake();
+                long stake = before.account(tx.to()).stake() + before.account(tx.to()).unbonding();
                 burned = burned.add(BigInteger.valueOf(stake - stake / 16));
             }
         }
