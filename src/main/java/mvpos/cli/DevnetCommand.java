@@ -119,6 +119,13 @@ final class DevnetCommand implements Runnable {
                     out.flush();
                 }
             });
+            devnet.onEvidence(event -> {
+                if (!quiet) {
+                    out.println(json ? json(event) : String.format("evidence: %s by node%d (%s), seen by node%d",
+                            event.offence(), event.offenderNode(), event.offender().substring(0, 8), event.node()));
+                    out.flush();
+                }
+            });
             summary = devnet.run(blocks, duration == null ? 0 : duration.toMillis());
         } catch (IllegalArgumentException e) {
             throw new Main.UserError(e.getMessage());
@@ -158,6 +165,21 @@ final class DevnetCommand implements Runnable {
         line.put("event", event.kind());
         line.put("epoch", event.epoch());
         line.put("checkpoint", event.hash());
+        line.put("time", event.timeMillis());
+        try {
+            return JSON.writeValueAsString(line);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String json(Devnet.EvidenceEvent event) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("node", event.node());
+        line.put("event", "evidence");
+        line.put("offence", event.offence());
+        line.put("offender", event.offender());
+        line.put("offenderNode", event.offenderNode());
         line.put("time", event.timeMillis());
         try {
             return JSON.writeValueAsString(line);

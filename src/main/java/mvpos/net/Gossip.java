@@ -43,6 +43,18 @@ public final class Gossip {
 
     /** A message from a peer. */
     public void onMessage(PeerId from, Message message, long nowMillis) throws ChainStore.StoreException {
+        handle(from, message, nowMillis);
+        announceOutgoing();
+    }
+
+    /** Announces the transactions the node made itself (slashing evidence). */
+    private void announceOutgoing() {
+        for (mvpos.chain.Transaction tx : node.drainOutgoing()) {
+            network.broadcast(new Message.NewTransaction(tx));
+        }
+    }
+
+    private void handle(PeerId from, Message message, long nowMillis) throws ChainStore.StoreException {
         switch (message) {
             case Message.NewBlock newBlock -> onBlock(from, newBlock.block(), nowMillis);
             case Message.Blocks blocks -> onBlocks(from, blocks.blocks(), nowMillis);
@@ -121,6 +133,7 @@ public final class Gossip {
         Optional<Block> produced = node.tryProduce(nowMillis, random, powAttemptsPerTick);
         produced.ifPresent(block -> network.broadcast(new Message.NewBlock(block)));
         node.tryVote().ifPresent(vote -> network.broadcast(new Message.NewVote(vote)));
+        announceOutgoing();
         return produced;
     }
 

@@ -21,6 +21,8 @@ import mvpos.chain.ChainStore;
 import mvpos.chain.Genesis;
 import mvpos.chain.Header;
 import mvpos.chain.Transaction;
+import mvpos.chain.SlashingConditions;
+import mvpos.chain.SlashingEvidence;
 import mvpos.chain.Vote;
 import mvpos.consensus.BlockTree;
 import mvpos.consensus.CasperFfg;
@@ -122,6 +124,21 @@ public final class NodeCore {
     private final CasperFfg finality;
     private final List<Consumer<FinalityChanged>> finalityListeners = new ArrayList<>();
     private final SlashingProtection protection;
+    /** Recent votes of each validator, and the block each proposer sealed for each recent slot: offences show here. */
+    private final Map<Address, List<Vote>> recentVotes = new HashMap<>();
+    private final Map<String, Header> sealedBySlot = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Header> eldest) {
+            return size() > 4 * ChainView.STATE_HISTORY;
+        }
+    };
+    private final java.util.Set<Address> reported = new java.util.HashSet<>();
+    private final List<Transaction> outgoing = new ArrayList<>();
+    private final List<Consumer<SlashingEvidence>> evidenceListeners = new ArrayList<>();
+    /** Fee of the slashing transactions this node's validator sends. */
+    public static final long SLASHING_FEE = 1;
+    /** Votes remembered per validator to find double and surround votes. */
+    static final int RECENT_VOTES_PER_VALIDATOR = 32;
     private long lastVotedEpoch;
     /** The last slot this node's validator sealed a block for: it never seals two blocks for one slot. */
     private long lastProducedSlot = -1;
@@ -293,6 +310,12 @@ public final class NodeCore {
         applied.changes().keySet().forEach(address -> before.put(address, parentState.account(address)));
         BlockTree.Entry entry = tree.add(block, hash, applied.postState(), before, engine.weight(header));
         added.add(entry);
+        if (engine.oneBlockPerSlot()) {
+            Header earlier = sealedBySlot.putIfAbsent(header.proposer() + "/" + header.slot(), header);
+            if (earlier != null && !java.util.Arrays.equals(earlier.hash(), hash)) {
+                report(new SlashingEvidence.HeaderPair(earlier, header));
+            }
+        }
         return new Added(header.height(), Hex.encode(hash), tree.head() == entry);
     }
 
@@ -461,6 +484,58 @@ public final class NodeCore {
         finalityListeners.forEach(listener -> listener.accept(changed));
     }
 
+    /** A vote slashable with one the same validator signed before is evidence (double or surround vote). */
+    private void detectSlashableVote(Vote vote) {
+        if (!vote.chainId().equals(genesis.chainId())) {
+            return;
+        }
+        List<Vote> earlier = recentVotes.computeIfAbsent(vote.validator(), v -> new ArrayList<>());
+        for (Vote other : earlier) {
+            if (SlashingConditions.isSlashable(other, vote)) {
+                report(new SlashingEvidence.VotePair(other, vote));
+                return;
+            }
+        }
+        if (!earlier.contains(vote)) {
+            earlier.add(vote);
+            if (earlier.size() > RECENT_VOTES_PER_VALIDATOR) {
+                earlier.remove(0);
+            }
+        }
+    }
+
+    /**
+     * An offence seen: listeners hear of it, and a node with a validator key that can pay the fee
+     * sends a slashing transaction (once per offender), into its mempool and {@link #drainOutgoing}.
+     */
+    private void report(SlashingEvidence evidence) {
+        Address offender = evidence.offender();
+        if (headState().account(offender).slashed() || !reported.add(offender)) {
+            return;
+        }
+        evidenceListeners.forEach(listener -> listener.accept(evidence));
+        if (validatorKey == null || validatorKey.address().equals(offender)) {
+            return;
+        }
+        Transaction slash = Transaction.sign(validatorKey, genesis.chainId(), nextNonce(validatorKey.address()),
+                mvpos.chain.TxKind.SLASH, offender, 0, SLASHING_FEE, evidence.encode());
+        if (submit(slash) instanceof Mempool.Accepted) {
+            outgoing.add(slash);
+        }
+    }
+
+    /** Adds a listener told of each offence the node sees (once per offender). */
+    public void onEvidence(Consumer<SlashingEvidence> listener) {
+        evidenceListeners.add(listener);
+    }
+
+    /** Transactions this node made (slashing evidence) for the network to carry; each is returned once. */
+    public List<Transaction> drainOutgoing() {
+        List<Transaction> drained = List.copyOf(outgoing);
+        outgoing.clear();
+        return drained;
+    }
+
     /** Adds a listener called when the latest justified or the finalized checkpoint moves. */
     public void onFinalityChanged(Consumer<FinalityChanged> listener) {
         finalityListeners.add(listener);
@@ -477,6 +552,7 @@ public final class NodeCore {
         if (!signatures.verify(vote.validatorKey(), vote.signedBytes(), vote.signature())) {
             return new VoteIgnored("the vote's signature is invalid");
         }
+        detectSlashableVote(vote);
         BlockTree.Entry oldHead = tree.head();
         CasperFfg.VoteResult result = finality.addVote(vote);
         return switch (result) {

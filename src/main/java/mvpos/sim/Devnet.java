@@ -114,6 +114,7 @@ public final class Devnet {
     private long highestJustified;
     private long highestFinalized;
     private Consumer<FinalityEvent> onFinality = event -> { };
+    private Consumer<EvidenceEvent> onEvidence = event -> { };
     private boolean producing;
     private boolean tickScheduled;
 
@@ -140,6 +141,9 @@ public final class Devnet {
                     signatures, transitions);
             core.onHeadChanged(change -> reportHead(index, change));
             core.onFinalityChanged(change -> reportFinality(index, change));
+            core.onEvidence(evidence -> onEvidence.accept(new EvidenceEvent(index, evidence.offender().toString(),
+                    nodeOf.getOrDefault(evidence.offender(), -1), evidence instanceof mvpos.chain.SlashingEvidence.VotePair
+                            ? "slashable votes" : "two blocks for one slot", events.millis())));
             Gossip[] gossip = new Gossip[1];
             SimNetwork.Endpoint endpoint = network.join((from, message) ->
                     gossip[0].onMessage(from, message, events.millis()));
@@ -200,6 +204,15 @@ public final class Devnet {
             onFinality.accept(new FinalityEvent(node, "finalized", highestFinalized,
                     Hex.encode(change.finalized().hash()), events.millis()));
         }
+    }
+
+    /** An offence a node saw (once per offender and node): it sends the evidence in a transaction. */
+    public record EvidenceEvent(int node, String offender, int offenderNode, String offence, long timeMillis) {
+    }
+
+    /** Receives each offence seen by a node. */
+    public void onEvidence(Consumer<EvidenceEvent> listener) {
+        this.onEvidence = listener;
     }
 
     /** Receives each checkpoint justified or finalized for the first time on any node. */
