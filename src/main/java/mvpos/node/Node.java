@@ -160,6 +160,42 @@ public final class Node implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs work on the node's loop, after the events already queued (how a network layer hands in
+     * messages). The work may use {@link #core()}; an exception is logged and the loop goes on.
+     */
+    public void runOnLoop(LoopTask task) {
+        loop.execute(() -> runSafely(task));
+    }
+
+    /** Runs work on the node's loop every {@code periodMillis} (a network layer's production ticks). */
+    public void scheduleOnLoop(LoopTask task, long periodMillis) {
+        loop.scheduleAtFixedRate(() -> runSafely(task), periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Work for the node's loop. */
+    @FunctionalInterface
+    public interface LoopTask {
+        void run() throws Exception;
+    }
+
+    private static void runSafely(LoopTask task) {
+        try {
+            task.run();
+        } catch (Exception e) {
+            log.error("{}", e.getMessage(), e);
+        }
+    }
+
+    /** The node's core: to be used from work run on the loop only. */
+    public NodeCore core() {
+        return core;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
     /** Produces a block now if the engine lets this validator (tests and tools; the timer does the same). */
     public Optional<Block> produceNow() throws InterruptedException, ExecutionException {
         requireValidatorKey();

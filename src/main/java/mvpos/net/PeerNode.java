@@ -1,0 +1,41 @@
+package mvpos.net;
+
+import mvpos.crypto.RandomSource;
+import mvpos.node.Node;
+
+/**
+ * A running {@link Node} on a network: messages from peers, which a transport delivers on its own
+ * threads, are handed to the node's loop one at a time; the node's production ticks go through
+ * {@link Gossip}, so what it produces and votes is announced; a newly connected peer is told the
+ * node's head, so that either side can ask the other for what it is missing.
+ */
+public final class PeerNode {
+    private final Node node;
+    private final Network network;
+    private final Gossip gossip;
+
+    public PeerNode(Node node, Network network, RandomSource random, long powAttemptsPerTick) {
+        this.node = node;
+        this.network = network;
+        this.gossip = new Gossip(node.core(), network, random, powAttemptsPerTick);
+    }
+
+    /** A message from a peer (any thread): handled on the node's loop. */
+    public void deliver(PeerId from, Message message) {
+        node.runOnLoop(() -> gossip.onMessage(from, message, node.clock().millis()));
+    }
+
+    /** A peer connected (any thread): it is sent this node's head. */
+    public void peerConnected(PeerId peer) {
+        node.runOnLoop(() -> network.send(peer, new Message.NewBlock(node.core().head())));
+    }
+
+    /** Gives the validator a chance to produce and vote every {@code tickMillis}, announcing what it makes. */
+    public void startProducing(long tickMillis) {
+        node.scheduleOnLoop(() -> gossip.onTick(node.clock().millis()), tickMillis);
+    }
+
+    public Node node() {
+        return node;
+    }
+}
