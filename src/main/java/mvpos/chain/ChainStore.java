@@ -65,6 +65,12 @@ public interface ChainStore extends AutoCloseable {
     /** Every account of the head state. */
     Map<Address, Account> accounts() throws StoreException;
 
+    /** Keeps a small named value (a finality checkpoint...), durably. */
+    void putMeta(String key, byte[] value) throws StoreException;
+
+    /** A value kept with {@link #putMeta}. */
+    Optional<byte[]> meta(String key) throws StoreException;
+
     @Override
     void close();
 

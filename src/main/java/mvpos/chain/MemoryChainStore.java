@@ -41,6 +41,18 @@ public final class MemoryChainStore implements ChainStore {
         });
     }
 
+    private final Map<String, byte[]> meta = new HashMap<>();
+
+    @Override
+    public synchronized void putMeta(String key, byte[] value) {
+        meta.put(key, value.clone());
+    }
+
+    @Override
+    public synchronized Optional<byte[]> meta(String key) {
+        return Optional.ofNullable(meta.get(key)).map(byte[]::clone);
+    }
+
     @Override
     public synchronized void storeBlock(Block block) {
         byHash.put(HashKey.of(block.hash()), block);

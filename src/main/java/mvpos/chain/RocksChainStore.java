@@ -130,6 +130,25 @@ public final class RocksChainStore implements ChainStore {
     }
 
     @Override
+    public void putMeta(String key, byte[] value) throws StoreException {
+        try {
+            db.put(meta, syncWrites, metaKey(key), value);
+        } catch (RocksDBException e) {
+            throw new StoreException("cannot write to " + directory + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public Optional<byte[]> meta(String key) throws StoreException {
+        return Optional.ofNullable(get(meta, metaKey(key)));
+    }
+
+    /** Named values live beside the head in the meta family, under a prefix the head's key cannot have. */
+    private static byte[] metaKey(String key) {
+        return ("m:" + key).getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
     public void storeBlock(Block block) throws StoreException {
         try {
             db.put(blocks, syncWrites, block.hash(), block.encode());

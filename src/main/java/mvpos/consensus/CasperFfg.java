@@ -119,6 +119,40 @@ public final class CasperFfg {
         justified.put(root.key(), 0L);
     }
 
+    /**
+     * Resumes from checkpoints kept before a restart: both count as justified, the head follows the
+     * justified one. Checkpoints whose blocks the tree no longer has are ignored.
+     */
+    public void resume(Checkpoint justifiedBefore, Checkpoint finalizedBefore) {
+        if (tree.contains(finalizedBefore.hash()) && finalizedBefore.epoch() > finalized.epoch()) {
+            finalized = finalizedBefore;
+            latestJustified = finalizedBefore;
+            justified.put(finalizedBefore.key(), finalizedBefore.epoch());
+        }
+        if (tree.contains(justifiedBefore.hash()) && justifiedBefore.epoch() > latestJustified.epoch()) {
+            latestJustified = justifiedBefore;
+            justified.put(justifiedBefore.key(), justifiedBefore.epoch());
+        }
+        tree.setAnchor(latestJustified.hash());
+    }
+
+    /** A checkpoint as 8 bytes of epoch then its hash (how a node keeps it in its store). */
+    public static byte[] encode(Checkpoint checkpoint) {
+        return java.nio.ByteBuffer.allocate(Long.BYTES + checkpoint.hash().length).putLong(checkpoint.epoch())
+                .put(checkpoint.hash()).array();
+    }
+
+    public static Optional<Checkpoint> decode(byte[] bytes) {
+        if (bytes.length != Long.BYTES + 32) {
+            return Optional.empty();
+        }
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+        long epoch = in.getLong();
+        byte[] hash = new byte[32];
+        in.get(hash);
+        return epoch < 0 ? Optional.empty() : Optional.of(new Checkpoint(epoch, hash));
+    }
+
     /** The epoch length a genesis sets, checked. */
     public static long epochLengthOf(Genesis genesis) {
         String value = genesis.finalityParams().getOrDefault(EPOCH_LENGTH, Long.toString(DEFAULT_EPOCH_LENGTH));

@@ -196,7 +196,17 @@ public final class NodeCore {
         }
         tree = rebuild(head, headState);
         finality = gadget(genesis, tree);
+        if (finality != null) {
+            Optional<CasperFfg.Checkpoint> justifiedBefore = store.meta(JUSTIFIED_KEY).flatMap(CasperFfg::decode);
+            Optional<CasperFfg.Checkpoint> finalizedBefore = store.meta(FINALIZED_KEY).flatMap(CasperFfg::decode);
+            if (justifiedBefore.isPresent() && finalizedBefore.isPresent()) {
+                finality.resume(justifiedBefore.get(), finalizedBefore.get());
+            }
+        }
     }
+
+    private static final String JUSTIFIED_KEY = "ffg.justified";
+    private static final String FINALIZED_KEY = "ffg.finalized";
 
     private static CasperFfg gadget(Genesis genesis, BlockTree tree) {
         return CasperFfg.NAME.equals(genesis.finality()) ? new CasperFfg(genesis, tree) : null;
@@ -478,8 +488,10 @@ public final class NodeCore {
     }
 
     /** After a checkpoint moved: heads must descend from the latest justified one; listeners hear of it. */
-    private void followFinality() {
+    private void followFinality() throws ChainStore.StoreException {
         tree.setAnchor(finality.latestJustified().hash());
+        store.putMeta(JUSTIFIED_KEY, CasperFfg.encode(finality.latestJustified()));
+        store.putMeta(FINALIZED_KEY, CasperFfg.encode(finality.finalized()));
         FinalityChanged changed = new FinalityChanged(finality.latestJustified(), finality.finalized());
         finalityListeners.forEach(listener -> listener.accept(changed));
     }

@@ -70,6 +70,22 @@ class NodeCoreRestartTest {
         }
     }
 
+    @Test
+    void aReopenedNodeResumesFromTheCheckpointsItHadJustifiedAndFinalized() throws Exception {
+        Devnet devnet = new Devnet(Devnet.Config.seeded("poa", 4, 100, 3).withFfg(4), head -> { });
+        devnet.run(60, 0);
+        NodeCore before = devnet.node(2);
+        mvpos.consensus.CasperFfg ffg = before.finality().orElseThrow();
+        assertThat(ffg.finalized().epoch()).isPositive();
+
+        NodeCore reopened = new NodeCore(devnet.genesis(), Engines.named("poa").configure(devnet.genesis()),
+                before.store(), null, new SignatureCache(1_000), new TransitionCache(16));
+        mvpos.consensus.CasperFfg resumed = reopened.finality().orElseThrow();
+        assertThat(resumed.finalized()).isEqualTo(ffg.finalized());
+        assertThat(resumed.latestJustified()).isEqualTo(ffg.latestJustified());
+        assertThat(reopened.head()).isEqualTo(before.head());
+    }
+
     private static NodeCore core(Devnet devnet, ChainStore store) throws ChainStore.StoreException {
         return new NodeCore(devnet.genesis(), Engines.named("pos").configure(devnet.genesis()), store, null,
                 new SignatureCache(10_000), new TransitionCache(16));
