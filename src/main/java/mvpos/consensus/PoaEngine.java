@@ -101,11 +101,11 @@ public final class PoaEngine implements ConsensusEngine {
             return timing;
         }
         if (header.engineData().length != 0) {
-            return reject(SealRejection.Reason.MALFORMED_SEAL, "poa headers carry no engine data");
+            return SealRejection.reject(SealRejection.Reason.MALFORMED_SEAL, "poa headers carry no engine data");
         }
         Address expected = authorityOf(header.slot());
         if (!header.proposer().equals(expected)) {
-            return reject(SealRejection.Reason.NOT_PROPOSER, "slot " + header.slot() + " belongs to " + expected
+            return SealRejection.reject(SealRejection.Reason.NOT_PROPOSER, "slot " + header.slot() + " belongs to " + expected
                     + ", not " + header.proposer());
         }
         return ProposerSignature.check(chain, header);
@@ -116,7 +116,4 @@ public final class PoaEngine implements ConsensusEngine {
         return BigInteger.ONE;
     }
 
-    private static Optional<SealRejection> reject(SealRejection.Reason reason, String detail) {
-        return Optional.of(SealRejection.of(reason, detail));
-    }
 }

@@ -370,40 +370,40 @@ public final class PosEngine implements ConsensusEngine {
         }
         byte[] data = header.engineData();
         if (data.length != ENGINE_DATA_BYTES) {
-            return reject(SealRejection.Reason.MALFORMED_SEAL, "pos engine data has " + data.length
+            return SealRejection.reject(SealRejection.Reason.MALFORMED_SEAL, "pos engine data has " + data.length
                     + " bytes, not " + ENGINE_DATA_BYTES + " (a " + REVEAL_BYTES + "-byte reveal and a " + MIX_BYTES
                     + "-byte mix)");
         }
         if (header.seal().length != ProposerSignature.SEAL_BYTES) {
-            return reject(SealRejection.Reason.MALFORMED_SEAL, "the seal has " + header.seal().length
+            return SealRejection.reject(SealRejection.Reason.MALFORMED_SEAL, "the seal has " + header.seal().length
                     + " bytes, not " + ProposerSignature.SEAL_BYTES);
         }
         Selection selection = select(chain, parent, slot);
         if (selection.proposer() == null) {
-            return reject(SealRejection.Reason.NOT_PROPOSER, "cannot tell who proposes slot " + slot + ": "
+            return SealRejection.reject(SealRejection.Reason.NOT_PROPOSER, "cannot tell who proposes slot " + slot + ": "
                     + selection.problem());
         }
         if (!selection.proposer().equals(header.proposer())) {
-            return reject(SealRejection.Reason.NOT_PROPOSER, "slot " + slot + " belongs to " + selection.proposer()
+            return SealRejection.reject(SealRejection.Reason.NOT_PROPOSER, "slot " + slot + " belongs to " + selection.proposer()
                     + ", not " + header.proposer());
         }
         byte[] publicKey = ProposerSignature.publicKey(header);
         if (!Address.of(publicKey).equals(header.proposer())) {
-            return reject(SealRejection.Reason.BAD_SIGNATURE, "sealed with the key of " + Address.of(publicKey)
+            return SealRejection.reject(SealRejection.Reason.BAD_SIGNATURE, "sealed with the key of " + Address.of(publicKey)
                     + ", not of the proposer " + header.proposer());
         }
         Optional<byte[]> parentMix = mixOf(parent);
         if (parentMix.isEmpty()) {
-            return reject(SealRejection.Reason.BAD_REVEAL, "the parent carries no randomness mix");
+            return SealRejection.reject(SealRejection.Reason.BAD_REVEAL, "the parent carries no randomness mix");
         }
         byte[] reveal = Arrays.copyOf(data, REVEAL_BYTES);
         byte[] mix = Arrays.copyOfRange(data, REVEAL_BYTES, ENGINE_DATA_BYTES);
         if (!Arrays.equals(mix, nextMix(parentMix.get(), reveal))) {
-            return reject(SealRejection.Reason.BAD_REVEAL, "the mix is not SHA-256(parent mix || SHA-256(reveal))");
+            return SealRejection.reject(SealRejection.Reason.BAD_REVEAL, "the mix is not SHA-256(parent mix || SHA-256(reveal))");
         }
         long epoch = epochOf(slot);
         if (!chain.verifySignature(publicKey, revealMessage(chainId, epoch), reveal)) {
-            return reject(SealRejection.Reason.BAD_REVEAL, "the reveal is not the proposer's signature of epoch "
+            return SealRejection.reject(SealRejection.Reason.BAD_REVEAL, "the reveal is not the proposer's signature of epoch "
                     + epoch);
         }
         return ProposerSignature.check(chain, header);
@@ -414,9 +414,6 @@ public final class PosEngine implements ConsensusEngine {
         return BigInteger.ONE;
     }
 
-    private static Optional<SealRejection> reject(SealRejection.Reason reason, String detail) {
-        return Optional.of(SealRejection.of(reason, detail));
-    }
 
     private static <K, V> Map<K, V> lru(int entries) {
         return new LinkedHashMap<>(16, 0.75f, true) {

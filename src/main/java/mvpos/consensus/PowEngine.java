@@ -204,38 +204,38 @@ public final class PowEngine implements ConsensusEngine {
     public Optional<SealRejection> verifySeal(ChainView chain, Header parent, Header header, long nowMillis) {
         byte[] engineData = header.engineData();
         if (engineData.length != DIFFICULTY_BYTES) {
-            return reject(SealRejection.Reason.MALFORMED_SEAL, "the engine data has " + engineData.length
+            return SealRejection.reject(SealRejection.Reason.MALFORMED_SEAL, "the engine data has " + engineData.length
                     + " bytes, not " + DIFFICULTY_BYTES + " (the difficulty)");
         }
         long difficulty = ByteBuffer.wrap(engineData).getLong();
         if (difficulty <= 0) {
-            return reject(SealRejection.Reason.MALFORMED_SEAL, "difficulty " + difficulty + " is not positive");
+            return SealRejection.reject(SealRejection.Reason.MALFORMED_SEAL, "difficulty " + difficulty + " is not positive");
         }
         int sealLength = header.seal().length;
         if (sealLength != NONCE_BYTES) {
-            return reject(SealRejection.Reason.MALFORMED_SEAL, "the seal has " + sealLength + " bytes, not "
+            return SealRejection.reject(SealRejection.Reason.MALFORMED_SEAL, "the seal has " + sealLength + " bytes, not "
                     + NONCE_BYTES + " (the nonce)");
         }
         if (header.slot() != parent.slot() + 1) {
-            return reject(SealRejection.Reason.WRONG_SLOT, "slot " + header.slot() + " is not its parent's slot "
+            return SealRejection.reject(SealRejection.Reason.WRONG_SLOT, "slot " + header.slot() + " is not its parent's slot "
                     + parent.slot() + " plus one");
         }
         if (header.timestamp() <= parent.timestamp()) {
-            return reject(SealRejection.Reason.BAD_TIMESTAMP, "timestamp " + header.timestamp()
+            return SealRejection.reject(SealRejection.Reason.BAD_TIMESTAMP, "timestamp " + header.timestamp()
                     + " is not after its parent's " + parent.timestamp());
         }
         if (header.timestamp() > nowMillis + MAX_CLOCK_DRIFT_MILLIS) {
-            return reject(SealRejection.Reason.BAD_TIMESTAMP, "timestamp " + header.timestamp() + " is "
+            return SealRejection.reject(SealRejection.Reason.BAD_TIMESTAMP, "timestamp " + header.timestamp() + " is "
                     + (header.timestamp() - nowMillis) + " ms ahead of this node's clock (at most "
                     + MAX_CLOCK_DRIFT_MILLIS + ")");
         }
         long required = difficultyAfter(chain, parent);
         if (difficulty != required) {
-            return reject(SealRejection.Reason.WRONG_DIFFICULTY, "difficulty " + difficulty
+            return SealRejection.reject(SealRejection.Reason.WRONG_DIFFICULTY, "difficulty " + difficulty
                     + ", but its parent requires " + required);
         }
         if (!meetsTarget(header.hash(), difficulty)) {
-            return reject(SealRejection.Reason.INSUFFICIENT_WORK, "hash " + header.hashHex()
+            return SealRejection.reject(SealRejection.Reason.INSUFFICIENT_WORK, "hash " + header.hashHex()
                     + " is above the target for difficulty " + difficulty);
         }
         return Optional.empty();
@@ -336,7 +336,4 @@ public final class PowEngine implements ConsensusEngine {
         return value.max(min).min(max);
     }
 
-    private static Optional<SealRejection> reject(SealRejection.Reason reason, String detail) {
-        return Optional.of(SealRejection.of(reason, detail));
-    }
 }

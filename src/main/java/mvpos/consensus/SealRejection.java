@@ -32,6 +32,11 @@ public record SealRejection(Reason reason, String detail) {
         return new SealRejection(reason, detail);
     }
 
+    /** The answer of a {@code verifySeal} that refuses: this reason and detail. */
+    public static java.util.Optional<SealRejection> reject(Reason reason, String detail) {
+        return java.util.Optional.of(new SealRejection(reason, detail));
+    }
+
     @Override
     public String toString() {
         return reason + ": " + detail;
