@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "A minimal viable, but real, Proof-of-Stake blockchain whose consensus is a plug-in.",
         subcommands = {LobbyCommand.class, NodeCommand.class, KeysCommand.class, TxCommand.class,
-            AccountCommand.class, BlockCommand.class, DevnetCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+            AccountCommand.class, BlockCommand.class, DevnetCommand.class, TestnetCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
