@@ -21,6 +21,22 @@ public sealed interface Message {
         public byte[] hash() {
             return hash.clone();
         }
+
+        /** Equal when the hashes hold the same bytes (a record would compare the arrays' identity). */
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof GetBlock other && java.util.Arrays.equals(hash, other.hash);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Arrays.hashCode(hash);
+        }
+
+        @Override
+        public String toString() {
+            return "GetBlock[" + mvpos.crypto.Hex.encode(hash) + "]";
+        }
     }
 
     /** A finality vote. */
