@@ -87,10 +87,17 @@ public final class ApiServer implements AutoCloseable {
         body.put("pendingTransactions", node.pendingTransactions());
         body.put("finality", node.genesis().finality());
         node.finality().ifPresent(f -> {
-            body.put("justified", Map.of("epoch", f.justified().epoch(), "hash", Hex.encode(f.justified().hash())));
-            body.put("finalized", Map.of("epoch", f.finalized().epoch(), "hash", Hex.encode(f.finalized().hash())));
+            body.put("justified", checkpoint(f.justified()));
+            body.put("finalized", checkpoint(f.finalized()));
         });
         ctx.json(body);
+    }
+
+    private static Map<String, Object> checkpoint(mvpos.consensus.CasperFfg.Checkpoint checkpoint) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("epoch", checkpoint.epoch());
+        json.put("hash", Hex.encode(checkpoint.hash()));
+        return json;
     }
 
     private void account(Context ctx) throws InterruptedException, ExecutionException {

@@ -24,7 +24,9 @@ import picocli.CommandLine.Option;
         description = {
             "Runs a node. With --dev: a single-node chain that starts at once, with a prefunded developer account "
                 + "that is also its one validator, a block every --block-time, storage in RocksDB under --data and "
-                + "an HTTP JSON API on --api-port."
+                + "an HTTP JSON API on --api-port.",
+            "With --home DIR: one node of a network made by 'mvpos testnet': its key, genesis and config from DIR, "
+                + "peers over TCP, its chain in DIR (config 'data')."
         })
 final class NodeCommand implements Runnable {
     private static final Logger log = LoggerFactory.getLogger("mvpos.node");
@@ -36,9 +38,22 @@ final class NodeCommand implements Runnable {
             description = "Where the chain, dev.key and genesis.json are kept (default: a new temporary folder).")
     Path data;
 
-    @Option(names = "--api-port", paramLabel = "N", defaultValue = "8545",
-            description = "Port of the HTTP JSON API (default: ${DEFAULT-VALUE}; 0 picks a free one).")
-    int apiPort;
+    @Option(names = "--home", paramLabel = "DIR",
+            description = "Run the node whose key.json, genesis.json and config.json are in DIR (see mvpos testnet).")
+    Path home;
+
+    @Option(names = "--peers", paramLabel = "HOST:PORT", split = ",",
+            description = "With --home: bootstrap peers beside those of the config.")
+    java.util.List<String> peers = new java.util.ArrayList<>();
+
+    @Option(names = "--p2p-port", paramLabel = "N",
+            description = "With --home: the port peers connect to, over the config's (0 picks a free one).")
+    Integer p2pPort;
+
+    @Option(names = "--api-port", paramLabel = "N",
+            description = "Port of the HTTP JSON API (default: 8545 with --dev, the config's with --home; "
+                + "0 picks a free one).")
+    Integer apiPort;
 
     @Option(names = "--api-bind", paramLabel = "ADDR", defaultValue = "127.0.0.1",
             description = "Address the API listens on (default: ${DEFAULT-VALUE}).")
@@ -68,9 +83,19 @@ final class NodeCommand implements Runnable {
         if (!finality.equals("none") && !finality.equals("ffg")) {
             throw new Main.UserError("unknown finality gadget '" + finality + "'; available: none, ffg");
         }
-        if (!dev) {
-            throw new Main.UserError("only 'mvpos node --dev' is available so far; a node of a multi-node network "
-                    + "(--home) comes with the peer-to-peer network");
+        if (dev == (home != null)) {
+            throw new Main.UserError("give either --dev (a single-node development chain) or --home DIR (a node of a "
+                    + "network made by 'mvpos testnet')");
+        }
+        if (apiPort != null && (apiPort < 0 || apiPort > 65535)) {
+            throw new Main.UserError("--api-port " + apiPort + " is not between 0 and 65535");
+        }
+        if (home != null) {
+            new HomeNodeRunner(home, peers, p2pPort, apiPort).run();
+            return;
+        }
+        if (apiPort == null) {
+            apiPort = 8545;
         }
         if (apiPort < 0 || apiPort > 65535) {
             throw new Main.UserError("--api-port " + apiPort + " is not between 0 and 65535");

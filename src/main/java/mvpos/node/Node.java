@@ -39,7 +39,7 @@ public final class Node implements AutoCloseable {
     /** Groups whose signatures may be verified ahead of the one the loop applies. */
     static final int IMPORT_LOOKAHEAD = 2;
     /** Proof-of-work candidates tried per tick of the production timer. */
-    static final long POW_ATTEMPTS_PER_TICK = 20_000;
+    public static final long POW_ATTEMPTS_PER_TICK = 20_000;
 
     private final NodeCore core;
     private final Clock clock;

@@ -1,0 +1,104 @@
+package mvpos.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import mvpos.api.ApiServer;
+import mvpos.chain.ChainStore;
+import mvpos.chain.RocksChainStore;
+import mvpos.net.P2pNode;
+import mvpos.net.TcpNetwork;
+import mvpos.node.Node;
+import mvpos.node.NodeConfig;
+import mvpos.node.NodeHome;
+import mvpos.node.SecureRandomSource;
+import mvpos.node.SlashingProtection;
+import mvpos.node.SystemClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code mvpos node --home DIR}: one node of a network, from the folder {@code mvpos testnet} wrote. */
+final class HomeNodeRunner {
+    private static final Logger log = LoggerFactory.getLogger("mvpos.node");
+
+    private final Path homeDir;
+    private final List<String> extraPeers;
+    private final Integer p2pPort;
+    private final Integer apiPort;
+
+    HomeNodeRunner(Path homeDir, List<String> extraPeers, Integer p2pPort, Integer apiPort) {
+        this.homeDir = homeDir;
+        this.extraPeers = extraPeers;
+        this.p2pPort = p2pPort;
+        this.apiPort = apiPort;
+    }
+
+    void run() {
+        NodeHome home;
+        NodeConfig config;
+        try {
+            home = NodeHome.load(homeDir);
+            config = home.config().withPorts(p2pPort, apiPort).withMorePeers(extraPeers);
+        } catch (NodeHome.HomeException e) {
+            throw new Main.UserError(e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new Main.UserError(e.getMessage());
+        }
+        Node node;
+        try {
+            node = Node.open(home.genesis(), RocksChainStore.open(home.dataDir()), SystemClock.INSTANCE, home.key(),
+                    new SecureRandomSource(), openProtection(home.dir().resolve("signed")));
+        } catch (ChainStore.StoreException e) {
+            throw new Main.UserError(e.getMessage());
+        }
+        P2pNode p2p;
+        try {
+            TcpNetwork.Config net = TcpNetwork.Config.defaults(config.bind(), config.p2pPort())
+                    .withConnectionLimits(TcpNetwork.Config.DEFAULT_MAX_CONNECTIONS, TcpNetwork.Config.DEFAULT_MAX_CONNECTIONS);
+            p2p = P2pNode.start(node, net, config.peerAddresses(), SystemClock.INSTANCE, new SecureRandomSource(),
+                    Node.POW_ATTEMPTS_PER_TICK);
+        } catch (TcpNetwork.StartException e) {
+            node.close();
+            throw new Main.UserError(e.getMessage());
+        }
+        ApiServer api;
+        try {
+            api = ApiServer.start(node, config.apiBind(), config.apiPort());
+        } catch (RuntimeException e) {
+            p2p.close();
+            node.close();
+            throw new Main.UserError("cannot serve the API on " + config.apiBind() + ":" + config.apiPort() + ": "
+                    + e.getMessage());
+        }
+        p2p.startProducing(Math.max(10, home.genesis().blockTimeMillis() / 10));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("stopping: API, peers, then the chain store");
+            api.close();
+            p2p.close();
+            node.close();
+            stopped.countDown();
+        }, "node-shutdown"));
+        log.info("node {} of chain {} ({} engine{}); head is block {}", home.key().address(),
+                home.genesis().chainId(), home.genesis().engine(),
+                "none".equals(home.genesis().finality()) ? "" : ", " + home.genesis().finality() + " finality",
+                node.head().height());
+        log.info("peers on {}:{}, bootstrap {}; HTTP API on http://{}:{}", config.bind(), p2p.network().port(),
+                config.peers(), config.apiBind(), api.port());
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static SlashingProtection openProtection(Path directory) throws ChainStore.StoreException {
+        try {
+            return SlashingProtection.open(directory);
+        } catch (IOException e) {
+            throw new ChainStore.StoreException("cannot open the record of signed blocks and votes in " + directory
+                    + ": " + e.getMessage());
+        }
+    }
+}
