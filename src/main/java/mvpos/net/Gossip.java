@@ -20,7 +20,13 @@ import mvpos.node.NodeCore;
  */
 public final class Gossip {
     /** Most blocks sent in answer to one request. */
-    public static final int MAX_BLOCKS_PER_ANSWER = 64;
+    public static final int MAX_BLOCKS_PER_ANSWER = WireFormat.MAX_BLOCKS;
+    /** How long a range request may stay unanswered before another may be sent. */
+    public static final long SYNC_TIMEOUT_MILLIS = 3_000;
+
+    private final java.util.Map<PeerId, Long> peerHeights = new java.util.HashMap<>();
+    private PeerId syncingFrom;
+    private long syncRequestedAt;
 
     private final NodeCore node;
     private final Network network;
@@ -64,6 +70,20 @@ public final class Gossip {
                     network.send(from, new Message.Blocks(ancestry));
                 }
             }
+            case Message.Status status -> onStatus(from, status, nowMillis);
+            case Message.GetBlocks get -> {
+                List<Block> range = new ArrayList<>();
+                for (long h = get.fromHeight(); h < get.fromHeight() + Math.min(get.count(), MAX_BLOCKS_PER_ANSWER); h++) {
+                    Optional<Block> block = node.blockAt(h);
+                    if (block.isEmpty()) {
+                        break;
+                    }
+                    range.add(block.get());
+                }
+                if (!range.isEmpty()) {
+                    network.send(from, new Message.Blocks(range));
+                }
+            }
             case Message.NewVote vote -> {
                 if (node.addVote(vote.vote()) instanceof NodeCore.VoteCounted && !network.broadcastReachesAll()) {
                     network.broadcast(message);
@@ -93,14 +113,52 @@ public final class Gossip {
         return blocks;
     }
 
-    /** Blocks answering a request, lowest first: if even the first cannot be placed, ask for what precedes it. */
+    /** A peer's status: if its chain is ahead of ours, ask it for the next range of blocks. */
+    private void onStatus(PeerId from, Message.Status status, long nowMillis) {
+        peerHeights.merge(from, status.height(), Math::max);
+        if (status.height() > node.head().height() && node.tree().entry(status.headHash()).isEmpty()) {
+            requestRange(from, nowMillis);
+        }
+    }
+
+    /**
+     * Sync: asks {@code peer} for the canonical blocks after our head, {@link #MAX_BLOCKS_PER_ANSWER} at a
+     * time, one request in flight (a request unanswered for {@link #SYNC_TIMEOUT_MILLIS} may be repeated).
+     */
+    private void requestRange(PeerId peer, long nowMillis) {
+        if (syncingFrom != null && nowMillis - syncRequestedAt < SYNC_TIMEOUT_MILLIS) {
+            return;
+        }
+        syncingFrom = peer;
+        syncRequestedAt = nowMillis;
+        network.send(peer, new Message.GetBlocks(node.head().height() + 1, MAX_BLOCKS_PER_ANSWER));
+    }
+
+    /**
+     * Blocks answering a request, lowest first. If even the first cannot be placed (the chains forked
+     * below our head), ask for what precedes it; if the sender is still ahead, ask for the next range.
+     */
     private void onBlocks(PeerId from, List<Block> blocks, long nowMillis) throws ChainStore.StoreException {
         if (blocks.isEmpty()) {
             return;
         }
         List<NodeCore.BlockResult> results = node.addBlocks(blocks, nowMillis, NodeCore.Prechecked.NONE);
+        for (NodeCore.BlockResult result : results) {
+            if (result instanceof NodeCore.Invalid invalid && isForged(invalid.rejection())) {
+                network.penalize(from, "sent an invalid block: " + invalid.rejection());
+                break;
+            }
+        }
+        Block last = blocks.get(blocks.size() - 1);
+        peerHeights.merge(from, last.height(), Math::max);
+        if (from.equals(syncingFrom)) {
+            syncingFrom = null;
+        }
         if (results.get(0) instanceof NodeCore.Orphan orphan) {
             network.send(from, new Message.GetBlock(orphan.parentHash()));
+        } else if (peerHeights.getOrDefault(from, 0L) > node.head().height()
+                && results.get(results.size() - 1) instanceof NodeCore.Added) {
+            requestRange(from, nowMillis);
         }
         if (!network.broadcastReachesAll()) {
             for (int i = 0; i < blocks.size(); i++) {
@@ -119,10 +177,34 @@ public final class Gossip {
                     network.broadcast(new Message.NewBlock(block));
                 }
             }
-            case NodeCore.Orphan orphan -> network.send(from, new Message.GetBlock(orphan.parentHash()));
+            case NodeCore.Orphan orphan -> {
+                peerHeights.merge(from, block.height(), Math::max);
+                if (block.height() > node.head().height() + 1) {
+                    requestRange(from, nowMillis); // far behind: forward by ranges
+                } else {
+                    network.send(from, new Message.GetBlock(orphan.parentHash()));
+                }
+            }
             case NodeCore.Known known -> { }
-            case NodeCore.Invalid invalid -> { }
+            case NodeCore.Invalid invalid -> {
+                if (isForged(invalid.rejection())) {
+                    network.penalize(from, "sent an invalid block: " + invalid.rejection());
+                }
+            }
         }
+    }
+
+    /**
+     * Whether a refused block is the sender's fault (forged or malformed), as opposed to a block an honest
+     * peer may relay: one from a fork below our finalized checkpoint (a healed partition), or a slot our
+     * clock has not reached yet (clock drift).
+     */
+    static boolean isForged(mvpos.node.BlockRejection rejection) {
+        return switch (rejection.reason()) {
+            case CONFLICTS_WITH_FINALIZED, BAD_TIMESTAMP -> false;
+            case BAD_SEAL -> !rejection.detail().startsWith(mvpos.consensus.SealRejection.Reason.FUTURE_SLOT.name());
+            default -> true;
+        };
     }
 
     /**

@@ -39,6 +39,37 @@ public sealed interface Message {
         }
     }
 
+    /** Where the sender's chain is: sent to each new peer, so that the one behind can ask for what it lacks. */
+    record Status(long height, byte[] headHash) implements Message {
+        public Status {
+            headHash = headHash.clone();
+        }
+
+        @Override
+        public byte[] headHash() {
+            return headHash.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Status s && s.height == height && java.util.Arrays.equals(s.headHash, headHash);
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode(height) * 31 + java.util.Arrays.hashCode(headHash);
+        }
+
+        @Override
+        public String toString() {
+            return "Status[height " + height + "]";
+        }
+    }
+
+    /** Asks for the sender's canonical blocks from {@code fromHeight}, at most {@code count} of them. */
+    record GetBlocks(long fromHeight, int count) implements Message {
+    }
+
     /** A finality vote. */
     record NewVote(mvpos.chain.Vote vote) implements Message {
     }

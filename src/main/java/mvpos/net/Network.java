@@ -18,4 +18,11 @@ public interface Network {
      * that a node need not relay what it receives; false for a partial mesh, where nodes gossip.
      */
     boolean broadcastReachesAll();
+
+    /**
+     * Counts against a peer that sent something invalid (a transport may disconnect and ban it past a
+     * threshold); a network without scoring ignores it.
+     */
+    default void penalize(PeerId peer, String reason) {
+    }
 }

@@ -25,9 +25,10 @@ public final class PeerNode {
         node.runOnLoop(() -> gossip.onMessage(from, message, node.clock().millis()));
     }
 
-    /** A peer connected (any thread): it is sent this node's head. */
+    /** A peer connected (any thread): it is told where this node's chain is. */
     public void peerConnected(PeerId peer) {
-        node.runOnLoop(() -> network.send(peer, new Message.NewBlock(node.core().head())));
+        node.runOnLoop(() -> network.send(peer, new Message.Status(node.core().head().height(),
+                node.core().head().hash())));
     }
 
     /** Gives the validator a chance to produce and vote every {@code tickMillis}, announcing what it makes. */

@@ -39,11 +39,15 @@ public final class WireFormat {
     static final byte NEW_VOTE = 0x12;
     static final byte NEW_TRANSACTION = 0x13;
     static final byte BLOCKS = 0x14;
+    static final byte STATUS = 0x15;
+    static final byte GET_BLOCKS = 0x16;
 
     private static final String HELLO_TAG = "mvpos.net.hello.v1";
     private static final String DISCONNECT_TAG = "mvpos.net.disconnect.v1";
     private static final String GET_BLOCK_TAG = "mvpos.net.getblock.v1";
     private static final String BLOCKS_TAG = "mvpos.net.blocks.v1";
+    private static final String STATUS_TAG = "mvpos.net.status.v1";
+    private static final String GET_BLOCKS_TAG = "mvpos.net.getblocks.v1";
 
     private WireFormat() {
     }
@@ -80,6 +84,17 @@ public final class WireFormat {
             }
             case Message.NewVote m -> typed(NEW_VOTE, m.vote().encode());
             case Message.NewTransaction m -> typed(NEW_TRANSACTION, m.transaction().encode());
+            case Message.Status m -> {
+                require(m.height() >= 0 && m.headHash().length == Sha256.LENGTH, "a status of height " + m.height());
+                yield typed(STATUS, CanonicalEncoder.tagged(STATUS_TAG).writeLong(m.height()).writeBytes(m.headHash())
+                        .toBytes());
+            }
+            case Message.GetBlocks m -> {
+                require(m.fromHeight() >= 0 && m.count() >= 1 && m.count() <= MAX_BLOCKS,
+                        "a request for " + m.count() + " blocks from " + m.fromHeight());
+                yield typed(GET_BLOCKS, CanonicalEncoder.tagged(GET_BLOCKS_TAG).writeLong(m.fromHeight())
+                        .writeInt(m.count()).toBytes());
+            }
             case Message.Blocks m -> {
                 List<Block> blocks = m.blocks();
                 require(blocks.size() <= MAX_BLOCKS, blocks.size() + " blocks in one message, over " + MAX_BLOCKS);
@@ -150,6 +165,23 @@ public final class WireFormat {
                 yield new Frame.Payload(new Message.GetBlock(hash));
             }
             case NEW_VOTE -> new Frame.Payload(new Message.NewVote(Vote.decode(body)));
+            case STATUS -> {
+                CanonicalDecoder in = CanonicalDecoder.tagged(body, STATUS_TAG);
+                long height = in.readLong();
+                byte[] hash = in.readBytes();
+                in.end();
+                check(height >= 0 && hash.length == Sha256.LENGTH, "a status of height " + height + " with a "
+                        + hash.length + "-byte hash");
+                yield new Frame.Payload(new Message.Status(height, hash));
+            }
+            case GET_BLOCKS -> {
+                CanonicalDecoder in = CanonicalDecoder.tagged(body, GET_BLOCKS_TAG);
+                long from = in.readLong();
+                int count = in.readInt();
+                in.end();
+                check(from >= 0 && count >= 1 && count <= MAX_BLOCKS, "a request for " + count + " blocks from " + from);
+                yield new Frame.Payload(new Message.GetBlocks(from, count));
+            }
             case NEW_TRANSACTION -> new Frame.Payload(new Message.NewTransaction(Transaction.decode(body)));
             case BLOCKS -> new Frame.Payload(new Message.Blocks(decodeBlocks(body)));
             default -> throw new MalformedEncodingException(String.format("unknown frame type 0x%02x", bytes[0]));
