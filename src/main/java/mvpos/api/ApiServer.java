@@ -24,7 +24,9 @@ import mvpos.node.Node;
  * request the chain refuses.
  *
  * <pre>
- * GET  /status                 chain id, head, pending transactions; justified and finalized checkpoints (ffg)
+ * GET  /status                 chain id, head, pending transactions; justified and finalized checkpoints (ffg);
+ *                              peers, the highest head they showed, and whether the node is syncing
+ * GET  /peers                  the connected peers: id, address, direction, connected since
  * GET  /accounts/{address}     balance, nonce, stake, and the nonce its next transaction should carry
  * GET  /blocks/latest | /blocks/{height}
  * POST /transactions           a signed transaction (see {@link TransactionJson}); 202 with its hash
@@ -35,6 +37,8 @@ public final class ApiServer implements AutoCloseable {
     public static final long MAX_BODY_BYTES = 64 * 1024;
 
     private final Node node;
+    /** The node's peer-to-peer side, or null for a node without peers (--dev). */
+    private final mvpos.net.P2pNode p2p;
     private final Javalin app;
     private final ObjectMapper json = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
@@ -48,14 +52,16 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
-    private ApiServer(Node node, String host, int port) {
+    private ApiServer(Node node, mvpos.net.P2pNode p2p, String host, int port) {
         this.node = node;
+        this.p2p = p2p;
         this.app = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.http.maxRequestSize = MAX_BODY_BYTES;
             config.jsonMapper(new JavalinJackson(json, false));
         });
         app.get("/status", this::status);
+        app.get("/peers", this::peers);
         app.get("/accounts/{address}", this::account);
         app.get("/blocks/{id}", this::block);
         app.post("/transactions", this::submit);
@@ -69,7 +75,12 @@ public final class ApiServer implements AutoCloseable {
     }
 
     public static ApiServer start(Node node, String host, int port) {
-        return new ApiServer(node, host, port);
+        return new ApiServer(node, null, host, port);
+    }
+
+    /** The API of a node on a network: also its peers and sync status. */
+    public static ApiServer start(Node node, mvpos.net.P2pNode p2p, String host, int port) {
+        return new ApiServer(node, p2p, host, port);
     }
 
     public int port() {
@@ -86,6 +97,12 @@ public final class ApiServer implements AutoCloseable {
         body.put("genesis", Hex.encode(node.blockAt(0).orElseThrow().hash()));
         body.put("pendingTransactions", node.pendingTransactions());
         body.put("finality", node.genesis().finality());
+        if (p2p != null) {
+            long highest = p2p.highestPeerHeight();
+            body.put("peers", p2p.network().peers().size());
+            body.put("highestPeerHeight", highest);
+            body.put("syncing", highest > head.height() + 1);
+        }
         node.finality().ifPresent(f -> {
             body.put("justified", checkpoint(f.justified()));
             body.put("finalized", checkpoint(f.finalized()));
@@ -98,6 +115,21 @@ public final class ApiServer implements AutoCloseable {
         json.put("epoch", checkpoint.epoch());
         json.put("hash", Hex.encode(checkpoint.hash()));
         return json;
+    }
+
+    private void peers(Context ctx) {
+        List<Map<String, Object>> list = new java.util.ArrayList<>();
+        if (p2p != null) {
+            for (mvpos.net.TcpNetwork.PeerInfo peer : p2p.network().peers()) {
+                Map<String, Object> json = new LinkedHashMap<>();
+                json.put("id", peer.id().name());
+                json.put("address", peer.address().getHostString() + ":" + peer.address().getPort());
+                json.put("direction", peer.direction().name().toLowerCase(java.util.Locale.ROOT));
+                json.put("connectedSince", peer.connectedSince().toString());
+                list.add(json);
+            }
+        }
+        ctx.json(list);
     }
 
     private void account(Context ctx) throws InterruptedException, ExecutionException {

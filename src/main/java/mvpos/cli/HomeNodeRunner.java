@@ -64,7 +64,7 @@ final class HomeNodeRunner {
         }
         ApiServer api;
         try {
-            api = ApiServer.start(node, config.apiBind(), config.apiPort());
+            api = ApiServer.start(node, p2p, config.apiBind(), config.apiPort());
         } catch (RuntimeException e) {
             p2p.close();
             node.close();

@@ -24,7 +24,7 @@ public final class Gossip {
     /** How long a range request may stay unanswered before another may be sent. */
     public static final long SYNC_TIMEOUT_MILLIS = 3_000;
 
-    private final java.util.Map<PeerId, Long> peerHeights = new java.util.HashMap<>();
+    private final java.util.Map<PeerId, Long> peerHeights = new java.util.concurrent.ConcurrentHashMap<>();
     private PeerId syncingFrom;
     private long syncRequestedAt;
 
@@ -45,6 +45,11 @@ public final class Gossip {
 
     public NodeCore node() {
         return node;
+    }
+
+    /** The highest chain a peer has shown us (0 before any); any thread. */
+    public long highestPeerHeight() {
+        return peerHeights.values().stream().mapToLong(Long::longValue).max().orElse(0);
     }
 
     /** A message from a peer. */

@@ -91,6 +91,11 @@ public final class P2pNode implements AutoCloseable {
         peer.startProducing(tickMillis);
     }
 
+    /** The highest chain a peer has shown this node. */
+    public long highestPeerHeight() {
+        return peer.gossip().highestPeerHeight();
+    }
+
     public TcpNetwork network() {
         return network;
     }

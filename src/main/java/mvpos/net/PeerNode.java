@@ -36,6 +36,10 @@ public final class PeerNode {
         node.scheduleOnLoop(() -> gossip.onTick(node.clock().millis()), tickMillis);
     }
 
+    public Gossip gossip() {
+        return gossip;
+    }
+
     public Node node() {
         return node;
     }

@@ -142,5 +142,14 @@ class TestnetProcessTest {
         long target = leader.get("height").asLong();
         List<JsonNode> caughtUp = awaitStatuses(List.of(0, 1, 2), s -> sameHead(s, target), "node 2 catching up");
         assertThat(caughtUp.get(2).get("genesis").asText()).isEqualTo(caughtUp.get(0).get("genesis").asText());
+        JsonNode restarted = awaitStatuses(List.of(2), s -> s.get(0).get("peers").asInt() == 2, "node 2's peers").get(0);
+        assertThat(restarted.get("syncing").asBoolean()).isFalse();
+        HttpResponse<String> peers = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + (basePort + 5)
+                + "/peers")).build(), HttpResponse.BodyHandlers.ofString());
+        JsonNode list = JSON.readTree(peers.body());
+        assertThat(list).hasSize(2);
+        List<String> ids = new ArrayList<>();
+        list.forEach(p -> ids.add(p.get("id").asText()));
+        assertThat(ids).containsExactlyInAnyOrder("127.0.0.1:" + basePort, "127.0.0.1:" + (basePort + 2));
     }
 }
