@@ -26,6 +26,7 @@ public final class Gossip {
 
     private final java.util.Map<PeerId, Long> peerHeights = new java.util.concurrent.ConcurrentHashMap<>();
     private PeerId syncingFrom;
+    private java.util.function.Consumer<List<String>> discovered = addresses -> { };
     private long syncRequestedAt;
 
     private final NodeCore node;
@@ -45,6 +46,11 @@ public final class Gossip {
 
     public NodeCore node() {
         return node;
+    }
+
+    /** Who hears of the peer addresses other peers tell (peer exchange). */
+    public void onPeersDiscovered(java.util.function.Consumer<List<String>> listener) {
+        this.discovered = listener;
     }
 
     /** The highest chain a peer has shown us (0 before any); any thread. */
@@ -76,6 +82,16 @@ public final class Gossip {
                 }
             }
             case Message.Status status -> onStatus(from, status, nowMillis);
+            case Message.GetPeers get -> {
+                List<String> addresses = new ArrayList<>();
+                for (PeerId peer : network.connectedPeers()) {
+                    if (!peer.equals(from) && addresses.size() < WireFormat.MAX_PEER_ADDRESSES) {
+                        addresses.add(peer.name());
+                    }
+                }
+                network.send(from, new Message.Peers(addresses));
+            }
+            case Message.Peers peers -> discovered.accept(peers.addresses());
             case Message.GetBlocks get -> {
                 List<Block> range = new ArrayList<>();
                 for (long h = get.fromHeight(); h < get.fromHeight() + Math.min(get.count(), MAX_BLOCKS_PER_ANSWER); h++) {

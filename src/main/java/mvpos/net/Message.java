@@ -70,6 +70,17 @@ public sealed interface Message {
     record GetBlocks(long fromHeight, int count) implements Message {
     }
 
+    /** Asks for the addresses of the peers the receiver is connected to (peer exchange). */
+    record GetPeers() implements Message {
+    }
+
+    /** Addresses ("host:port") of peers the sender is connected to, at most 64. */
+    record Peers(List<String> addresses) implements Message {
+        public Peers {
+            addresses = List.copyOf(addresses);
+        }
+    }
+
     /** A finality vote. */
     record NewVote(mvpos.chain.Vote vote) implements Message {
     }

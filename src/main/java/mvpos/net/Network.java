@@ -25,4 +25,9 @@ public interface Network {
      */
     default void penalize(PeerId peer, String reason) {
     }
+
+    /** The peers connected now (for peer exchange); a full-mesh network need not say. */
+    default java.util.List<PeerId> connectedPeers() {
+        return java.util.List.of();
+    }
 }

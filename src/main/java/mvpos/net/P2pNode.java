@@ -15,13 +15,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A node on the TCP network: its {@link TcpNetwork}, the {@link PeerNode} that hands messages to the
- * node's loop, and the bootstrap peers it keeps dialing (every {@link #RECONNECT_MILLIS}) while they
- * are not connected, so that it reconnects after they drop.
+ * node's loop, and its peer set. Every {@link #RECONNECT_MILLIS} it dials the bootstrap peers that are
+ * not connected (so it reconnects after they drop) and, while it has fewer than {@link #TARGET_PEERS},
+ * addresses it learned by peer exchange; every {@link #EXCHANGE_MILLIS} it asks its peers for theirs.
  */
 public final class P2pNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger("mvpos.p2p");
     /** How often missing bootstrap peers are dialed again. */
     public static final long RECONNECT_MILLIS = 2_000;
+    /** How many peers a node tries to keep. */
+    public static final int TARGET_PEERS = 8;
+    /** How often a node asks its peers for the addresses of theirs. */
+    public static final long EXCHANGE_MILLIS = 5_000;
+    /** Most addresses remembered from peer exchange. */
+    static final int MAX_KNOWN = 1_000;
+
+    private final Set<String> learned = java.util.Collections.synchronizedSet(new java.util.LinkedHashSet<>());
 
     private final TcpNetwork network;
     private final PeerNode peer;
@@ -62,7 +71,10 @@ public final class P2pNode implements AutoCloseable {
                 }, clock, random);
         holder[0] = new PeerNode(node, network, random, powAttemptsPerTick);
         P2pNode p2p = new P2pNode(network, holder[0], bootstrap);
+        holder[0].gossip().onPeersDiscovered(p2p::learn);
         p2p.dialer.scheduleWithFixedDelay(p2p::dialMissing, 0, RECONNECT_MILLIS, TimeUnit.MILLISECONDS);
+        p2p.dialer.scheduleWithFixedDelay(() -> network.broadcast(new Message.GetPeers()), EXCHANGE_MILLIS / 5,
+                EXCHANGE_MILLIS, TimeUnit.MILLISECONDS);
         return p2p;
     }
 
@@ -74,16 +86,53 @@ public final class P2pNode implements AutoCloseable {
         }
     }
 
-    private void dialMissing() {
-        Set<String> connected = network.peers().stream().map(p -> p.id().name()).collect(Collectors.toSet());
-        for (PeerAddress address : bootstrap) {
-            if (!connected.contains(address.toString())) {
-                network.connect(address.host(), address.port()).exceptionally(e -> {
-                    log.debug("cannot reach {}: {}", address, e.getMessage());
-                    return null;
-                });
+    /** Addresses a peer told of (on the node's loop): remembered, to be dialed while peers are few. */
+    private void learn(List<String> addresses) {
+        for (String address : addresses) {
+            if (learned.size() >= MAX_KNOWN) {
+                return;
+            }
+            try {
+                PeerAddress.parse(address);
+                learned.add(address);
+            } catch (IllegalArgumentException e) {
+                log.debug("ignoring a peer address {}: {}", address, e.getMessage());
             }
         }
+    }
+
+    private void dialMissing() {
+        try {
+            Set<String> connected = network.peers().stream().map(p -> p.id().name()).collect(Collectors.toSet());
+            for (PeerAddress address : bootstrap) {
+                if (!connected.contains(address.toString())) {
+                    dial(address);
+                }
+            }
+            int room = TARGET_PEERS - connected.size();
+            List<String> candidates;
+            synchronized (learned) {
+                candidates = List.copyOf(learned);
+            }
+            for (String address : candidates) {
+                if (room <= 0) {
+                    break;
+                }
+                if (!connected.contains(address) && bootstrap.stream().noneMatch(b -> b.toString().equals(address))) {
+                    dial(PeerAddress.parse(address));
+                    room--;
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("dialing peers failed: {}", e.getMessage());
+        }
+    }
+
+    private void dial(PeerAddress address) {
+        network.connect(address.host(), address.port()).exceptionally(e -> {
+            log.debug("cannot reach {}: {}", address, e.getMessage());
+            return null;
+        });
     }
 
     /** Starts block production and voting ticks (a validator's node). */

@@ -331,6 +331,12 @@ public final class TcpNetwork implements Network, AutoCloseable {
      * block); at {@link Config#banScore()} the peer is disconnected and banned. Does nothing for a peer
      * that is not connected.
      */
+    @Override
+    public List<PeerId> connectedPeers() {
+        return peers().stream().map(PeerInfo::id).toList();
+    }
+
+    @Override
     public void penalize(PeerId peer, String reason) {
         PeerConnection connection = shared.registry().get(peer);
         if (connection != null) {

@@ -41,6 +41,11 @@ public final class WireFormat {
     static final byte BLOCKS = 0x14;
     static final byte STATUS = 0x15;
     static final byte GET_BLOCKS = 0x16;
+    static final byte GET_PEERS = 0x17;
+    static final byte PEERS = 0x18;
+    /** Most addresses in one peer exchange, and the longest address. */
+    public static final int MAX_PEER_ADDRESSES = 64;
+    static final int MAX_ADDRESS_LENGTH = 100;
 
     private static final String HELLO_TAG = "mvpos.net.hello.v1";
     private static final String DISCONNECT_TAG = "mvpos.net.disconnect.v1";
@@ -48,6 +53,7 @@ public final class WireFormat {
     private static final String BLOCKS_TAG = "mvpos.net.blocks.v1";
     private static final String STATUS_TAG = "mvpos.net.status.v1";
     private static final String GET_BLOCKS_TAG = "mvpos.net.getblocks.v1";
+    private static final String PEERS_TAG = "mvpos.net.peers.v1";
 
     private WireFormat() {
     }
@@ -88,6 +94,17 @@ public final class WireFormat {
                 require(m.height() >= 0 && m.headHash().length == Sha256.LENGTH, "a status of height " + m.height());
                 yield typed(STATUS, CanonicalEncoder.tagged(STATUS_TAG).writeLong(m.height()).writeBytes(m.headHash())
                         .toBytes());
+            }
+            case Message.GetPeers m -> new byte[] {GET_PEERS};
+            case Message.Peers m -> {
+                require(m.addresses().size() <= MAX_PEER_ADDRESSES, m.addresses().size() + " peer addresses, over "
+                        + MAX_PEER_ADDRESSES);
+                CanonicalEncoder out = CanonicalEncoder.tagged(PEERS_TAG).writeInt(m.addresses().size());
+                for (String address : m.addresses()) {
+                    require(address.length() <= MAX_ADDRESS_LENGTH, "a peer address of " + address.length() + " characters");
+                    out.writeString(address);
+                }
+                yield typed(PEERS, out.toBytes());
             }
             case Message.GetBlocks m -> {
                 require(m.fromHeight() >= 0 && m.count() >= 1 && m.count() <= MAX_BLOCKS,
@@ -173,6 +190,23 @@ public final class WireFormat {
                 check(height >= 0 && hash.length == Sha256.LENGTH, "a status of height " + height + " with a "
                         + hash.length + "-byte hash");
                 yield new Frame.Payload(new Message.Status(height, hash));
+            }
+            case GET_PEERS -> {
+                check(body.length == 0, body.length + " unexpected bytes after a peers request");
+                yield new Frame.Payload(new Message.GetPeers());
+            }
+            case PEERS -> {
+                CanonicalDecoder in = CanonicalDecoder.tagged(body, PEERS_TAG);
+                int count = in.readInt();
+                check(count >= 0 && count <= MAX_PEER_ADDRESSES, count + " peer addresses");
+                List<String> addresses = new java.util.ArrayList<>(count);
+                for (int i = 0; i < count; i++) {
+                    String address = in.readString();
+                    check(address.length() <= MAX_ADDRESS_LENGTH, "a peer address of " + address.length() + " characters");
+                    addresses.add(address);
+                }
+                in.end();
+                yield new Frame.Payload(new Message.Peers(addresses));
             }
             case GET_BLOCKS -> {
                 CanonicalDecoder in = CanonicalDecoder.tagged(body, GET_BLOCKS_TAG);

@@ -152,4 +152,34 @@ class TestnetProcessTest {
         list.forEach(p -> ids.add(p.get("id").asText()));
         assertThat(ids).containsExactlyInAnyOrder("127.0.0.1:" + basePort, "127.0.0.1:" + (basePort + 2));
     }
+
+    /** Node 3 knows only node 0, and nobody knows node 3: it meets nodes 1 and 2 by peer exchange. */
+    @Test
+    void aNodeFindsPeersBeyondItsBootstrapByPeerExchange() throws Exception {
+        basePort = freeBasePort();
+        int code = Main.commandLine().execute("testnet", "--validators", "4", "--engine", "poa", "--slot", "300ms",
+                "--base-port", Integer.toString(basePort), "--genesis-time", "now", "--out", dir.resolve("net").toString());
+        assertThat(code).isZero();
+        for (int node = 0; node < 4; node++) {
+            java.nio.file.Path config = dir.resolve("net").resolve("node" + node).resolve("config.json");
+            com.fasterxml.jackson.databind.node.ObjectNode json = (com.fasterxml.jackson.databind.node.ObjectNode)
+                    JSON.readTree(config.toFile());
+            com.fasterxml.jackson.databind.node.ArrayNode peers = json.putArray("peers");
+            if (node == 3) {
+                peers.add("127.0.0.1:" + basePort);
+            } else {
+                for (int other = 0; other < 3; other++) {
+                    if (other != node) {
+                        peers.add("127.0.0.1:" + (basePort + 2 * other));
+                    }
+                }
+            }
+            JSON.writeValue(config.toFile(), json);
+        }
+        for (int node = 0; node < 4; node++) {
+            start(node);
+        }
+        awaitStatuses(List.of(3), s -> s.get(0).get("peers").asInt() == 3, "node 3 connected to all three others");
+        awaitStatuses(List.of(0, 1, 2, 3), s -> sameHead(s, 6), "four nodes on one head");
+    }
 }
