@@ -1,7 +1,5 @@
 package mvpos.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -26,8 +24,6 @@ import picocli.CommandLine.Spec;
                 + "time (stop it with Ctrl-C, or give --blocks or --duration)."
         })
 final class DevnetCommand implements Runnable {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @Spec
     CommandSpec spec;
 
@@ -166,11 +162,7 @@ final class DevnetCommand implements Runnable {
         line.put("epoch", event.epoch());
         line.put("checkpoint", event.hash());
         line.put("time", event.timeMillis());
-        try {
-            return JSON.writeValueAsString(line);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return JsonLine.of(line);
     }
 
     private static String json(Devnet.EvidenceEvent event) {
@@ -181,11 +173,7 @@ final class DevnetCommand implements Runnable {
         line.put("offender", event.offender());
         line.put("offenderNode", event.offenderNode());
         line.put("time", event.timeMillis());
-        try {
-            return JSON.writeValueAsString(line);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return JsonLine.of(line);
     }
 
     private static String json(Devnet.HeadEvent head) {
@@ -207,10 +195,6 @@ final class DevnetCommand implements Runnable {
             line.put("finalizedEpoch", head.finalizedEpoch());
             line.put("finalized", head.finalizedHash());
         }
-        try {
-            return JSON.writeValueAsString(line);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return JsonLine.of(line);
     }
 }

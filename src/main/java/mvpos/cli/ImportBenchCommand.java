@@ -1,7 +1,5 @@
 package mvpos.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.ExecutionException;
@@ -69,11 +67,7 @@ final class ImportBenchCommand implements Runnable {
             throw new Main.UserError("bench import interrupted");
         }
         if (json) {
-            try {
-                out.println(new ObjectMapper().writeValueAsString(report.figures()));
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException(e);
-            }
+            out.println(JsonLine.of(report.figures()));
         }
         out.flush();
     }

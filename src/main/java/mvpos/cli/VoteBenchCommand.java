@@ -1,7 +1,5 @@
 package mvpos.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.time.Duration;
 import mvpos.bench.VoteBench;
@@ -63,11 +61,7 @@ final class VoteBenchCommand implements Runnable {
             throw new Main.UserError("bench votes failed: " + e.getMessage());
         }
         if (json) {
-            try {
-                out.println(new ObjectMapper().writeValueAsString(report.figures()));
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException(e);
-            }
+            out.println(JsonLine.of(report.figures()));
         }
         out.flush();
     }
