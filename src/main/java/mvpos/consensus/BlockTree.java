@@ -56,6 +56,8 @@ public final class BlockTree implements ChainView {
     private Entry head;
     /** The block every head must descend from: the root, or the latest justified checkpoint (finality). */
     private Entry anchor;
+    /** Whether a finality gadget has set the anchor (without one, heads are free and the tree is pruned by height). */
+    private boolean anchored;
 
     /** A tree whose first block is {@code root} (genesis, or the oldest block a restarted node rebuilt). */
     public BlockTree(Genesis genesis, Block root, State rootState, SignatureVerifier verifier) {
@@ -74,10 +76,11 @@ public final class BlockTree implements ChainView {
         Entry parent = entry(block.header().parentHash())
                 .orElseThrow(() -> new IllegalArgumentException("the parent of block " + block.height() + " is not in the tree"));
         Entry added = put(new Entry(block, hash, state, before, parent.totalWeight().add(weight)));
-        if (added.totalWeight().compareTo(head.totalWeight()) > 0 && descendsFrom(added, anchor)) {
+        if (added.totalWeight().compareTo(head.totalWeight()) > 0 && (!anchored || descendsFrom(added, anchor))) {
             head = added;
-            // Never below the anchor: heads must be able to walk back to it.
-            forgetBelow(Math.min(head.height() - STATE_HISTORY, anchor.height()));
+            // Never below the anchor, when there is one: heads must be able to walk back to it.
+            forgetBelow(anchored ? Math.min(head.height() - STATE_HISTORY, anchor.height())
+                    : head.height() - STATE_HISTORY);
         }
         return added;
     }
@@ -109,6 +112,7 @@ public final class BlockTree implements ChainView {
             return false;
         }
         anchor = found.get();
+        anchored = true;
         Entry best = descendsFrom(head, anchor) ? head : anchor;
         for (Entry entry : entries.values()) {
             if (entry.totalWeight().compareTo(best.totalWeight()) > 0 && descendsFrom(entry, anchor)) {

@@ -74,7 +74,7 @@ public final class Gossip {
     private void handle(PeerId from, Message message, long nowMillis) throws ChainStore.StoreException {
         switch (message) {
             case Message.NewBlock newBlock -> onBlock(from, newBlock.block(), nowMillis);
-            case Message.Blocks blocks -> onBlocks(from, blocks.blocks(), nowMillis);
+            case Message.Blocks blocks -> handleBlocks(from, blocks.blocks(), nowMillis, NodeCore.Prechecked.NONE);
             case Message.GetBlock get -> {
                 List<Block> ancestry = ancestry(get.hash());
                 if (!ancestry.isEmpty()) {
@@ -159,11 +159,22 @@ public final class Gossip {
      * Blocks answering a request, lowest first. If even the first cannot be placed (the chains forked
      * below our head), ask for what precedes it; if the sender is still ahead, ask for the next range.
      */
-    private void onBlocks(PeerId from, List<Block> blocks, long nowMillis) throws ChainStore.StoreException {
+    /**
+     * Blocks a peer sent (an answer to a request), whose signatures may have been checked already, off the
+     * node's loop; then as {@link #onMessage} with them.
+     */
+    public void onBlocks(PeerId from, List<Block> blocks, long nowMillis, NodeCore.Prechecked prechecked)
+            throws ChainStore.StoreException {
+        handleBlocks(from, blocks, nowMillis, prechecked);
+        announceOutgoing();
+    }
+
+    private void handleBlocks(PeerId from, List<Block> blocks, long nowMillis, NodeCore.Prechecked prechecked)
+            throws ChainStore.StoreException {
         if (blocks.isEmpty()) {
             return;
         }
-        List<NodeCore.BlockResult> results = node.addBlocks(blocks, nowMillis, NodeCore.Prechecked.NONE);
+        List<NodeCore.BlockResult> results = node.addBlocks(blocks, nowMillis, prechecked);
         for (NodeCore.BlockResult result : results) {
             if (result instanceof NodeCore.Invalid invalid && isForged(invalid.rejection())) {
                 network.penalize(from, "sent an invalid block: " + invalid.rejection());
@@ -222,7 +233,7 @@ public final class Gossip {
      */
     static boolean isForged(mvpos.node.BlockRejection rejection) {
         return switch (rejection.reason()) {
-            case CONFLICTS_WITH_FINALIZED, BAD_TIMESTAMP -> false;
+            case CONFLICTS_WITH_FINALIZED, BAD_TIMESTAMP, BELOW_FORK_WINDOW -> false;
             case BAD_SEAL -> !rejection.detail().startsWith(mvpos.consensus.SealRejection.Reason.FUTURE_SLOT.name());
             default -> true;
         };

@@ -20,8 +20,16 @@ public final class PeerNode {
         this.gossip = new Gossip(node.core(), network, random, powAttemptsPerTick);
     }
 
-    /** A message from a peer (any thread): handled on the node's loop. */
+    /**
+     * A message from a peer (any thread): handled on the node's loop. The signatures of blocks sent in
+     * bulk (sync) are verified first on every core, as an import does.
+     */
     public void deliver(PeerId from, Message message) {
+        if (message instanceof Message.Blocks blocks && blocks.blocks().size() > 1) {
+            node.precheck(blocks.blocks()).thenAccept(prechecked -> node.runOnLoop(() ->
+                    gossip.onBlocks(from, blocks.blocks(), node.clock().millis(), prechecked)));
+            return;
+        }
         node.runOnLoop(() -> gossip.onMessage(from, message, node.clock().millis()));
     }
 

@@ -25,7 +25,9 @@ public record BlockRejection(Reason reason, String detail) {
         /** The state root does not match the state the transactions give. */
         BAD_STATE_ROOT,
         /** The block forks from below the finalized checkpoint. */
-        CONFLICTS_WITH_FINALIZED
+        CONFLICTS_WITH_FINALIZED,
+        /** The block forks deeper below the head than the node keeps blocks and states for. */
+        BELOW_FORK_WINDOW
     }
 
     static BlockRejection seal(SealRejection rejection) {

@@ -241,7 +241,12 @@ public final class Node implements AutoCloseable {
         }
     }
 
-    private CompletableFuture<NodeCore.Prechecked> precheck(List<Block> group) {
+    /**
+     * Verifies the signatures of these blocks and computes their transactions roots on the node's
+     * verifier pool (every core), off the loop: what a network layer does with blocks before it hands
+     * them to the loop.
+     */
+    public CompletableFuture<NodeCore.Prechecked> precheck(List<Block> group) {
         return CompletableFuture.supplyAsync(() -> NodeCore.Prechecked.of(group, signatures), verifiers);
     }
 

@@ -284,6 +284,13 @@ public final class NodeCore {
             return new Known(header.height(), Hex.encode(hash));
         }
         Optional<BlockTree.Entry> parent = tree.entry(header.parentHash());
+        if (parent.isEmpty() && header.height() <= tree.head().height() - ChainView.STATE_HISTORY) {
+            // Older than the tree keeps: a block we stored long ago, or a fork too deep to follow.
+            return knownInStore(hash) ? new Known(header.height(), Hex.encode(hash))
+                    : new Invalid(header.height(), new BlockRejection(BlockRejection.Reason.BELOW_FORK_WINDOW,
+                    "block " + header.height() + " forks more than " + ChainView.STATE_HISTORY + " blocks below the head "
+                            + tree.head().height()));
+        }
         if (finality != null && conflictsWithFinalized(header, parent)) {
             return new Invalid(header.height(), new BlockRejection(BlockRejection.Reason.CONFLICTS_WITH_FINALIZED,
                     "the block is not a descendant of the finalized checkpoint of epoch " + finality.finalized().epoch()));
@@ -327,6 +334,14 @@ public final class NodeCore {
             }
         }
         return new Added(header.height(), Hex.encode(hash), tree.head() == entry);
+    }
+
+    private boolean knownInStore(byte[] hash) {
+        try {
+            return store.blockByHash(hash).isPresent();
+        } catch (ChainStore.StoreException e) {
+            return false;
+        }
     }
 
     /** Fork choice never reverts a finalized block: nothing may fork from below it. */
