@@ -174,6 +174,16 @@ public final class Gossip {
         if (blocks.isEmpty()) {
             return;
         }
+        Block last = blocks.get(blocks.size() - 1);
+        peerHeights.merge(from, last.height(), Math::max);
+        boolean pipelined = false;
+        if (from.equals(syncingFrom) && peerHeights.get(from) > last.height()
+                && node.tree().contains(blocks.get(0).header().parentHash())) {
+            // Ask for the next range before applying this one, so the peer reads and sends it meanwhile.
+            syncRequestedAt = nowMillis;
+            network.send(from, new Message.GetBlocks(last.height() + 1, MAX_BLOCKS_PER_ANSWER));
+            pipelined = true;
+        }
         List<NodeCore.BlockResult> results = node.addBlocks(blocks, nowMillis, prechecked);
         for (NodeCore.BlockResult result : results) {
             if (result instanceof NodeCore.Invalid invalid && isForged(invalid.rejection())) {
@@ -181,24 +191,16 @@ public final class Gossip {
                 break;
             }
         }
-        Block last = blocks.get(blocks.size() - 1);
-        peerHeights.merge(from, last.height(), Math::max);
-        if (from.equals(syncingFrom)) {
+        if (from.equals(syncingFrom) && !pipelined) {
             syncingFrom = null;
         }
         if (results.get(0) instanceof NodeCore.Orphan orphan) {
             network.send(from, new Message.GetBlock(orphan.parentHash()));
-        } else if (peerHeights.getOrDefault(from, 0L) > node.head().height()
+        } else if (!pipelined && peerHeights.getOrDefault(from, 0L) > node.head().height()
                 && results.get(results.size() - 1) instanceof NodeCore.Added) {
             requestRange(from, nowMillis);
         }
-        if (!network.broadcastReachesAll()) {
-            for (int i = 0; i < blocks.size(); i++) {
-                if (results.get(i) instanceof NodeCore.Added) {
-                    network.broadcast(new Message.NewBlock(blocks.get(i)));
-                }
-            }
-        }
+        // Answers are not relayed: a peer that lacks them syncs them itself; new blocks travel as NewBlock.
     }
 
     private void onBlock(PeerId from, Block block, long nowMillis) throws ChainStore.StoreException {
