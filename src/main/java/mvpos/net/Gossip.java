@@ -26,6 +26,10 @@ public final class Gossip {
 
     private final java.util.Map<PeerId, Long> peerHeights = new java.util.concurrent.ConcurrentHashMap<>();
     private PeerId syncingFrom;
+    /** The highest height asked of {@link #syncingFrom}. */
+    private long requestedUpTo;
+    /** Ranges requested ahead of the one being applied during sync. */
+    static final int SYNC_RANGES_AHEAD = 2;
     private java.util.function.Consumer<List<String>> discovered = addresses -> { };
     private long syncRequestedAt;
 
@@ -153,6 +157,7 @@ public final class Gossip {
         syncingFrom = peer;
         syncRequestedAt = nowMillis;
         network.send(peer, new Message.GetBlocks(node.head().height() + 1, MAX_BLOCKS_PER_ANSWER));
+        requestedUpTo = node.head().height() + MAX_BLOCKS_PER_ANSWER;
     }
 
     /**
@@ -179,9 +184,15 @@ public final class Gossip {
         boolean pipelined = false;
         if (from.equals(syncingFrom) && peerHeights.get(from) > last.height()
                 && node.tree().contains(blocks.get(0).header().parentHash())) {
-            // Ask for the next range before applying this one, so the peer reads and sends it meanwhile.
+            // Keep up to SYNC_RANGES_AHEAD ranges requested beyond this one, so the peer reads and sends them
+            // while this one is applied.
+            requestedUpTo = Math.max(requestedUpTo, last.height());
+            while (requestedUpTo < last.height() + SYNC_RANGES_AHEAD * MAX_BLOCKS_PER_ANSWER
+                    && requestedUpTo < peerHeights.get(from)) {
+                network.send(from, new Message.GetBlocks(requestedUpTo + 1, MAX_BLOCKS_PER_ANSWER));
+                requestedUpTo += MAX_BLOCKS_PER_ANSWER;
+            }
             syncRequestedAt = nowMillis;
-            network.send(from, new Message.GetBlocks(last.height() + 1, MAX_BLOCKS_PER_ANSWER));
             pipelined = true;
         }
         List<NodeCore.BlockResult> results = node.addBlocks(blocks, nowMillis, prechecked);

@@ -13,6 +13,7 @@ public final class PeerNode {
     private final Node node;
     private final Network network;
     private final Gossip gossip;
+    private java.util.concurrent.CompletableFuture<Void> bulk = java.util.concurrent.CompletableFuture.completedFuture(null);
 
     public PeerNode(Node node, Network network, RandomSource random, long powAttemptsPerTick) {
         this.node = node;
@@ -26,8 +27,12 @@ public final class PeerNode {
      */
     public void deliver(PeerId from, Message message) {
         if (message instanceof Message.Blocks blocks && blocks.blocks().size() > 1) {
-            node.precheck(blocks.blocks()).thenAccept(prechecked -> node.runOnLoop(() ->
-                    gossip.onBlocks(from, blocks.blocks(), node.clock().millis(), prechecked)));
+            // Verified in parallel, handed to the loop in the order they arrived.
+            var checked = node.precheck(blocks.blocks());
+            synchronized (this) {
+                bulk = bulk.thenCombine(checked, (previous, prechecked) -> prechecked).thenAccept(prechecked ->
+                        node.runOnLoop(() -> gossip.onBlocks(from, blocks.blocks(), node.clock().millis(), prechecked)));
+            }
             return;
         }
         node.runOnLoop(() -> gossip.onMessage(from, message, node.clock().millis()));
