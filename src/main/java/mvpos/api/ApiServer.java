@@ -197,6 +197,7 @@ public final class ApiServer implements AutoCloseable {
         body.put("hash", Hex.encode(block.hash()));
         body.put("parentHash", Hex.encode(header.parentHash()));
         body.put("timestamp", header.timestamp());
+        body.put("slot", header.slot());
         body.put("proposer", header.proposer().toString());
         body.put("engine", header.engine());
         body.put("stateRoot", Hex.encode(header.stateRoot()));

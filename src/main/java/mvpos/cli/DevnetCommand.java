@@ -73,6 +73,10 @@ final class DevnetCommand implements Runnable {
     @Option(names = "--quiet", description = "Print only the summary.")
     boolean quiet;
 
+    @Option(names = "--processes", description = "Run the nodes as separate OS processes talking TCP on loopback "
+            + "(real time; --seed then fixes the keys only).")
+    boolean processes;
+
     @Override
     public void run() {
         if (!Engines.names().contains(engine)) {
@@ -95,6 +99,27 @@ final class DevnetCommand implements Runnable {
                     + "--duration or --seed for a bounded or reproducible run)");
         }
         PrintWriter out = spec.commandLine().getOut();
+        if (processes) {
+            if (validators > 64) {
+                throw new Main.UserError("--processes runs at most 64 nodes, got " + validators);
+            }
+            int exit;
+            try {
+                exit = new ProcessDevnet().run(engine, validators, slot, finality, finalityEpoch, blocks, duration, seed,
+                        json, quiet, out, spec.commandLine().getErr());
+            } catch (Main.UserError e) {
+                throw e;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception e) {
+                throw new Main.UserError("the devnet failed: " + e.getMessage());
+            }
+            if (exit != 0) {
+                throw new Main.UserError("the nodes did not converge on one head");
+            }
+            return;
+        }
         boolean realTime = seed == null;
         long runSeed = realTime ? new SecureRandomSource().nextLong() : seed;
         long start = realTime ? SystemClock.INSTANCE.millis() : Devnet.SEEDED_START_MILLIS;

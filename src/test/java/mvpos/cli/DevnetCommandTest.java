@@ -76,4 +76,21 @@ class DevnetCommandTest {
         assertThat(slot.exitCode()).isEqualTo(2);
         assertThat(slot.err()).contains("soon");
     }
+
+    @Test
+    void withProcessesTheNodesAreSeparateProcessesAndPrintTheSameLines() throws Exception {
+        CliRun run = CliRun.run("devnet", "--processes", "--engine", "poa", "--validators", "2", "--slot", "300ms",
+                "--blocks", "5", "--json");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        List<String> lines = run.out().lines().toList();
+        assertThat(lines).hasSizeGreaterThanOrEqualTo(5);
+        for (String line : lines) {
+            JsonNode head = JSON.readTree(line);
+            for (String field : List.of("node", "height", "slot", "hash", "parent", "proposer", "engine")) {
+                assertThat(head.has(field)).as("field %s in %s", field, line).isTrue();
+            }
+        }
+        assertThat(run.err()).contains("2 node processes").contains("2/2 nodes on head");
+        assertThat(ProcessHandle.current().children().filter(ProcessHandle::isAlive).count()).isZero();
+    }
 }

@@ -1,0 +1,190 @@
+package mvpos.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.management.ManagementFactory;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import mvpos.node.NodeHome;
+
+/**
+ * {@code mvpos devnet --processes}: the devnet as N separate {@code mvpos node --home} processes talking
+ * TCP on loopback, made with {@code mvpos testnet} in a temporary folder; each new head is read from
+ * the nodes' HTTP APIs and printed as the in-process devnet prints it. Real time only.
+ */
+final class ProcessDevnet {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final List<Process> processes = new ArrayList<>();
+    private final Map<String, Integer> nodeOf = new HashMap<>();
+    private final Set<String> seen = new HashSet<>();
+    private int basePort;
+
+    int run(String engine, int validators, Duration slot, String finality, long epoch, long blocks, Duration duration,
+            Long seed, boolean json, boolean quiet, PrintWriter out, PrintWriter err) throws Exception {
+        Path dir = Files.createTempDirectory("mvpos-devnet-processes");
+        basePort = freeBasePort(validators);
+        List<String> args = new ArrayList<>(List.of("testnet", "--validators", Integer.toString(validators), "--engine",
+                engine, "--slot", slot.toMillis() + "ms", "--base-port", Integer.toString(basePort), "--genesis-time",
+                "now", "--out", dir.resolve("net").toString(), "--finality", finality, "--epoch", Long.toString(epoch)));
+        if (seed != null) {
+            args.addAll(List.of("--seed", Long.toString(seed)));
+        }
+        var testnet = Main.commandLine();
+        StringWriter testnetErr = new StringWriter();
+        testnet.setOut(new PrintWriter(new StringWriter()));
+        testnet.setErr(new PrintWriter(testnetErr));
+        if (testnet.execute(args.toArray(String[]::new)) != 0) {
+            throw new Main.UserError(testnetErr.toString().strip().replace("mvpos: error: ", ""));
+        }
+        for (int i = 0; i < validators; i++) {
+            Path home = dir.resolve("net").resolve("node" + i);
+            nodeOf.put(NodeHome.load(home).key().address().toString(), i);
+            processes.add(start(home, dir.resolve("node" + i + ".log")));
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "devnet-processes-stop"));
+        err.println("devnet: " + validators + " node processes, logs in " + dir);
+        err.flush();
+        long start = System.nanoTime();
+        long until = duration == null ? Long.MAX_VALUE : start + duration.toNanos();
+        long highest = 0;
+        Map<Integer, Long> printedUpTo = new HashMap<>();
+        while (System.nanoTime() < until && (blocks == 0 || highest < blocks)) {
+            for (int node = 0; node < validators; node++) {
+                Optional<JsonNode> latest = get(node, "/blocks/latest");
+                if (latest.isEmpty()) {
+                    continue;
+                }
+                long height = latest.get().get("height").asLong();
+                for (long h = printedUpTo.getOrDefault(node, 0L) + 1; h <= height; h++) {
+                    Optional<JsonNode> block = h == height ? latest : get(node, "/blocks/" + h);
+                    if (block.isPresent() && seen.add(block.get().get("hash").asText()) && !quiet) {
+                        out.println(json ? json(node, block.get()) : text(block.get()));
+                        out.flush();
+                    }
+                }
+                printedUpTo.put(node, height);
+                highest = Math.max(highest, height);
+            }
+            Thread.sleep(50);
+        }
+        // Let the last blocks reach everyone, then compare heads.
+        Map<String, Integer> heads = new LinkedHashMap<>();
+        long settleUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        do {
+            heads.clear();
+            for (int node = 0; node < validators; node++) {
+                get(node, "/status").ifPresent(s -> heads.merge(s.get("head").asText(), 1, Integer::sum));
+            }
+            Thread.sleep(100);
+        } while (heads.size() > 1 && System.nanoTime() < settleUntil);
+        stop();
+        int agreeing = heads.values().stream().max(Integer::compare).orElse(0);
+        String head = heads.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse("-");
+        PrintWriter report = json && !quiet ? err : out;
+        report.printf("devnet %s: %d node processes, head at height %d after %.1f s of real time, %d/%d nodes on head %s%s%n",
+                engine, validators, highest, (System.nanoTime() - start) / 1e9, agreeing, validators,
+                head.length() > 16 ? head.substring(0, 16) : head, agreeing == validators ? "" : " (NOT all nodes agree)");
+        report.flush();
+        return agreeing == validators ? 0 : 1;
+    }
+
+    private Process start(Path home, Path log) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("--enable-native-access") || a.startsWith("--sun-misc")).toList());
+        command.addAll(List.of("-Xmx256m", "-cp", System.getProperty("java.class.path"), "mvpos.cli.Main", "node",
+                "--home", home.toString()));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    private synchronized void stop() {
+        for (Process process : processes) {
+            process.destroy();
+        }
+        for (Process process : processes) {
+            try {
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        processes.clear();
+    }
+
+    private Optional<JsonNode> get(int node, String path) {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + (basePort + 2 * node + 1) + path)).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 ? Optional.of(JSON.readTree(response.body())) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    private String text(JsonNode block) {
+        String proposer = block.get("proposer").asText();
+        return String.format("height %5d  slot %6d  proposer node%-4d %s  hash %s  txs %d", block.get("height").asLong(),
+                block.get("slot").asLong(), nodeOf.getOrDefault(proposer, -1), proposer.substring(0, 8),
+                block.get("hash").asText().substring(0, 16), block.get("transactions").size());
+    }
+
+    private String json(int node, JsonNode block) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("node", node);
+        line.put("height", block.get("height").asLong());
+        line.put("slot", block.get("slot").asLong());
+        line.put("hash", block.get("hash").asText());
+        line.put("parent", block.get("parentHash").asText());
+        line.put("proposer", block.get("proposer").asText());
+        line.put("proposerNode", nodeOf.getOrDefault(block.get("proposer").asText(), -1));
+        line.put("engine", block.get("engine").asText());
+        line.put("transactions", block.get("transactions").size());
+        return JsonLine.of(line);
+    }
+
+    /** A base port with 2 free ports per node above it (checked just before use). */
+    private static int freeBasePort(int nodes) throws IOException {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int base = 20_000 + 2 * ThreadLocalRandom.current().nextInt(10_000);
+            boolean free = base + 2 * nodes < 65_536;
+            for (int p = base; p < base + 2 * nodes && free; p++) {
+                try (ServerSocket socket = new ServerSocket(p, 1, java.net.InetAddress.getLoopbackAddress())) {
+                    socket.setReuseAddress(true);
+                } catch (IOException e) {
+                    free = false;
+                }
+            }
+            if (free) {
+                return base;
+            }
+        }
+        throw new IOException("no free range of ports on 127.0.0.1");
+    }
+}
