@@ -260,18 +260,7 @@ final class TestnetCommand implements Runnable {
      * rest is found by peer exchange.
      */
     static List<Integer> bootstrapPeers(int i, int n) {
-        LinkedHashSet<Integer> peers = new LinkedHashSet<>();
-        if (n <= FULL_MESH_MAX) {
-            for (int j = 0; j < n; j++) {
-                peers.add(j);
-            }
-        } else {
-            for (int offset : new int[] {1, -1, 2, -2, n / 2, n / 4, -(n / 4)}) {
-                peers.add(Math.floorMod(i + offset, n));
-            }
-        }
-        peers.remove(i);
-        return List.copyOf(peers);
+        return TestnetGenesis.bootstrapPeers(i, n, FULL_MESH_MAX);
     }
 
     private void prepareOut() {

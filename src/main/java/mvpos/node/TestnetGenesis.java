@@ -64,6 +64,26 @@ public final class TestnetGenesis {
         return genesis;
     }
 
+    /**
+     * The nodes that node {@code i} of {@code n} dials first: every other one up to {@code fullMeshMax}
+     * nodes; beyond, its two neighbours on each side of the ring and the nodes half and a quarter of
+     * the ring away (a connected graph with a small diameter; the rest is found by peer exchange).
+     */
+    public static List<Integer> bootstrapPeers(int i, int n, int fullMeshMax) {
+        java.util.LinkedHashSet<Integer> peers = new java.util.LinkedHashSet<>();
+        if (n <= fullMeshMax) {
+            for (int j = 0; j < n; j++) {
+                peers.add(j);
+            }
+        } else {
+            for (int offset : new int[] {1, -1, 2, -2, n / 2, n / 4, -(n / 4)}) {
+                peers.add(Math.floorMod(i + offset, n));
+            }
+        }
+        peers.remove(i);
+        return List.copyOf(peers);
+    }
+
     /** The initial difficulty at which {@code miners} nodes find a block in about one slot. */
     public static long powDifficulty(int miners) {
         return Math.max(1, miners * POW_ATTEMPTS_PER_SLOT);
