@@ -60,12 +60,12 @@ public final class MemoryChainStore implements ChainStore {
 
     @Override
     public synchronized Optional<Map<Address, Account>> accountsBefore(byte[] blockHash) {
-        return Optional.ofNullable(before.get(HashKey.of(blockHash)));
+        return Optional.ofNullable(before.get(HashKey.view(blockHash)));
     }
 
     @Override
     public synchronized Optional<Block> blockByHash(byte[] hash) {
-        return Optional.ofNullable(byHash.get(HashKey.of(hash)));
+        return Optional.ofNullable(byHash.get(HashKey.view(hash)));
     }
 
     @Override

@@ -1,6 +1,5 @@
 package mvpos.cli;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -13,7 +12,6 @@ import mvpos.node.Node;
 import mvpos.node.NodeConfig;
 import mvpos.node.NodeHome;
 import mvpos.node.SecureRandomSource;
-import mvpos.node.SlashingProtection;
 import mvpos.node.SystemClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +46,7 @@ final class HomeNodeRunner {
         Node node;
         try {
             node = Node.open(home.genesis(), RocksChainStore.open(home.dataDir()), SystemClock.INSTANCE, home.key(),
-                    new SecureRandomSource(), openProtection(home.dir().resolve("signed")));
+                    new SecureRandomSource(), NodeCommand.openProtection(home.dir().resolve("signed")));
         } catch (ChainStore.StoreException e) {
             throw new Main.UserError(e.getMessage());
         }
@@ -90,15 +88,6 @@ final class HomeNodeRunner {
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static SlashingProtection openProtection(Path directory) throws ChainStore.StoreException {
-        try {
-            return SlashingProtection.open(directory);
-        } catch (IOException e) {
-            throw new ChainStore.StoreException("cannot open the record of signed blocks and votes in " + directory
-                    + ": " + e.getMessage());
         }
     }
 }

@@ -69,7 +69,7 @@ final class NodeCommand implements Runnable {
     String finality;
 
     /** The validator's record of what it signed, kept beside the chain. */
-    private static mvpos.node.SlashingProtection openProtection(Path directory) throws ChainStore.StoreException {
+    static mvpos.node.SlashingProtection openProtection(Path directory) throws ChainStore.StoreException {
         try {
             return mvpos.node.SlashingProtection.open(directory);
         } catch (IOException e) {

@@ -141,7 +141,8 @@ final class TxCommand implements Runnable {
     }
 
     @Command(name = "unstake", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-            description = "Moves --amount tokens from the stake back to the balance.")
+            description = "Moves --amount tokens from the stake to unbonding: locked, and slashable, for 64 blocks, "
+                + "then back in the balance.")
     static final class Unstake implements Runnable {
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec spec;

@@ -159,11 +159,11 @@ public final class BlockTree implements ChainView {
     }
 
     public boolean contains(byte[] hash) {
-        return entries.containsKey(HashKey.of(hash));
+        return entries.containsKey(HashKey.view(hash));
     }
 
     public Optional<Entry> entry(byte[] hash) {
-        return Optional.ofNullable(entries.get(HashKey.of(hash)));
+        return Optional.ofNullable(entries.get(HashKey.view(hash)));
     }
 
     /** How many blocks the tree holds, on every fork. */

@@ -25,6 +25,14 @@ public final class HashKey {
         return new HashKey(bytes.clone());
     }
 
+    /**
+     * A key over {@code bytes} itself, not a copy: for a lookup, where the key lives no longer than the
+     * call and the caller does not change the array meanwhile.
+     */
+    public static HashKey view(byte[] bytes) {
+        return new HashKey(bytes);
+    }
+
     public byte[] bytes() {
         return bytes.clone();
     }

@@ -140,8 +140,6 @@ public final class NodeCore {
     /** Votes remembered per validator to find double and surround votes. */
     static final int RECENT_VOTES_PER_VALIDATOR = 32;
     private long lastVotedEpoch;
-    /** The last slot this node's validator sealed a block for: it never seals two blocks for one slot. */
-    private long lastProducedSlot = -1;
     private final Map<HashKey, List<Block>> orphansByParent = new LinkedHashMap<>();
     private int orphanCount;
     private final List<Consumer<HeadChanged>> headListeners = new ArrayList<>();
@@ -470,7 +468,8 @@ public final class NodeCore {
         }
         BlockTree.Entry parent = tree.head();
         Optional<ConsensusEngine.Claim> claim = engine.claim(tree, parent.header(), nowMillis, validatorKey);
-        if (claim.isEmpty() || engine.oneBlockPerSlot() && claim.get().slot() <= lastProducedSlot) {
+        // Never two blocks for one slot: its signing record says whether it sealed one already.
+        if (claim.isEmpty() || engine.oneBlockPerSlot() && !protection.maySignBlock(claim.get().slot())) {
             return Optional.empty();
         }
         mempool.atHeight(parent.height() + 1);
@@ -493,7 +492,6 @@ public final class NodeCore {
         if (engine.oneBlockPerSlot() && !recordSigned(() -> protection.recordBlock(claim.get().slot(), block.hash()))) {
             return Optional.empty(); // another block was signed for this slot (before a restart): never equivocate
         }
-        lastProducedSlot = claim.get().slot();
         transitions.put(block.hash(), applied);
         BlockResult result = addBlock(block, nowMillis);
         if (!(result instanceof Added)) {

@@ -38,7 +38,7 @@ public final class TransitionCache {
     private mvpos.state.State genesisState;
 
     public Optional<StateTransition.Applied> get(byte[] blockHash) {
-        return Optional.ofNullable(applied.get(HashKey.of(blockHash)));
+        return Optional.ofNullable(applied.get(HashKey.view(blockHash)));
     }
 
     public void put(byte[] blockHash, StateTransition.Applied result) {
