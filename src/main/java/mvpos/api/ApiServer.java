@@ -28,7 +28,9 @@ import mvpos.node.Node;
  *                              peers, the highest head they showed, and whether the node is syncing
  * GET  /peers                  the connected peers: id, address, direction, connected since
  * GET  /accounts/{address}     balance, nonce, stake, and the nonce its next transaction should carry
- * GET  /blocks/latest | /blocks/{height}
+ * GET  /blocks/latest | /blocks/{height} | /blocks/{hash}
+ *                              a block; "canonical" says whether it is on the node's chain (a hash may name
+ *                              a block of a fork the node still keeps)
  * POST /transactions           a signed transaction (see {@link TransactionJson}); 202 with its hash
  * </pre>
  */
@@ -149,8 +151,12 @@ public final class ApiServer implements AutoCloseable {
         ctx.json(body);
     }
 
-    private void block(Context ctx) throws ChainStore.StoreException {
+    private void block(Context ctx) throws ChainStore.StoreException, InterruptedException, ExecutionException {
         String id = ctx.pathParam("id");
+        if (id.length() == 2 * mvpos.crypto.Sha256.LENGTH) {
+            blockByHash(ctx, id);
+            return;
+        }
         Block block;
         if (id.equals("latest")) {
             block = node.head();
@@ -159,12 +165,29 @@ public final class ApiServer implements AutoCloseable {
             try {
                 height = Long.parseLong(id);
             } catch (NumberFormatException e) {
-                throw new ApiError(400, "'" + id + "' is not a block height or 'latest'");
+                throw new ApiError(400, "'" + id + "' is not a block height, a block hash (64 hex digits) or 'latest'");
             }
             block = node.blockAt(height).orElseThrow(() -> new ApiError(404, "no block at height " + height
                     + " (the head is " + node.head().height() + ")"));
         }
-        ctx.json(blockJson(block));
+        Map<String, Object> body = blockJson(block);
+        body.put("canonical", true);
+        ctx.json(body);
+    }
+
+    /** A block the node knows by hash, on its canonical chain or on a fork it still keeps. */
+    private void blockByHash(Context ctx, String id) throws InterruptedException, ExecutionException {
+        byte[] hash;
+        try {
+            hash = Hex.decode(id);
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(400, "'" + id + "' is not a block height, a block hash (64 hex digits) or 'latest'");
+        }
+        Node.KnownBlock known = node.blockByHash(hash).orElseThrow(() -> new ApiError(404, "no known block "
+                + id));
+        Map<String, Object> body = blockJson(known.block());
+        body.put("canonical", known.canonical());
+        ctx.json(body);
     }
 
     private void submit(Context ctx) throws InterruptedException, ExecutionException {

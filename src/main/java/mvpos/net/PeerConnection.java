@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One connection to a peer, the last handler of its Netty pipeline: admits it, runs the handshake,
- * turns frames into messages for the listener, scores and bans the peer for what it should not send,
+ * turns frames into messages for the listener (dropping gossip the peer already sent, see
+ * {@link RepeatedGossip}), scores and bans the peer for what it should not send,
  * keeps it alive with pings and closes it when it is silent.
  *
  * <p>Its state changes on the channel's event loop only; {@link #send} and {@link #penalize} may be
@@ -72,6 +73,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements PeerR
     private int score;
     private String closeReason;
     private ScheduledFuture<?> handshakeTimer;
+    private final RepeatedGossip repeated = new RepeatedGossip();
 
     /** An inbound connection. */
     PeerConnection(Shared shared) {
@@ -197,10 +199,21 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements PeerR
 
     private void onFrame(Frame frame) {
         switch (frame) {
-            case Frame.Payload payload -> shared.listener().onMessage(id, payload.message());
+            case Frame.Payload payload -> onPayload(payload.message());
             case Frame.Ping ping -> { }
             case Frame.Disconnect disconnect -> closeWith("disconnected by the peer: " + disconnect.reason(), false);
             case Frame.Hello hello -> misbehaved("a second hello", shared.config().banScore());
+        }
+    }
+
+    private void onPayload(Message message) {
+        switch (repeated.check(message)) {
+            case RepeatedGossip.Deliver deliver -> shared.listener().onMessage(id, message);
+            case RepeatedGossip.Drop drop -> {
+                if (drop.penalty()) {
+                    misbehaved(drop.repeats() + " messages it had already sent", shared.config().penalty());
+                }
+            }
         }
     }
 

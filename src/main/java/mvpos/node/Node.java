@@ -297,6 +297,23 @@ public final class Node implements AutoCloseable {
         return core.blockAt(height);
     }
 
+    /** A block found by hash, and whether it is on the node's canonical chain. */
+    public record KnownBlock(Block block, boolean canonical) {
+    }
+
+    /** A block the node knows by hash: on its chain, or on a fork it still keeps. */
+    public Optional<KnownBlock> blockByHash(byte[] hash) throws InterruptedException, ExecutionException {
+        return onLoop(() -> {
+            Optional<Block> block = core.blockByHash(hash);
+            if (block.isEmpty()) {
+                return Optional.<KnownBlock>empty();
+            }
+            Optional<Block> atHeight = core.blockAt(block.get().height());
+            return Optional.of(new KnownBlock(block.get(), atHeight.isPresent()
+                    && java.util.Arrays.equals(atHeight.get().hash(), block.get().hash())));
+        });
+    }
+
     public Genesis genesis() {
         return core.genesis();
     }

@@ -75,6 +75,13 @@ final class RawPeer implements AutoCloseable {
         return next;
     }
 
+    /** Everything the network sent so far and nobody took yet (frames, then {@link #CLOSED} if it closed). */
+    java.util.List<Object> drain() {
+        java.util.List<Object> all = new java.util.ArrayList<>();
+        received.drainTo(all);
+        return all;
+    }
+
     /** Sends a hello and returns the network's answer: its hello, a disconnect, {@link #CLOSED} or an error. */
     Object handshake(Frame.Hello hello) throws IOException, InterruptedException {
         send(hello);

@@ -165,6 +165,11 @@ class NodeDevEndToEndTest {
             JsonNode status = get(node.url() + "/status");
             reportedHeight = status.path("height").asLong();
             reportedHash = get(node.url() + "/blocks/" + reportedHeight).path("hash").asText();
+            JsonNode byHash = get(node.url() + "/blocks/" + reportedHash);
+            assertThat(byHash.path("height").asLong()).isEqualTo(reportedHeight);
+            assertThat(byHash.path("canonical").asBoolean()).isTrue();
+            assertThat(request(node.url() + "/blocks/" + "ab".repeat(32), "GET", null).statusCode()).isEqualTo(404);
+            assertThat(request(node.url() + "/blocks/" + "zz".repeat(32), "GET", null).statusCode()).isEqualTo(400);
             node.killHard(); // while it keeps producing blocks every 200 ms
         }
 

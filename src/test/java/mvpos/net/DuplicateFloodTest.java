@@ -1,0 +1,142 @@
+package mvpos.net;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import mvpos.chain.Block;
+import mvpos.chain.Genesis;
+import mvpos.chain.MemoryChainStore;
+import mvpos.chain.Transaction;
+import mvpos.chain.TxKind;
+import mvpos.crypto.HashDrbg;
+import mvpos.crypto.Hex;
+import mvpos.crypto.KeyPair;
+import mvpos.node.Node;
+import mvpos.node.PeerAddress;
+import mvpos.node.SystemClock;
+import mvpos.node.TestnetGenesis;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A peer that replays the same block and transaction thousands of times at a node that follows a
+ * producer over TCP: the node hands each to its chain once, relays each once, bans the flooder, and
+ * goes on following the producer and serving its honest peers throughout.
+ */
+class DuplicateFloodTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    @AfterEach
+    void closeEverything() throws Exception {
+        for (AutoCloseable closeable : open.reversed()) {
+            closeable.close();
+        }
+    }
+
+    private <T extends AutoCloseable> T keep(T closeable) {
+        open.add(closeable);
+        return closeable;
+    }
+
+    private static void eventually(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not " + what + " within " + WAIT);
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    private static RawPeer peerOf(Node node, P2pNode p2p, String localIp, int listenPort) throws Exception {
+        RawPeer peer = new RawPeer(localIp, p2p.network().port());
+        byte[] nodeId = new byte[WireFormat.NODE_ID_BYTES];
+        new HashDrbg(listenPort).nextBytes(nodeId);
+        Object answer = peer.handshake(new Frame.Hello(TcpNetwork.PROTOCOL_VERSION, node.genesis().chainId(),
+                node.blockAt(0).orElseThrow().hash(), listenPort, nodeId));
+        assertThat(answer).isInstanceOf(Frame.Hello.class);
+        return peer;
+    }
+
+    /** The reason of the farewell the peer gets, after whatever the node sent before it (status, blocks). */
+    private static String disconnectReason(RawPeer peer) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            Object next = peer.next(WAIT);
+            if (next instanceof Frame.Disconnect disconnect) {
+                return disconnect.reason();
+            }
+            assertThat(next).as("the connection closed without a farewell").isNotSameAs(RawPeer.CLOSED);
+        }
+        throw new AssertionError("no farewell within " + WAIT);
+    }
+
+    @Test
+    void aFloodOfDuplicatesIsDroppedAndBannedWhileTheNodeKeepsFollowingAndServing() throws Exception {
+        KeyPair producerKey = KeyPair.generate(new HashDrbg(1));
+        KeyPair bob = KeyPair.generate(new HashDrbg(2));
+        Genesis genesis = TestnetGenesis.of("poa", List.of(producerKey), SystemClock.INSTANCE.millis(), 100, "none", 8);
+        Node producer = keep(Node.open(genesis, new MemoryChainStore(), SystemClock.INSTANCE, producerKey,
+                new HashDrbg(3)));
+        P2pNode producerNet = keep(P2pNode.start(producer, TcpNetwork.Config.defaults("127.0.0.1", 0), List.of(),
+                SystemClock.INSTANCE, new HashDrbg(4), 1));
+        Node follower = keep(Node.open(genesis, new MemoryChainStore(), SystemClock.INSTANCE, null, new HashDrbg(5)));
+        P2pNode followerNet = keep(P2pNode.start(follower, TcpNetwork.Config.defaults("127.0.0.1", 0),
+                List.of(new PeerAddress("127.0.0.1", producerNet.network().port())), SystemClock.INSTANCE,
+                new HashDrbg(6), 1));
+        producerNet.startProducing(20);
+        eventually(() -> follower.head().height() >= 3, "following the producer");
+
+        RawPeer observer = keep(peerOf(follower, followerNet, "127.0.0.3", 40_003));
+        RawPeer flooder = keep(peerOf(follower, followerNet, "127.0.0.2", 40_002));
+        Block known = follower.blockAt(2).orElseThrow();
+        Transaction transfer = Transaction.sign(producerKey, genesis.chainId(), 0, TxKind.TRANSFER, bob.address(), 77, 1);
+        long heightBefore = producer.head().height();
+        int sent = 0;
+        try {
+            for (; sent < 20_000; sent++) {
+                flooder.send(new Frame.Payload(sent % 2 == 0 ? new Message.NewBlock(known)
+                        : new Message.NewTransaction(transfer)));
+            }
+        } catch (IOException e) {
+            // the node closed the connection: the flooder is banned
+        }
+        int repeatsToBan = RepeatedGossip.REPEATS_PER_PENALTY * TcpNetwork.Config.DEFAULT_BAN_SCORE
+                / TcpNetwork.Config.DEFAULT_PENALTY;
+        assertThat(disconnectReason(flooder)).isEqualTo("banned: " + repeatsToBan + " messages it had already sent");
+        assertThat(sent).isGreaterThan(repeatsToBan);
+        assertThat(keep(new RawPeer("127.0.0.2", followerNet.network().port())).awaitDisconnect(WAIT))
+                .contains("127.0.0.2 is banned");
+
+        // The node went on following the producer, and its transaction (once) reached the chain.
+        eventually(() -> producer.head().height() >= heightBefore + 10 && follower.head().equals(producer.head())
+                        && follower.account(bob.address()).balance() == 77,
+                "the follower on the producer's head, with the transfer");
+        assertThat(followerNet.network().peers()).extracting(TcpNetwork.PeerInfo::id)
+                .containsExactlyInAnyOrder(new PeerId("127.0.0.1:" + producerNet.network().port()),
+                        new PeerId("127.0.0.3:40003"));
+
+        // The honest observer heard of each block and of the transaction once, never of a repeat.
+        Thread.sleep(200);
+        Map<String, Integer> heard = new HashMap<>();
+        for (Object frame : observer.drain()) {
+            if (frame instanceof Frame.Payload(Message.NewBlock block)) {
+                heard.merge("block " + Hex.encode(block.block().hash()), 1, Integer::sum);
+            } else if (frame instanceof Frame.Payload(Message.NewTransaction tx)) {
+                heard.merge("tx " + Hex.encode(tx.transaction().hash()), 1, Integer::sum);
+            }
+        }
+        assertThat(heard).containsEntry("tx " + Hex.encode(transfer.hash()), 1);
+        assertThat(heard.keySet()).filteredOn(k -> k.startsWith("block")).hasSizeGreaterThanOrEqualTo(10);
+        assertThat(heard.values()).allMatch(count -> count == 1);
+        assertThat(heard).doesNotContainKey("block " + Hex.encode(known.hash()));
+    }
+}
