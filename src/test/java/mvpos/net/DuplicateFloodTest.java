@@ -47,13 +47,7 @@ class DuplicateFloodTest {
     }
 
     private static void eventually(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not " + what + " within " + WAIT);
-            }
-            Thread.sleep(10);
-        }
+        Eventually.holds(condition, WAIT, what);
     }
 
     private static RawPeer peerOf(Node node, P2pNode p2p, String localIp, int listenPort) throws Exception {

@@ -105,13 +105,7 @@ class TcpNetworkTest {
     }
 
     private static void eventually(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not " + what + " within " + WAIT);
-            }
-            Thread.sleep(10);
-        }
+        Eventually.holds(condition, WAIT, what);
     }
 
     private static void assertExchanges(Node a, Node b, Message message) throws InterruptedException {
