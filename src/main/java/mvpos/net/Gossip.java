@@ -110,13 +110,19 @@ public final class Gossip {
                 }
             }
             case Message.NewVote vote -> {
-                if (node.addVote(vote.vote()) instanceof NodeCore.VoteCounted && !network.broadcastReachesAll()) {
+                NodeCore.VoteOutcome outcome = node.addVote(vote.vote());
+                if (outcome instanceof NodeCore.VoteCounted && !network.broadcastReachesAll()) {
                     network.broadcast(message);
+                } else if (outcome instanceof NodeCore.VoteIgnored ignored && ignored.forged()) {
+                    network.penalize(from, "sent a forged vote: " + ignored.reason());
                 }
             }
             case Message.NewTransaction tx -> {
-                if (node.submit(tx.transaction()) instanceof Mempool.Accepted && !network.broadcastReachesAll()) {
+                Mempool.Admission admission = node.submit(tx.transaction());
+                if (admission instanceof Mempool.Accepted && !network.broadcastReachesAll()) {
                     network.broadcast(message);
+                } else if (admission instanceof Mempool.Refused refused && refused.forged()) {
+                    network.penalize(from, "sent a forged transaction: " + refused.reason());
                 }
             }
         }
@@ -218,6 +224,7 @@ public final class Gossip {
         NodeCore.BlockResult result = node.addBlock(block, nowMillis);
         switch (result) {
             case NodeCore.Added added -> {
+                peerHeights.merge(from, block.height(), Math::max);
                 if (!network.broadcastReachesAll()) {
                     network.broadcast(new Message.NewBlock(block));
                 }

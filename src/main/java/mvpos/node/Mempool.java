@@ -35,7 +35,14 @@ public final class Mempool {
     public record Accepted(String txHash) implements Admission {
     }
 
-    public record Refused(String reason) implements Admission {
+    /**
+     * Not admitted, and why. {@code forged}: no honest node would have sent it (another chain's, or not
+     * signed by its sender), as opposed to a transaction that is merely late, early or unpaid.
+     */
+    public record Refused(String reason, boolean forged) implements Admission {
+        public Refused(String reason) {
+            this(reason, false);
+        }
     }
 
     /** Every transaction in the pool had its signature verified on arrival; it is never verified again here. */
@@ -77,10 +84,10 @@ public final class Mempool {
             return new Refused("the mempool is full (" + capacity + " transactions); try again after the next block");
         }
         if (!rules.chainId().equals(tx.chainId())) {
-            return new Refused(Rejection.Reason.WRONG_CHAIN_ID + ": for chain '" + tx.chainId() + "'");
+            return new Refused(Rejection.Reason.WRONG_CHAIN_ID + ": for chain '" + tx.chainId() + "'", true);
         }
         if (!signatures.isValid(tx)) {
-            return new Refused(Rejection.Reason.BAD_SIGNATURE + ": not signed by the sender's key");
+            return new Refused(Rejection.Reason.BAD_SIGNATURE + ": not signed by the sender's key", true);
         }
         Address sender = tx.sender();
         Account account = head.account(sender);

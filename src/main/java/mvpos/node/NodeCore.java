@@ -80,8 +80,11 @@ public final class NodeCore {
     public record VoteCounted() implements VoteOutcome {
     }
 
-    /** A duplicate, or refused with a reason. */
-    public record VoteIgnored(String reason) implements VoteOutcome {
+    /** A duplicate, or refused with a reason; {@code forged} when its signature is invalid (no honest node sends it). */
+    public record VoteIgnored(String reason, boolean forged) implements VoteOutcome {
+        public VoteIgnored(String reason) {
+            this(reason, false);
+        }
     }
 
     /** A head change, reported after it is stored: the new head and how many blocks were abandoned. */
@@ -575,7 +578,7 @@ public final class NodeCore {
             return new VoteIgnored("this chain has no finality gadget");
         }
         if (!signatures.verify(vote.validatorKey(), vote.signedBytes(), vote.signature())) {
-            return new VoteIgnored("the vote's signature is invalid");
+            return new VoteIgnored("the vote's signature is invalid", true);
         }
         detectSlashableVote(vote);
         BlockTree.Entry oldHead = tree.head();

@@ -15,6 +15,7 @@ import mvpos.chain.Genesis;
 import mvpos.chain.MemoryChainStore;
 import mvpos.chain.Transaction;
 import mvpos.chain.TxKind;
+import mvpos.chain.Vote;
 import mvpos.crypto.HashDrbg;
 import mvpos.crypto.Hex;
 import mvpos.crypto.KeyPair;
@@ -26,11 +27,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A peer that replays the same block and transaction thousands of times at a node that follows a
- * producer over TCP: the node hands each to its chain once, relays each once, bans the flooder, and
- * goes on following the producer and serving its honest peers throughout.
+ * Hostile peers at a node that follows a producer over TCP: one replays the same block and transaction
+ * thousands of times, one sends forged transactions and votes. The node hands the first to its chain
+ * once and relays it once, bans both, and goes on following the producer and serving its honest peers.
  */
-class DuplicateFloodTest {
+class HostileGossipTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private final List<AutoCloseable> open = new ArrayList<>();
 
@@ -73,21 +74,55 @@ class DuplicateFloodTest {
         throw new AssertionError("no farewell within " + WAIT);
     }
 
-    @Test
-    void aFloodOfDuplicatesIsDroppedAndBannedWhileTheNodeKeepsFollowingAndServing() throws Exception {
-        KeyPair producerKey = KeyPair.generate(new HashDrbg(1));
-        KeyPair bob = KeyPair.generate(new HashDrbg(2));
-        Genesis genesis = TestnetGenesis.of("poa", List.of(producerKey), SystemClock.INSTANCE.millis(), 100, "none", 8);
-        Node producer = keep(Node.open(genesis, new MemoryChainStore(), SystemClock.INSTANCE, producerKey,
-                new HashDrbg(3)));
-        P2pNode producerNet = keep(P2pNode.start(producer, TcpNetwork.Config.defaults("127.0.0.1", 0), List.of(),
+    private final KeyPair producerKey = KeyPair.generate(new HashDrbg(1));
+    private final KeyPair bob = KeyPair.generate(new HashDrbg(2));
+    private Genesis genesis;
+    private Node producer;
+    private P2pNode producerNet;
+    private Node follower;
+    private P2pNode followerNet;
+
+    /** A producer (poa, a block every 100 ms, FFG epochs of 4) and a follower connected to it. */
+    private void producerAndFollower(String finality) throws Exception {
+        genesis = TestnetGenesis.of("poa", List.of(producerKey), SystemClock.INSTANCE.millis(), 100, finality, 4);
+        producer = keep(Node.open(genesis, new MemoryChainStore(), SystemClock.INSTANCE, producerKey, new HashDrbg(3)));
+        producerNet = keep(P2pNode.start(producer, TcpNetwork.Config.defaults("127.0.0.1", 0), List.of(),
                 SystemClock.INSTANCE, new HashDrbg(4), 1));
-        Node follower = keep(Node.open(genesis, new MemoryChainStore(), SystemClock.INSTANCE, null, new HashDrbg(5)));
-        P2pNode followerNet = keep(P2pNode.start(follower, TcpNetwork.Config.defaults("127.0.0.1", 0),
+        follower = keep(Node.open(genesis, new MemoryChainStore(), SystemClock.INSTANCE, null, new HashDrbg(5)));
+        followerNet = keep(P2pNode.start(follower, TcpNetwork.Config.defaults("127.0.0.1", 0),
                 List.of(new PeerAddress("127.0.0.1", producerNet.network().port())), SystemClock.INSTANCE,
                 new HashDrbg(6), 1));
         producerNet.startProducing(20);
         eventually(() -> follower.head().height() >= 3, "following the producer");
+    }
+
+    @Test
+    void forgedTransactionsAndVotesGetThePeerBannedWhileTheNodeKeepsFollowing() throws Exception {
+        producerAndFollower("ffg");
+        RawPeer forger = keep(peerOf(follower, followerNet, "127.0.0.2", 40_002));
+        byte[] someoneElses = Transaction.sign(bob, genesis.chainId(), 0, TxKind.TRANSFER, bob.address(), 1, 1)
+                .signature();
+        byte[] target = follower.blockAt(2).orElseThrow().hash();
+        for (int i = 0; i < 4; i++) {
+            // Each different (so not a repeat), each signed by someone else than its sender or voter.
+            forger.send(new Frame.Payload(i % 2 == 0
+                    ? new Message.NewTransaction(new Transaction(genesis.chainId(), producerKey.publicKey(), i,
+                            TxKind.TRANSFER.code(), bob.address(), 5, 1, someoneElses))
+                    : new Message.NewVote(new Vote(genesis.chainId(), producerKey.publicKey(), 0,
+                            follower.blockAt(0).orElseThrow().hash(), i, target, someoneElses))));
+        }
+        assertThat(disconnectReason(forger)).startsWith("banned: sent a forged vote: the vote's signature is invalid");
+        long heightAtBan = producer.head().height();
+        eventually(() -> producer.head().height() >= heightAtBan + 5 && follower.head().equals(producer.head()),
+                "the follower on the producer's head");
+        assertThat(follower.pendingTransactions()).isZero();
+        assertThat(followerNet.network().peers()).extracting(TcpNetwork.PeerInfo::id)
+                .containsExactly(new PeerId("127.0.0.1:" + producerNet.network().port()));
+    }
+
+    @Test
+    void aFloodOfDuplicatesIsDroppedAndBannedWhileTheNodeKeepsFollowingAndServing() throws Exception {
+        producerAndFollower("none");
 
         RawPeer observer = keep(peerOf(follower, followerNet, "127.0.0.3", 40_003));
         RawPeer flooder = keep(peerOf(follower, followerNet, "127.0.0.2", 40_002));
