@@ -25,8 +25,8 @@ public final class SyncBench {
     /** How long the fresh node may take before the run counts as failed. */
     static final long TIMEOUT_MILLIS = 600_000;
 
-    /** What the catch-up took. */
-    public record Figures(long blocks, long transactions, double seconds) {
+    /** What the catch-up took, and the CPU time the whole process (both nodes) used meanwhile. */
+    public record Figures(long blocks, long transactions, double seconds, double cpuSeconds) {
         public double blocksPerSecond() {
             return blocks / seconds;
         }
@@ -37,6 +37,12 @@ public final class SyncBench {
     }
 
     private SyncBench() {
+    }
+
+    /** CPU time of this whole process (every thread, the garbage collector's too). */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** Builds the chain, gives it to one node, syncs a fresh node from it, in a temporary directory. */
@@ -63,6 +69,7 @@ public final class SyncBench {
                          SystemClock.INSTANCE, null, new HashDrbg(3))) {
                 progress.accept("source node has the chain; a fresh node connects to it and syncs");
                 long start = System.nanoTime();
+                long cpuStart = processCpuNanos();
                 try (P2pNode freshNet = P2pNode.start(fresh, TcpNetwork.Config.defaults("127.0.0.1", 0),
                         List.of(new PeerAddress("127.0.0.1", sourceNet.network().port())), SystemClock.INSTANCE,
                         new HashDrbg(4), 1)) {
@@ -76,13 +83,16 @@ public final class SyncBench {
                     }
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
+                double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
                 if (!fresh.head().equals(source.head())) {
                     throw new IllegalStateException("the fresh node ended on another head");
                 }
-                Figures figures = new Figures(blocks.size(), chain.transactions(), seconds);
+                Figures figures = new Figures(blocks.size(), chain.transactions(), seconds, cpuSeconds);
                 progress.accept(String.format("synced %,d blocks (%,d transactions) over TCP in %.2f s: %,.0f blocks/s, "
-                        + "%,.0f transactions/s", figures.blocks(), figures.transactions(), seconds,
-                        figures.blocksPerSecond(), figures.txPerSecond()));
+                        + "%,.0f transactions/s (the process used %.2f CPU-seconds: %.2f of %d cores busy)",
+                        figures.blocks(), figures.transactions(), seconds, figures.blocksPerSecond(),
+                        figures.txPerSecond(), cpuSeconds, cpuSeconds / seconds,
+                        Runtime.getRuntime().availableProcessors()));
                 return figures;
             }
         } finally {

@@ -38,6 +38,13 @@ public final class Node implements AutoCloseable {
     static final int IMPORT_GROUP_TRANSACTIONS = 4_000;
     /** Groups whose signatures may be verified ahead of the one the loop applies. */
     static final int IMPORT_LOOKAHEAD = 2;
+    /**
+     * Block transitions remembered (each holds a whole post-state). A node of its own needs only the one
+     * it just produced: a block it already applied is in its tree. Few, because the states remembered
+     * beyond the tree's are what the garbage collector copied most while a node synced (at 1,024, a
+     * sync of 10,000 small blocks spent 0.4 to 1.6 s of its 5 to 7 s in collection pauses; at 16, 0.2 s).
+     */
+    static final int TRANSITIONS_REMEMBERED = 16;
     /** Proof-of-work candidates tried per tick of the production timer. */
     public static final long POW_ATTEMPTS_PER_TICK = 20_000;
 
@@ -129,7 +136,8 @@ public final class Node implements AutoCloseable {
             throw new ChainStore.StoreException("genesis of chain '" + genesis.chainId() + "': " + e.getMessage());
         }
         SignatureCache signatures = new SignatureCache(200_000);
-        NodeCore core = new NodeCore(genesis, engine, store, validatorKey, signatures, new TransitionCache(1_024),
+        NodeCore core = new NodeCore(genesis, engine, store, validatorKey, signatures,
+                new TransitionCache(TRANSITIONS_REMEMBERED),
                 protection);
         return new Node(core, clock, random, signatures, protection);
     }

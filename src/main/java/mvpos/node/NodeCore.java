@@ -46,6 +46,13 @@ import mvpos.state.StateTransition;
 public final class NodeCore {
     /** Most transactions a block may carry. */
     public static final int MAX_TXS_PER_BLOCK = 2_000;
+    /**
+     * Most blocks one {@link #addBlocks} call adds before it stores them: well within the
+     * {@link ChainView#STATE_HISTORY} heights the tree keeps below its head, so that the path from the
+     * head before the write to the head after it is still in the tree. (Without it, a call that moved the
+     * head further, such as an import of a few hundred small blocks, failed after applying them.)
+     */
+    public static final int MAX_BLOCKS_PER_WRITE = ChainView.STATE_HISTORY * 3 / 4;
     /** Most blocks held while their parent is missing. */
     public static final int MAX_ORPHANS = 1_024;
 
@@ -257,7 +264,8 @@ public final class NodeCore {
      * Offers blocks, in order: each is validated (link, seal, transactions root, state transition,
      * state root) and added to the tree; blocks waiting for one of them follow. If the head changed,
      * the new canonical blocks and the accounts they change are stored in one atomic write before this
-     * returns; valid blocks off the canonical chain are stored too.
+     * returns (one write per {@link #MAX_BLOCKS_PER_WRITE} blocks added); valid blocks off the canonical
+     * chain are stored too.
      */
     public List<BlockResult> addBlocks(List<Block> blocks, long nowMillis, Prechecked prechecked)
             throws ChainStore.StoreException {
@@ -269,6 +277,12 @@ public final class NodeCore {
             results.add(result);
             if (result instanceof Added) {
                 adoptOrphansOf(block.hash(), nowMillis, added);
+            }
+            if (added.size() >= MAX_BLOCKS_PER_WRITE) {
+                // Stored while the tree still holds the old head: the path from it to the new head is needed.
+                settle(oldHead, added);
+                oldHead = tree.head();
+                added = new ArrayList<>();
             }
         }
         if (finality != null && !added.isEmpty() && finality.retryWaiting()) {
