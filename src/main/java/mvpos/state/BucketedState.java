@@ -76,11 +76,15 @@ public final class BucketedState implements State {
             return this;
         }
         TreeMap<Address, Account>[] newBuckets = buckets.clone();
-        Set<Integer> touched = new HashSet<>();
+        // The touched buckets, each once, in increasing order: then the parents of one level of the tree
+        // are in increasing order too, and a parent two children share comes twice in a row.
+        int[] touched = new int[changes.size()];
+        int count = 0;
         for (Map.Entry<Address, Account> change : changes.entrySet()) {
             int bucket = bucketOf(change.getKey());
-            if (touched.add(bucket)) {
+            if (newBuckets[bucket] == buckets[bucket]) {
                 newBuckets[bucket] = new TreeMap<>(buckets[bucket]);
+                touched[count++] = bucket;
             }
             if (change.getValue().equals(Account.EMPTY)) {
                 newBuckets[bucket].remove(change.getKey());
@@ -88,21 +92,24 @@ public final class BucketedState implements State {
                 newBuckets[bucket].put(change.getKey(), change.getValue());
             }
         }
+        java.util.Arrays.sort(touched, 0, count);
         byte[][] newTree = tree.clone();
-        Set<Integer> parents = new HashSet<>();
-        for (int bucket : touched) {
-            newTree[BUCKETS + bucket] = hashBucket(newBuckets[bucket]);
-            parents.add((BUCKETS + bucket) / 2);
+        MessageDigest digest = Sha256.newDigest();
+        int[] nodes = new int[count];
+        for (int i = 0; i < count; i++) {
+            newTree[BUCKETS + touched[i]] = hashBucket(newBuckets[touched[i]]);
+            nodes[i] = BUCKETS + touched[i];
         }
-        while (!parents.isEmpty()) {
-            Set<Integer> next = new HashSet<>();
-            for (int node : parents) {
-                newTree[node] = hashNode(newTree[2 * node], newTree[2 * node + 1]);
-                if (node > 1) {
-                    next.add(node / 2);
+        while (nodes[0] > 1) {
+            int parents = 0;
+            for (int i = 0; i < count; i++) {
+                int parent = nodes[i] / 2;
+                if (parents == 0 || nodes[parents - 1] != parent) {
+                    nodes[parents++] = parent;
+                    newTree[parent] = hashNode(digest, newTree[2 * parent], newTree[2 * parent + 1]);
                 }
             }
-            parents = next;
+            count = parents;
         }
         return new BucketedState(newBuckets, newTree);
     }
@@ -159,7 +166,11 @@ public final class BucketedState implements State {
     }
 
     private static byte[] hashNode(byte[] left, byte[] right) {
-        MessageDigest digest = Sha256.newDigest();
+        return hashNode(Sha256.newDigest(), left, right);
+    }
+
+    /** With a digest of the caller's ({@link MessageDigest#digest()} leaves it ready for the next). */
+    private static byte[] hashNode(MessageDigest digest, byte[] left, byte[] right) {
         digest.update(NODE_TAG);
         digest.update(left);
         digest.update(right);
