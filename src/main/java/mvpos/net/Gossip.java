@@ -80,6 +80,9 @@ public final class Gossip {
             case Message.NewBlock newBlock -> onBlock(from, newBlock.block(), nowMillis);
             case Message.Blocks blocks -> handleBlocks(from, blocks.blocks(), nowMillis, NodeCore.Prechecked.NONE);
             case Message.GetBlock get -> {
+                if (!network.canSend(from)) {
+                    return; // not reading its answers: not worth reading blocks for (it asks again later)
+                }
                 List<Block> ancestry = ancestry(get.hash());
                 if (!ancestry.isEmpty()) {
                     network.send(from, new Message.Blocks(ancestry));
@@ -97,6 +100,9 @@ public final class Gossip {
             }
             case Message.Peers peers -> discovered.accept(peers.addresses());
             case Message.GetBlocks get -> {
+                if (!network.canSend(from)) {
+                    return;
+                }
                 List<Block> range = new ArrayList<>();
                 for (long h = get.fromHeight(); h < get.fromHeight() + Math.min(get.count(), MAX_BLOCKS_PER_ANSWER); h++) {
                     Optional<Block> block = node.blockAt(h);

@@ -26,6 +26,15 @@ public interface Network {
     default void penalize(PeerId peer, String reason) {
     }
 
+    /**
+     * Whether what is sent to the peer now would be sent: false while it is not reading what it was sent
+     * already (its transport's buffer is full), so that a request it makes is not worth the work of an
+     * answer. A network without such buffers always says yes.
+     */
+    default boolean canSend(PeerId peer) {
+        return true;
+    }
+
     /** The peers connected now (for peer exchange); a full-mesh network need not say. */
     default java.util.List<PeerId> connectedPeers() {
         return java.util.List.of();

@@ -117,6 +117,12 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements PeerR
         return new TcpNetwork.PeerInfo(id, remote, direction, connectedSince);
     }
 
+    /** Whether a frame sent now would be queued: false while the peer is not reading fast enough. */
+    boolean writable() {
+        Channel ch = channel;
+        return ch != null && ch.isWritable();
+    }
+
     /** Writes a frame unless the peer is not reading fast enough; true when it was queued. */
     boolean send(byte[] frame) {
         Channel ch = channel;

@@ -337,6 +337,12 @@ public final class TcpNetwork implements Network, AutoCloseable {
     }
 
     @Override
+    public boolean canSend(PeerId peer) {
+        PeerConnection connection = shared.registry().get(peer);
+        return connection != null && connection.writable();
+    }
+
+    @Override
     public void penalize(PeerId peer, String reason) {
         PeerConnection connection = shared.registry().get(peer);
         if (connection != null) {

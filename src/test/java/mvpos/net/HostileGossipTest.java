@@ -120,6 +120,58 @@ class HostileGossipTest {
                 .containsExactly(new PeerId("127.0.0.1:" + producerNet.network().port()));
     }
 
+    /**
+     * A peer asks for ranges of blocks as fast as it can and reads none of the answers: once its buffers
+     * are full, its requests cost the node nothing, and the node keeps following the producer.
+     */
+    @Test
+    void aPeerThatAsksForBlocksAndNeverReadsTheAnswersDoesNotSlowTheNode() throws Exception {
+        producerAndFollower("none");
+        eventually(() -> follower.head().height() >= 20, "a chain worth asking for");
+        java.net.Socket leech = keep(new java.net.Socket());
+        leech.setReceiveBufferSize(4096);
+        leech.bind(new java.net.InetSocketAddress(java.net.InetAddress.getByName("127.0.0.4"), 0));
+        leech.connect(new java.net.InetSocketAddress("127.0.0.1", followerNet.network().port()), 5000);
+        java.io.OutputStream out = new java.io.BufferedOutputStream(leech.getOutputStream(), 1 << 16);
+        byte[] nodeId = new byte[WireFormat.NODE_ID_BYTES];
+        writeFrame(out, new Frame.Hello(TcpNetwork.PROTOCOL_VERSION, genesis.chainId(),
+                follower.blockAt(0).orElseThrow().hash(), 40_004, nodeId));
+        java.util.concurrent.atomic.AtomicLong worstLag = new java.util.concurrent.atomic.AtomicLong();
+        Thread watch = new Thread(() -> {
+            long end = System.nanoTime() + 3_000_000_000L;
+            while (System.nanoTime() < end) {
+                worstLag.accumulateAndGet(producer.head().height() - follower.head().height(), Math::max);
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        watch.start();
+        byte[] request = frameBytes(new Frame.Payload(new Message.GetBlocks(1, Gossip.MAX_BLOCKS_PER_ANSWER)));
+        for (int i = 0; i < 100_000 && watch.isAlive(); i++) {
+            out.write(request);
+        }
+        out.flush();
+        watch.join();
+        System.out.println("worst lag during the request flood: " + worstLag.get() + " blocks");
+        // A block every 100 ms; a node whose loop drowned in the requests would fall seconds behind.
+        assertThat(worstLag.get()).as("blocks the follower fell behind the producer").isLessThanOrEqualTo(8);
+        long target = producer.head().height();
+        eventually(() -> follower.head().height() >= target, "the follower keeping up");
+    }
+
+    private static byte[] frameBytes(Frame frame) {
+        byte[] bytes = WireFormat.encode(frame);
+        return java.nio.ByteBuffer.allocate(4 + bytes.length).putInt(bytes.length).put(bytes).array();
+    }
+
+    private static void writeFrame(java.io.OutputStream out, Frame frame) throws IOException {
+        out.write(frameBytes(frame));
+        out.flush();
+    }
+
     @Test
     void aFloodOfDuplicatesIsDroppedAndBannedWhileTheNodeKeepsFollowingAndServing() throws Exception {
         producerAndFollower("none");
