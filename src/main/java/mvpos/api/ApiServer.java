@@ -165,7 +165,7 @@ public final class ApiServer implements AutoCloseable {
             try {
                 height = Long.parseLong(id);
             } catch (NumberFormatException e) {
-                throw new ApiError(400, "'" + id + "' is not a block height, a block hash (64 hex digits) or 'latest'");
+                throw notABlockId(id);
             }
             block = node.blockAt(height).orElseThrow(() -> new ApiError(404, "no block at height " + height
                     + " (the head is " + node.head().height() + ")"));
@@ -175,13 +175,17 @@ public final class ApiServer implements AutoCloseable {
         ctx.json(body);
     }
 
+    private static ApiError notABlockId(String id) {
+        return new ApiError(400, "'" + id + "' is not a block height, a block hash (64 hex digits) or 'latest'");
+    }
+
     /** A block the node knows by hash, on its canonical chain or on a fork it still keeps. */
     private void blockByHash(Context ctx, String id) throws InterruptedException, ExecutionException {
         byte[] hash;
         try {
             hash = Hex.decode(id);
         } catch (IllegalArgumentException e) {
-            throw new ApiError(400, "'" + id + "' is not a block height, a block hash (64 hex digits) or 'latest'");
+            throw notABlockId(id);
         }
         Node.KnownBlock known = node.blockByHash(hash).orElseThrow(() -> new ApiError(404, "no known block "
                 + id));

@@ -1,7 +1,11 @@
 package mvpos.bench;
 
+import static mvpos.bench.Measure.format;
+import static mvpos.bench.Measure.processCpuNanos;
+import static mvpos.bench.Measure.round;
+import static mvpos.bench.Measure.seconds;
+
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,7 +13,6 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
@@ -196,10 +199,8 @@ public final class ImportBench {
      */
     public static Report run(Config config, Path parent, double verifySeconds, Consumer<String> progress)
             throws IOException, ChainStore.StoreException, InterruptedException, ExecutionException {
-        // The machine may be shared: say how busy it was when the run started.
-        double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-        progress.accept(format("1-minute load average at the start: %.2f on %d cores", load,
-                Runtime.getRuntime().availableProcessors()));
+        double load = Measure.loadAverage();
+        progress.accept(Measure.loadLine(load));
         Chain chain = build(config);
         progress.accept(format("built %,d blocks x %,d transfers (%,d transactions among %,d accounts) in %.2f s "
                         + "(signing, in parallel, %.2f s; state roots and seals %.2f s)",
@@ -512,24 +513,6 @@ public final class ImportBench {
         public void forEachAccount(BiConsumer<Address, Account> visitor) {
             inner.forEachAccount(visitor);
         }
-    }
-
-    /** CPU time of this whole process (every thread), to see whether the import had the cores to itself. */
-    private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
-    }
-
-    private static double seconds(long startNanos) {
-        return (System.nanoTime() - startNanos) / 1e9;
-    }
-
-    private static double round(double value) {
-        return Math.round(value * 1000) / 1000.0;
-    }
-
-    private static String format(String pattern, Object... args) {
-        return String.format(Locale.ROOT, pattern, args);
     }
 
     static void deleteRecursively(Path dir) throws IOException {

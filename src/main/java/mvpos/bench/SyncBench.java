@@ -39,18 +39,12 @@ public final class SyncBench {
     private SyncBench() {
     }
 
-    /** CPU time of this whole process (every thread, the garbage collector's too). */
-    private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-                .getOperatingSystemMXBean()).getProcessCpuTime();
-    }
-
     /** Builds the chain, gives it to one node, syncs a fresh node from it, in a temporary directory. */
     public static Figures run(ImportBench.Config config, Consumer<String> progress)
             throws IOException, ChainStore.StoreException, InterruptedException, ExecutionException,
             TcpNetwork.StartException {
         ImportBench.Chain chain = ImportBench.build(config);
-        progress.accept(String.format("built %,d blocks x %,d transfers (%,d transactions)", config.blocks(),
+        progress.accept(Measure.format("built %,d blocks x %,d transfers (%,d transactions)", config.blocks(),
                 config.txsPerBlock(), chain.transactions()));
         Path work = Files.createTempDirectory("mvpos-bench-sync");
         try (Node source = Node.open(chain.genesis(), RocksChainStore.open(work.resolve("source")), SystemClock.INSTANCE,
@@ -69,7 +63,7 @@ public final class SyncBench {
                          SystemClock.INSTANCE, null, new HashDrbg(3))) {
                 progress.accept("source node has the chain; a fresh node connects to it and syncs");
                 long start = System.nanoTime();
-                long cpuStart = processCpuNanos();
+                long cpuStart = Measure.processCpuNanos();
                 try (P2pNode freshNet = P2pNode.start(fresh, TcpNetwork.Config.defaults("127.0.0.1", 0),
                         List.of(new PeerAddress("127.0.0.1", sourceNet.network().port())), SystemClock.INSTANCE,
                         new HashDrbg(4), 1)) {
@@ -82,13 +76,13 @@ public final class SyncBench {
                         Thread.sleep(2);
                     }
                 }
-                double seconds = (System.nanoTime() - start) / 1e9;
-                double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
+                double seconds = Measure.seconds(start);
+                double cpuSeconds = (Measure.processCpuNanos() - cpuStart) / 1e9;
                 if (!fresh.head().equals(source.head())) {
                     throw new IllegalStateException("the fresh node ended on another head");
                 }
                 Figures figures = new Figures(blocks.size(), chain.transactions(), seconds, cpuSeconds);
-                progress.accept(String.format("synced %,d blocks (%,d transactions) over TCP in %.2f s: %,.0f blocks/s, "
+                progress.accept(Measure.format("synced %,d blocks (%,d transactions) over TCP in %.2f s: %,.0f blocks/s, "
                         + "%,.0f transactions/s (the process used %.2f CPU-seconds: %.2f of %d cores busy)",
                         figures.blocks(), figures.transactions(), seconds, figures.blocksPerSecond(),
                         figures.txPerSecond(), cpuSeconds, cpuSeconds / seconds,

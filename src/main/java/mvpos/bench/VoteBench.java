@@ -1,11 +1,13 @@
 package mvpos.bench;
 
-import java.lang.management.ManagementFactory;
+import static mvpos.bench.Measure.format;
+import static mvpos.bench.Measure.round;
+import static mvpos.bench.Measure.seconds;
+
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -191,8 +193,8 @@ public final class VoteBench {
      */
     public static Report run(Config config, Consumer<String> progress) {
         int cores = Runtime.getRuntime().availableProcessors();
-        double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-        progress.accept(format("1-minute load average at the start: %.2f on %d cores", load, cores));
+        double load = Measure.loadAverage();
+        progress.accept(Measure.loadLine(load));
         Setup setup = setUp(config);
         progress.accept(format("%,d validators staking %,d each; %,d epochs of %d slots (%,d blocks); keys in %.2f s, "
                         + "%,d votes signed in parallel in %.2f s (not timed)", config.validators(), VALIDATOR_STAKE,
@@ -341,15 +343,4 @@ public final class VoteBench {
                 + number + " s epoch";
     }
 
-    private static double seconds(long startNanos) {
-        return (System.nanoTime() - startNanos) / 1e9;
-    }
-
-    private static double round(double value) {
-        return Math.round(value * 1000) / 1000.0;
-    }
-
-    private static String format(String pattern, Object... args) {
-        return String.format(Locale.ROOT, pattern, args);
-    }
 }

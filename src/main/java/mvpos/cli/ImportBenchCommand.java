@@ -73,6 +73,17 @@ final class ImportBenchCommand implements Runnable {
     }
 
     private void validate() {
+        checkChain(blocks, txsPerBlock, accounts);
+        if (runs < 1 || runs > 25) {
+            throw new Main.UserError("--runs must be between 1 and 25, got " + runs);
+        }
+        if (batch < 1 || batch > ImportBench.MAX_BATCH) {
+            throw new Main.UserError("--batch must be between 1 and " + ImportBench.MAX_BATCH + ", got " + batch);
+        }
+    }
+
+    /** The options that size a benchmark chain (import, sync): each within bounds, the whole fitting in memory. */
+    static void checkChain(int blocks, int txsPerBlock, int accounts) {
         if (blocks < 1 || blocks > ImportBench.MAX_BLOCKS) {
             throw new Main.UserError("--blocks must be between 1 and " + ImportBench.MAX_BLOCKS + ", got " + blocks);
         }
@@ -82,12 +93,6 @@ final class ImportBenchCommand implements Runnable {
         }
         if (accounts < 2 || accounts > ImportBench.MAX_ACCOUNTS) {
             throw new Main.UserError("--accounts must be between 2 and " + ImportBench.MAX_ACCOUNTS + ", got " + accounts);
-        }
-        if (runs < 1 || runs > 25) {
-            throw new Main.UserError("--runs must be between 1 and 25, got " + runs);
-        }
-        if (batch < 1 || batch > ImportBench.MAX_BATCH) {
-            throw new Main.UserError("--batch must be between 1 and " + ImportBench.MAX_BATCH + ", got " + batch);
         }
         if ((long) blocks * txsPerBlock > ImportBench.MAX_TRANSACTIONS) {
             throw new Main.UserError("--blocks x --txs-per-block must be at most " + ImportBench.MAX_TRANSACTIONS

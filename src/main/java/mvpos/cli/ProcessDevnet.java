@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.management.ManagementFactory;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import mvpos.node.NodeHome;
 
@@ -42,7 +40,7 @@ final class ProcessDevnet {
     int run(String engine, int validators, Duration slot, String finality, long epoch, long blocks, Duration duration,
             Long seed, boolean json, boolean quiet, PrintWriter out, PrintWriter err) throws Exception {
         Path dir = Files.createTempDirectory("mvpos-devnet-processes");
-        basePort = freeBasePort(validators);
+        basePort = mvpos.net.LoopbackPorts.freeRange(2 * validators);
         List<String> args = new ArrayList<>(List.of("testnet", "--validators", Integer.toString(validators), "--engine",
                 engine, "--slot", slot.toMillis() + "ms", "--base-port", Integer.toString(basePort), "--genesis-time",
                 "now", "--out", dir.resolve("net").toString(), "--finality", finality, "--epoch", Long.toString(epoch)));
@@ -167,24 +165,5 @@ final class ProcessDevnet {
         line.put("engine", block.get("engine").asText());
         line.put("transactions", block.get("transactions").size());
         return JsonLine.of(line);
-    }
-
-    /** A base port with 2 free ports per node above it (checked just before use). */
-    private static int freeBasePort(int nodes) throws IOException {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            int base = 20_000 + 2 * ThreadLocalRandom.current().nextInt(10_000);
-            boolean free = base + 2 * nodes < 65_536;
-            for (int p = base; p < base + 2 * nodes && free; p++) {
-                try (ServerSocket socket = new ServerSocket(p, 1, java.net.InetAddress.getLoopbackAddress())) {
-                    socket.setReuseAddress(true);
-                } catch (IOException e) {
-                    free = false;
-                }
-            }
-            if (free) {
-                return base;
-            }
-        }
-        throw new IOException("no free range of ports on 127.0.0.1");
     }
 }

@@ -36,20 +36,7 @@ final class SyncBenchCommand implements Runnable {
 
     @Override
     public void run() {
-        if (blocks < 1 || blocks > ImportBench.MAX_BLOCKS) {
-            throw new Main.UserError("--blocks must be between 1 and " + ImportBench.MAX_BLOCKS + ", got " + blocks);
-        }
-        if (txsPerBlock < 1 || txsPerBlock > mvpos.node.Node.MAX_TXS_PER_BLOCK) {
-            throw new Main.UserError("--txs-per-block must be between 1 and " + mvpos.node.Node.MAX_TXS_PER_BLOCK
-                    + ", got " + txsPerBlock);
-        }
-        if (accounts < 2 || accounts > ImportBench.MAX_ACCOUNTS) {
-            throw new Main.UserError("--accounts must be between 2 and " + ImportBench.MAX_ACCOUNTS + ", got "
-                    + accounts);
-        }
-        if ((long) blocks * txsPerBlock > ImportBench.MAX_TRANSACTIONS) {
-            throw new Main.UserError("--blocks x --txs-per-block must be at most " + ImportBench.MAX_TRANSACTIONS);
-        }
+        ImportBenchCommand.checkChain(blocks, txsPerBlock, accounts);
         PrintWriter out = spec.commandLine().getOut();
         try {
             SyncBench.run(new ImportBench.Config(blocks, txsPerBlock, accounts, ImportBench.MAX_BATCH, seed, 1), line -> {

@@ -1,9 +1,7 @@
 package mvpos.net;
 
-import java.util.ArrayDeque;
-import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.Optional;
-import java.util.Set;
 import mvpos.crypto.HashKey;
 
 /**
@@ -23,8 +21,8 @@ final class RepeatedGossip {
     /** Repeats dropped for each penalty. */
     static final int REPEATS_PER_PENALTY = 64;
 
-    private final Set<HashKey> seen = new HashSet<>();
-    private final ArrayDeque<HashKey> order = new ArrayDeque<>();
+    /** The ids remembered, oldest first. */
+    private final LinkedHashSet<HashKey> seen = new LinkedHashSet<>();
     private long repeats;
 
     /** What to do with a message that just arrived. */
@@ -35,8 +33,12 @@ final class RepeatedGossip {
     record Deliver() implements Verdict {
     }
 
-    /** Sent before on this connection: drop it; {@code penalty} says whether this repeat costs the peer. */
-    record Drop(long repeats, boolean penalty) implements Verdict {
+    /** Sent before on this connection: drop it. {@code repeats}: how many so far on the connection. */
+    record Drop(long repeats) implements Verdict {
+        /** Whether this repeat costs the peer a penalty. */
+        boolean penalty() {
+            return repeats % REPEATS_PER_PENALTY == 0;
+        }
     }
 
     private static final Deliver DELIVER = new Deliver();
@@ -46,14 +48,11 @@ final class RepeatedGossip {
         if (id.isEmpty()) {
             return DELIVER;
         }
-        if (seen.contains(id.get())) {
-            repeats++;
-            return new Drop(repeats, repeats % REPEATS_PER_PENALTY == 0);
+        if (!seen.add(id.get())) {
+            return new Drop(++repeats);
         }
-        seen.add(id.get());
-        order.addLast(id.get());
-        if (order.size() > REMEMBERED) {
-            seen.remove(order.removeFirst());
+        if (seen.size() > REMEMBERED) {
+            seen.removeFirst();
         }
         return DELIVER;
     }

@@ -2,13 +2,18 @@ package mvpos.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import mvpos.chain.Block;
 import mvpos.chain.Genesis;
@@ -128,15 +133,15 @@ class HostileGossipTest {
     void aPeerThatAsksForBlocksAndNeverReadsTheAnswersDoesNotSlowTheNode() throws Exception {
         producerAndFollower("none");
         eventually(() -> follower.head().height() >= 20, "a chain worth asking for");
-        java.net.Socket leech = keep(new java.net.Socket());
+        Socket leech = keep(new Socket());
         leech.setReceiveBufferSize(4096);
-        leech.bind(new java.net.InetSocketAddress(java.net.InetAddress.getByName("127.0.0.4"), 0));
-        leech.connect(new java.net.InetSocketAddress("127.0.0.1", followerNet.network().port()), 5000);
-        java.io.OutputStream out = new java.io.BufferedOutputStream(leech.getOutputStream(), 1 << 16);
+        leech.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.4"), 0));
+        leech.connect(new InetSocketAddress("127.0.0.1", followerNet.network().port()), 5000);
+        OutputStream out = new BufferedOutputStream(leech.getOutputStream(), 1 << 16);
         byte[] nodeId = new byte[WireFormat.NODE_ID_BYTES];
-        writeFrame(out, new Frame.Hello(TcpNetwork.PROTOCOL_VERSION, genesis.chainId(),
-                follower.blockAt(0).orElseThrow().hash(), 40_004, nodeId));
-        java.util.concurrent.atomic.AtomicLong worstLag = new java.util.concurrent.atomic.AtomicLong();
+        out.write(RawPeer.framed(new Frame.Hello(TcpNetwork.PROTOCOL_VERSION, genesis.chainId(),
+                follower.blockAt(0).orElseThrow().hash(), 40_004, nodeId)));
+        AtomicLong worstLag = new AtomicLong();
         Thread watch = new Thread(() -> {
             long end = System.nanoTime() + 3_000_000_000L;
             while (System.nanoTime() < end) {
@@ -149,7 +154,7 @@ class HostileGossipTest {
             }
         });
         watch.start();
-        byte[] request = frameBytes(new Frame.Payload(new Message.GetBlocks(1, Gossip.MAX_BLOCKS_PER_ANSWER)));
+        byte[] request = RawPeer.framed(new Frame.Payload(new Message.GetBlocks(1, Gossip.MAX_BLOCKS_PER_ANSWER)));
         for (int i = 0; i < 100_000 && watch.isAlive(); i++) {
             out.write(request);
         }
@@ -160,16 +165,6 @@ class HostileGossipTest {
         assertThat(worstLag.get()).as("blocks the follower fell behind the producer").isLessThanOrEqualTo(8);
         long target = producer.head().height();
         eventually(() -> follower.head().height() >= target, "the follower keeping up");
-    }
-
-    private static byte[] frameBytes(Frame frame) {
-        byte[] bytes = WireFormat.encode(frame);
-        return java.nio.ByteBuffer.allocate(4 + bytes.length).putInt(bytes.length).put(bytes).array();
-    }
-
-    private static void writeFrame(java.io.OutputStream out, Frame frame) throws IOException {
-        out.write(frameBytes(frame));
-        out.flush();
     }
 
     @Test

@@ -164,17 +164,21 @@ final class NetnsLab implements AutoCloseable {
         for (String line : out.split("\n")) {
             Matcher m = OURS.matcher(line.strip());
             if (m.find() && ProcessHandle.of(Long.parseLong(m.group(2))).isEmpty()) {
-                new ProcessBuilder("ip", "netns", "del", m.group(1)).redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(10, TimeUnit.SECONDS);
+                deleteNamespace(m.group(1));
             }
         }
+    }
+
+    /** {@code ip netns del}, whatever it says (a namespace already gone is fine). */
+    private static void deleteNamespace(String name) throws IOException, InterruptedException {
+        new ProcessBuilder("ip", "netns", "del", name).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(10, TimeUnit.SECONDS);
     }
 
     private synchronized void deleteNamespaces() {
         for (int i = created.size() - 1; i >= 0; i--) {
             try {
-                new ProcessBuilder("ip", "netns", "del", created.get(i)).redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(10, TimeUnit.SECONDS);
+                deleteNamespace(created.get(i));
             } catch (IOException e) {
                 // best effort: an orphan is deleted by the next lab
             } catch (InterruptedException e) {

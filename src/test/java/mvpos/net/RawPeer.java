@@ -62,8 +62,13 @@ final class RawPeer implements AutoCloseable {
     }
 
     void send(Frame frame) throws IOException {
+        sendRaw(framed(frame));
+    }
+
+    /** A frame as it goes on the wire: its length, then its encoding. */
+    static byte[] framed(Frame frame) {
         byte[] bytes = WireFormat.encode(frame);
-        sendRaw(ByteBuffer.allocate(4 + bytes.length).putInt(bytes.length).put(bytes).array());
+        return ByteBuffer.allocate(4 + bytes.length).putInt(bytes.length).put(bytes).array();
     }
 
     /** The next thing the network sent: a {@link Frame}, or {@link #CLOSED}; fails after the wait. */

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import mvpos.cli.Main;
@@ -48,25 +46,6 @@ class TestnetProcessTest {
                 process.destroyForcibly();
             }
         }
-    }
-
-    /** A base port with 6 free ports above it (best effort: checked just before use). */
-    private static int freeBasePort() throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int base = 20_000 + 2 * ThreadLocalRandom.current().nextInt(10_000);
-            boolean free = true;
-            for (int p = base; p < base + 6 && free; p++) {
-                try (ServerSocket socket = new ServerSocket(p, 1, java.net.InetAddress.getLoopbackAddress())) {
-                    socket.setReuseAddress(true);
-                } catch (IOException e) {
-                    free = false;
-                }
-            }
-            if (free) {
-                return base;
-            }
-        }
-        throw new IOException("no free ports");
     }
 
     private Process start(int node) throws IOException {
@@ -118,7 +97,7 @@ class TestnetProcessTest {
 
     @Test
     void nodesConvergeFinalizeAndARestartedNodeCatchesUp() throws Exception {
-        basePort = freeBasePort();
+        basePort = LoopbackPorts.freeRange(8);
         int code = Main.commandLine().execute("testnet", "--validators", "3", "--engine", "poa", "--finality", "ffg",
                 "--epoch", "4", "--slot", "300ms", "--base-port", Integer.toString(basePort), "--genesis-time", "now",
                 "--out", dir.resolve("net").toString());
@@ -159,7 +138,7 @@ class TestnetProcessTest {
      */
     @Test
     void aNodeJoiningLateSyncsAndFindsPeersBeyondItsBootstrapByPeerExchange() throws Exception {
-        basePort = freeBasePort();
+        basePort = LoopbackPorts.freeRange(8);
         int code = Main.commandLine().execute("testnet", "--validators", "4", "--engine", "poa", "--slot", "300ms",
                 "--base-port", Integer.toString(basePort), "--genesis-time", "now", "--out", dir.resolve("net").toString());
         assertThat(code).isZero();
