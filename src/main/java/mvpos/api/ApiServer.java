@@ -106,13 +106,22 @@ public final class ApiServer implements AutoCloseable {
             body.put("syncing", highest > head.height() + 1);
         }
         node.finality().ifPresent(f -> {
+            body.put("epoch", f.epoch());
             body.put("justified", checkpoint(f.justified()));
             body.put("finalized", checkpoint(f.finalized()));
+            body.put("dynasty", f.dynasty());
+            body.put("participation", f.participationBasisPoints() / 10_000.0);
+            body.put("finalityStalled", f.stalled());
+            if (f.stalled()) {
+                body.put("stalledSinceEpoch", f.stalledSince());
+                body.put("finalityMessage", f.describe());
+            }
+            body.put("inactivityLeak", f.leaking());
         });
         ctx.json(body);
     }
 
-    private static Map<String, Object> checkpoint(mvpos.consensus.CasperFfg.Checkpoint checkpoint) {
+    private static Map<String, Object> checkpoint(mvpos.chain.Checkpoint checkpoint) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("epoch", checkpoint.epoch());
         json.put("hash", Hex.encode(checkpoint.hash()));
@@ -228,7 +237,7 @@ public final class ApiServer implements AutoCloseable {
         body.put("proposer", header.proposer().toString());
         body.put("engine", header.engine());
         body.put("stateRoot", Hex.encode(header.stateRoot()));
-        body.put("txRoot", Hex.encode(header.txRoot()));
+        body.put("txRoot", Hex.encode(header.bodyRoot()));
         List<TransactionJson> txs = block.transactions().stream().map(TransactionJson::of).toList();
         body.put("transactions", txs);
         return body;

@@ -13,13 +13,14 @@ import mvpos.crypto.Sha256;
 /**
  * A Casper FFG vote: a validator's signed link from a source checkpoint to a target checkpoint,
  * {@code [checkpoint_hash, target_epoch, source_epoch, signature]} in the course's words, with the
- * source's hash too and the chain id, so that a vote counts on one chain only.
+ * source's hash too and the chain id; the signature also commits to the chain's genesis hash
+ * ({@link ChainDomain}), so that a vote counts on one chain only.
  *
  * @param validatorKey the voter's Ed25519 public key (its address is derived from it)
  */
 public record Vote(String chainId, byte[] validatorKey, long sourceEpoch, byte[] sourceHash, long targetEpoch,
                    byte[] targetHash, byte[] signature) {
-    private static final String SIGNED_TAG = "mvpos.ffg.vote.v1";
+    private static final String SIGNED_TAG = "mvpos.ffg.vote.signed.v2";
     private static final String STORED_TAG = "mvpos.ffg.vote.stored.v1";
 
     public Vote {
@@ -29,24 +30,28 @@ public record Vote(String chainId, byte[] validatorKey, long sourceEpoch, byte[]
         signature = signature.clone();
     }
 
-    /** Builds and signs a vote. */
-    public static Vote sign(KeyPair validator, String chainId, long sourceEpoch, byte[] sourceHash, long targetEpoch,
-                            byte[] targetHash) {
-        Vote unsigned = new Vote(chainId, validator.publicKey(), sourceEpoch, sourceHash, targetEpoch, targetHash,
-                new byte[0]);
-        return new Vote(chainId, validator.publicKey(), sourceEpoch, sourceHash, targetEpoch, targetHash,
-                validator.sign(unsigned.signedBytes()));
+    /** Builds and signs a vote for the chain of {@code domain}. */
+    public static Vote sign(KeyPair validator, ChainDomain domain, long sourceEpoch, byte[] sourceHash,
+                            long targetEpoch, byte[] targetHash) {
+        Vote unsigned = new Vote(domain.chainId(), validator.publicKey(), sourceEpoch, sourceHash, targetEpoch,
+                targetHash, new byte[0]);
+        return new Vote(domain.chainId(), validator.publicKey(), sourceEpoch, sourceHash, targetEpoch, targetHash,
+                validator.sign(unsigned.signedBytes(domain)));
     }
 
-    /** What the validator signs: every field but the signature, behind a domain tag. */
-    public byte[] signedBytes() {
-        return CanonicalEncoder.tagged(SIGNED_TAG).writeString(chainId).writeBytes(validatorKey)
+    /**
+     * What the validator signs: a domain tag, the chain's domain (chain id and genesis hash), then every
+     * field but the signature and the chain id (which the domain holds).
+     */
+    public byte[] signedBytes(ChainDomain domain) {
+        return domain.writeTo(CanonicalEncoder.tagged(SIGNED_TAG)).writeBytes(validatorKey)
                 .writeLong(sourceEpoch).writeBytes(sourceHash).writeLong(targetEpoch).writeBytes(targetHash)
                 .toBytes();
     }
 
-    public boolean hasValidSignature() {
-        return Ed25519.verify(validatorKey, signedBytes(), signature);
+    /** True when the vote names the domain's chain and is signed by its validator's key for that chain. */
+    public boolean hasValidSignature(ChainDomain domain) {
+        return chainId.equals(domain.chainId()) && Ed25519.verify(validatorKey, signedBytes(domain), signature);
     }
 
     public Address validator() {
