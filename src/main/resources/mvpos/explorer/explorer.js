@@ -101,13 +101,17 @@ function banner(finality) {
 function connect() {
   const live = document.getElementById('live');
   const source = new EventSource('/explorer/events');
-  let dropped = false;
   source.addEventListener('hello', () => {
     live.className = 'live on';
     live.textContent = 'live';
-    if (dropped) { Chain.loaded.clear(); loadStatuses().then(redraw); }
+    // What happened before the events began (or while they were cut) is read again.
+    const top = Math.floor(Chain.highest / CHUNK);
+    for (const key of Array.from(Chain.loaded)) {
+      if (Number(key.split(':')[1]) >= top - 1) Chain.loaded.delete(key);
+    }
+    loadStatuses(null).then(redraw);
   });
-  source.onerror = () => { dropped = true; live.className = 'live off'; live.textContent = 'reconnecting'; };
+  source.onerror = () => { live.className = 'live off'; live.textContent = 'reconnecting'; };
   source.addEventListener('block', e => {
     const b = JSON.parse(e.data);
     if (Chain.add(b)) {
@@ -147,11 +151,11 @@ function redraw() {
   App.trees.forEach(t => t.schedule());
 }
 
-async function loadStatuses() {
-  const n = App.info.nodes.length;
-  for (let i = 0; i < n; i++) {
-    const answer = await getJson('/explorer/status?node=' + i);
-    if (!answer.ok) continue;
+async function loadStatuses(boot) {
+  const answers = boot ? boot.map(s => ({ok: true, body: s}))
+    : await Promise.all(App.info.nodes.map((_, i) => getJson('/explorer/status?node=' + i)));
+  answers.forEach((answer, i) => {
+    if (!answer.ok) return;
     const s = answer.body;
     App.statuses[i] = s;
     Chain.lowest = s.lowest;
@@ -161,7 +165,7 @@ async function loadStatuses() {
     if (i === 0) {
       App.reorgs = s.recentReorgs.slice().reverse().map(r => ({node: 0, height: r.height, depth: r.depth, newHead: r.newHead}));
     }
-  }
+  });
   const current = App.statuses[App.node];
   banner(current ? current.finality : null);
 }
@@ -359,8 +363,9 @@ function route() {
 }
 
 async function start() {
-  const answer = await getJson('/explorer/info');
-  App.info = answer.body;
+  const bootText = document.getElementById('boot').textContent;
+  const boot = bootText ? JSON.parse(bootText) : null;
+  App.info = boot ? boot.info : (await getJson('/explorer/info')).body;
   Chain.init(App.info.nodes.length);
   document.getElementById('chain-info').textContent = App.info.kind + ' \u00b7 chain ' + App.info.chainId + ' \u00b7 engine '
     + App.info.engine + ' \u00b7 finality ' + App.info.finality;
@@ -374,9 +379,10 @@ async function start() {
     banner(App.statuses[App.node] ? App.statuses[App.node].finality : null);
     route();
   };
-  connect();
-  await loadStatuses();
+  await loadStatuses(boot ? boot.statuses : null);
+  if (boot) mergeTree(0, boot.tree);
   window.addEventListener('hashchange', route);
+  connect();
   route();
 }
 

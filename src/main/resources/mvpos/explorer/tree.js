@@ -60,6 +60,17 @@ const Chain = {
 
 const CHUNK = 256;
 
+/** Takes in a tree answer of the server: its blocks, a node's canonical chain and checkpoints over its heights. */
+function mergeTree(node, tree) {
+  tree.blocks.forEach(b => Chain.add(b));
+  const canon = Chain.canon[node];
+  for (const [h, hash] of Object.entries(tree.canonical)) {
+    if (Number(h) <= Chain.heads[node].height || !Chain.heads[node].hash) canon.set(Number(h), hash);
+  }
+  for (const [hash, kind] of Object.entries(tree.checkpoints)) Chain.checkpoints[node].set(hash, kind);
+  for (let c = Math.floor(tree.from / CHUNK); (c + 1) * CHUNK - 1 <= tree.to; c++) Chain.loaded.add(node + ':' + c);
+}
+
 /** Fetches the chunks of heights from..to that a node's view has not loaded yet. */
 async function ensureLoaded(node, from, to) {
   const wanted = [];
@@ -67,18 +78,14 @@ async function ensureLoaded(node, from, to) {
     const key = node + ':' + c;
     if (!Chain.loaded.has(key)) { Chain.loaded.add(key); wanted.push(c); }
   }
-  let added = false;
-  for (const c of wanted) {
+  const answers = await Promise.all(wanted.map(async c => {
     const response = await fetch('/explorer/tree?node=' + node + '&from=' + (c * CHUNK) + '&to=' + (c * CHUNK + CHUNK - 1));
-    if (!response.ok) { Chain.loaded.delete(node + ':' + c); continue; }
-    const tree = await response.json();
-    tree.blocks.forEach(b => { added = Chain.add(b) || added; });
-    const canon = Chain.canon[node];
-    for (const [h, hash] of Object.entries(tree.canonical)) {
-      if (Number(h) <= Chain.heads[node].height || !Chain.heads[node].hash) canon.set(Number(h), hash);
-    }
-    for (const [hash, kind] of Object.entries(tree.checkpoints)) Chain.checkpoints[node].set(hash, kind);
-    added = true;
+    if (!response.ok) { Chain.loaded.delete(node + ':' + c); return null; }
+    return response.json();
+  }));
+  let added = false;
+  for (const tree of answers) {
+    if (tree) { mergeTree(node, tree); added = true; }
   }
   return added;
 }
