@@ -63,6 +63,22 @@ class MetricsTest {
             assertThat(metrics.get("mvpos_mempool_size")).isEqualTo(status.get("pendingTransactions").asDouble());
             assertThat(scrape.body()).contains("mvpos_block_import_delay_seconds_count{node=\"node\"} "
                     + status.get("height").asLong());
+            everyMetricTheDocsAndTheDashboardNameIsScraped(scrape.body());
+        }
+    }
+
+    /** docs/metrics.md and the Grafana dashboard name only metrics that a scrape has. */
+    private static void everyMetricTheDocsAndTheDashboardNameIsScraped(String scrape) throws Exception {
+        Pattern name = Pattern.compile("\\b((?:beacon|libp2p|mvpos)_[a-z0-9_]+)");
+        for (String doc : java.util.List.of("docs/metrics.md", "docs/grafana/mvpos.json")) {
+            Matcher m = name.matcher(java.nio.file.Files.readString(Path.of(doc)));
+            int found = 0;
+            while (m.find()) {
+                String metric = m.group(1).replaceAll("_(bucket|count|sum)$", "");
+                assertThat(scrape).as(doc + " names " + metric).contains(metric);
+                found++;
+            }
+            assertThat(found).as(doc).isGreaterThan(5);
         }
     }
 
