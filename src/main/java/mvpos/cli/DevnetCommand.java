@@ -90,8 +90,13 @@ final class DevnetCommand implements Runnable {
             + "(real time; --seed then fixes the keys only).")
     boolean processes;
 
+    @Option(names = "--explorer", paramLabel = "PORT",
+            description = "Serve the live web explorer of the whole devnet on 127.0.0.1:PORT (kept up after the run).")
+    Integer explorer;
+
     @Override
     public void run() {
+        ExplorerOption.check(explorer);
         if (!Engines.names().contains(engine)) {
             throw new Main.UserError("unknown engine '" + engine + "'; available: " + String.join(", ", Engines.names()));
         }
@@ -179,7 +184,11 @@ final class DevnetCommand implements Runnable {
                     out.flush();
                 }
             });
+            var explorerServer = ExplorerOption.serve(devnet, explorer, spec.commandLine().getErr());
             summary = devnet.run(blocks, duration == null ? 0 : duration.toMillis());
+            ExplorerOption.keepServing(explorerServer, spec.commandLine().getErr());
+        } catch (Main.UserError e) {
+            throw e;
         } catch (IllegalArgumentException e) {
             throw new Main.UserError(e.getMessage());
         } catch (Exception e) {
