@@ -145,6 +145,7 @@ public final class Devnet {
     private final List<Gossip> nodes = new ArrayList<>();
     private final Set<HashKey> seenHeads = new HashSet<>();
     private final Consumer<HeadEvent> onHead;
+    private final java.util.function.IntFunction<mvpos.node.Strategy> strategies;
     private long highestHead;
     private long highestJustified;
     private long highestFinalized;
@@ -154,8 +155,18 @@ public final class Devnet {
     private boolean tickScheduled;
 
     public Devnet(Config config, Consumer<HeadEvent> onHead) throws Exception {
+        this(config, onHead, index -> null);
+    }
+
+    /**
+     * A devnet whose validator {@code i} behaves as {@code strategies.apply(i)} says (null: as the
+     * configuration says, honest or offline): how the attack labs put adversaries among honest nodes.
+     */
+    public Devnet(Config config, Consumer<HeadEvent> onHead,
+                  java.util.function.IntFunction<mvpos.node.Strategy> strategies) throws Exception {
         this.config = config;
         this.onHead = onHead;
+        this.strategies = strategies;
         HashDrbg random = new HashDrbg(config.seed());
         this.keys = new ArrayList<>();
         for (int i = 0; i < config.validators(); i++) {
@@ -196,6 +207,10 @@ public final class Devnet {
 
     /** Validator i's behaviour: the last {@code offline} ones go offline from their slot, the others are honest. */
     private mvpos.node.Strategy strategyOf(int index) {
+        mvpos.node.Strategy chosen = strategies.apply(index);
+        if (chosen != null) {
+            return chosen;
+        }
         if (index >= config.validators() - config.offline()) {
             return new mvpos.node.OfflineStrategy(config.startMillis() + config.offlineFromSlot() * config.slotMillis());
         }
