@@ -63,8 +63,6 @@ public final class NodeCore {
     public static final long MAX_EARLY_MILLIS = 60_000;
     /** Most gossiped votes held while their target block is unknown. */
     public static final int MAX_WAITING_VOTES = 100_000;
-    /** Epoch views of vote targets remembered (each costs one epoch processing to compute). */
-    static final int TARGET_VIEWS_REMEMBERED = 64;
 
     /** What happened to a block offered to the node. */
     public sealed interface BlockResult permits Added, Known, Orphan, Early, Invalid {
@@ -159,18 +157,6 @@ public final class NodeCore {
     private int orphanCount;
     private final LinkedHashMap<HashKey, Block> early = new LinkedHashMap<>();
     private final LinkedHashMap<HashKey, Vote> waitingVotes = new LinkedHashMap<>();
-    private final Set<HashKey> seenVotes = Collections.newSetFromMap(new LinkedHashMap<>(16, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<HashKey, Boolean> eldest) {
-            return size() > VotePool.MAX_VOTES;
-        }
-    });
-    private final Map<String, StateTransition.SlotView> targetViews = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, StateTransition.SlotView> eldest) {
-            return size() > TARGET_VIEWS_REMEMBERED;
-        }
-    };
     /** The highest justified and finalized checkpoints any valid block's state holds (the spec's store). */
     private Checkpoint storeJustified;
     private Checkpoint storeFinalized;
@@ -374,7 +360,7 @@ public final class NodeCore {
         }
         for (Vote vote : block.votes()) {
             // Kept in the pool too: a fork that does not carry it may still count it.
-            if (seenVotes.add(HashKey.of(vote.hash()))) {
+            if (votes.markSeen(vote)) {
                 votes.add(vote);
                 offences.observe(vote).ifPresent(this::report);
             }
@@ -579,7 +565,7 @@ public final class NodeCore {
             return new VoteIgnored("this chain has no finality gadget");
         }
         HashKey id = HashKey.of(vote.hash());
-        if (seenVotes.contains(id) || waitingVotes.containsKey(id)) {
+        if (votes.seen(vote) || waitingVotes.containsKey(id)) {
             return new VoteIgnored("duplicate");
         }
         if (!vote.chainId().equals(domain.chainId())) {
@@ -602,11 +588,11 @@ public final class NodeCore {
             waitingVotes.put(id, vote);
             return new VoteAccepted();
         }
+        votes.markSeen(vote);
         Optional<mvpos.state.VoteRejection> problem = whyNotCountableOnTargetChain(vote, target.get());
         if (problem.isPresent()) {
             return new VoteIgnored(problem.get().toString(), problem.get().byFault());
         }
-        seenVotes.add(id);
         votes.add(vote);
         return new VoteAccepted();
     }
@@ -624,14 +610,18 @@ public final class NodeCore {
                     "block " + target.height() + " (slot " + target.header().slot()
                             + ") cannot be the checkpoint of epoch " + targetEpoch));
         }
-        String key = Hex.encode(target.hash()) + "/" + targetEpoch;
-        StateTransition.SlotView view = targetViews.get(key);
-        if (view == null) {
-            view = rules.atSlot(target.state(), new BlockContext(target.height() + 1, targetEpoch * epochLength,
-                    target.hash(), new Address(new byte[Address.LENGTH])));
-            targetViews.put(key, view);
-        }
+        StateTransition.SlotView view = viewEntering(target, targetEpoch);
         return view.whyNotCountable(vote, false, signatures);
+    }
+
+    /**
+     * What a block entering {@code epoch} right after {@code last} (the last block before the epoch)
+     * sees: the epoch's checkpoint is {@code last}; computed once per block and epoch, shared through the
+     * transition cache.
+     */
+    StateTransition.SlotView viewEntering(BlockTree.Entry last, long epoch) {
+        return transitions.targetView(last.hash(), epoch, () -> rules.atSlot(last.state(), new BlockContext(
+                last.height() + 1, epoch * rules.epochLength(), last.hash(), new Address(new byte[Address.LENGTH]))));
     }
 
     private void retryWaitingVotes() {

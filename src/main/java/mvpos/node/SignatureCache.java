@@ -54,10 +54,23 @@ public final class SignatureCache implements StateTransition.SignatureCheck {
         return valid;
     }
 
-    /** Whether a finality vote is signed by its validator for this chain (verified once). */
+    /**
+     * Whether a finality vote is signed by its validator for this chain (verified once; remembered by the
+     * vote's hash, which covers every field and the signature: the cache serves one chain).
+     */
     public boolean isValid(mvpos.chain.Vote vote) {
-        return vote.chainId().equals(domain.chainId())
-                && verify(vote.validatorKey(), vote.signedBytes(domain), vote.signature());
+        if (!vote.chainId().equals(domain.chainId())) {
+            return false;
+        }
+        HashKey key = HashKey.of(vote.hash());
+        if (verified.containsKey(key)) {
+            return true;
+        }
+        boolean valid = vote.hasValidSignature(domain);
+        if (valid) {
+            verified.put(key, Boolean.TRUE);
+        }
+        return valid;
     }
 
     @Override

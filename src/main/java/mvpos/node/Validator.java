@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import mvpos.chain.Account;
 import mvpos.chain.Block;
 import mvpos.chain.ChainStore;
 import mvpos.chain.Checkpoint;
@@ -160,12 +161,20 @@ public final class Validator {
         if (epoch < 1 || epoch <= lastVotedEpoch || slot < epoch * epochLength + epochLength / 4) {
             return Optional.empty();
         }
-        StateTransition.SlotView view = rules.atSlot(head.state(), new BlockContext(head.height() + 1,
-                Math.max(head.header().slot() + 1, epoch * epochLength), head.hash(), key.address()));
-        FinalityState f = view.finality();
+        FinalityState f;
+        Account account;
+        if (head.header().slot() >= epoch * epochLength) {
+            f = head.state().finality().orElseThrow();
+            account = head.state().account(key.address());
+        } else {
+            // No block yet in the epoch: its checkpoint is the head.
+            StateTransition.SlotView view = chain.viewEntering(head, epoch);
+            f = view.finality();
+            account = view.account(key.address());
+        }
         int index = f.validators().indexOf(key.address());
         if (f.epoch() != epoch || index < 0
-                || CasperFfg.effectiveWeight(f.validators(), index, view.account(key.address())) == 0) {
+                || CasperFfg.effectiveWeight(f.validators(), index, account) == 0) {
             return Optional.empty();
         }
         lastVotedEpoch = epoch;

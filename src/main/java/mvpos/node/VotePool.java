@@ -20,7 +20,29 @@ public final class VotePool {
     public static final int MAX_VOTES = 200_000;
 
     private final TreeMap<Long, Map<HashKey, Vote>> byTargetEpoch = new TreeMap<>();
+    /** The votes this node has handled (pooled or refused), by target epoch: each is handled once. */
+    private final TreeMap<Long, java.util.Set<HashKey>> seen = new TreeMap<>();
     private int size;
+    private int seenCount;
+
+    /** Whether this vote was handled already (it is a duplicate). */
+    public boolean seen(Vote vote) {
+        java.util.Set<HashKey> ids = seen.get(vote.targetEpoch());
+        return ids != null && ids.contains(HashKey.view(vote.hash()));
+    }
+
+    /** Marks a vote handled; false when it was already. Bounded like the pool (the oldest epochs go first). */
+    public boolean markSeen(Vote vote) {
+        if (!seen.computeIfAbsent(vote.targetEpoch(), e -> new java.util.HashSet<>()).add(HashKey.of(vote.hash()))) {
+            return false;
+        }
+        seenCount++;
+        while (seenCount > 2 * MAX_VOTES) {
+            java.util.Set<HashKey> oldest = seen.pollFirstEntry().getValue();
+            seenCount -= oldest.size();
+        }
+        return true;
+    }
 
     /** Adds a vote; false when it is already there. */
     public boolean add(Vote vote) {
@@ -47,11 +69,14 @@ public final class VotePool {
         return votes != null && votes.containsKey(HashKey.view(vote.hash()));
     }
 
-    /** Forgets the votes whose target epoch is below {@code epoch}. */
+    /** Forgets the votes (pooled and seen) whose target epoch is below {@code epoch}. */
     public void forgetBefore(long epoch) {
         Map<Long, Map<HashKey, Vote>> old = byTargetEpoch.headMap(epoch);
         old.values().forEach(votes -> size -= votes.size());
         old.clear();
+        Map<Long, java.util.Set<HashKey>> oldSeen = seen.headMap(epoch);
+        oldSeen.values().forEach(ids -> seenCount -= ids.size());
+        oldSeen.clear();
     }
 
     /**
