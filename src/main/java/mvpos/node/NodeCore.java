@@ -149,7 +149,10 @@ public final class NodeCore {
     private final SignatureCache signatures;
     private final TransitionCache transitions;
     private final Mempool mempool;
-    private final BlockTree tree;
+    /** Replaced only by a reorganisation deeper than the tree (see {@link #tryDeepReorganisation}). */
+    private BlockTree tree;
+    /** Canonical stored blocks below the tree that orphans fork from: candidates for a deep reorganisation. */
+    private final Set<HashKey> deepForkPoints = new java.util.LinkedHashSet<>();
     private final VotePool votes = new VotePool();
     private final OffenceDetector offences = new OffenceDetector();
     private final Set<Address> reported = new HashSet<>();
@@ -286,6 +289,9 @@ public final class NodeCore {
             }
         }
         settle(oldHead, added);
+        if (!deepForkPoints.isEmpty()) {
+            tryDeepReorganisations(nowMillis);
+        }
         retryWaitingVotes();
         return results;
     }
@@ -308,9 +314,20 @@ public final class NodeCore {
         }
         Optional<BlockTree.Entry> parent = tree.entry(header.parentHash());
         if (parent.isEmpty() && header.height() <= tree.lowestHeight()) {
-            // Older than the tree keeps: a block we stored long ago, or a fork too deep to follow.
-            return knownInStore(hash) ? new Known(header.height(), Hex.encode(hash))
-                    : new Invalid(header.height(), new BlockRejection(BlockRejection.Reason.BELOW_FORK_WINDOW,
+            // Older than the tree keeps: a block we stored long ago, or a fork from deep in the chain.
+            if (knownInStore(hash)) {
+                return new Known(header.height(), Hex.encode(hash));
+            }
+            if (!rules.hasFinality()) {
+                // Without finality the heaviest chain wins at any depth the store holds: keep the fork's
+                // blocks, and weigh it once the block it forks from is found (tryDeepReorganisation).
+                if (isCanonicalInStore(header.parentHash(), header.height() - 1)) {
+                    deepForkPoints.add(HashKey.of(header.parentHash()));
+                }
+                holdOrphan(block);
+                return new Orphan(header.height(), header.parentHash());
+            }
+            return new Invalid(header.height(), new BlockRejection(BlockRejection.Reason.BELOW_FORK_WINDOW,
                     "block " + header.height() + " forks below the lowest height this node keeps ("
                             + tree.lowestHeight() + ")"));
         }
@@ -385,6 +402,121 @@ public final class NodeCore {
         if (finality.get().finalized().epoch() > storeFinalized.epoch()) {
             storeFinalized = finality.get().finalized();
         }
+    }
+
+    private boolean isCanonicalInStore(byte[] hash, long height) {
+        try {
+            Optional<Block> atHeight = store.blockAt(height);
+            return atHeight.isPresent() && Arrays.equals(atHeight.get().hash(), hash);
+        } catch (ChainStore.StoreException e) {
+            return false;
+        }
+    }
+
+    private void tryDeepReorganisations(long nowMillis) throws ChainStore.StoreException {
+        List<HashKey> points = new ArrayList<>(deepForkPoints);
+        deepForkPoints.clear();
+        for (HashKey point : points) {
+            if (orphansByParent.containsKey(point)) {
+                tryDeepReorganisation(point, nowMillis);
+            }
+        }
+    }
+
+    /**
+     * A fork from a canonical block below the tree (a long partition of a chain without finality): when
+     * the heaviest chain of held blocks descending from it weighs more than the canonical chain above it,
+     * the node rebuilds its tree from below the fork point (the states through the store's undo records),
+     * validates the fork's blocks as any others, and, if they still weigh more, makes the fork canonical in
+     * one atomic write. Otherwise nothing changes and the blocks stay held.
+     */
+    private void tryDeepReorganisation(HashKey point, long nowMillis) throws ChainStore.StoreException {
+        Block fork = store.blockByHash(point.bytes()).orElse(null);
+        if (fork == null || !isCanonicalInStore(point.bytes(), fork.height())) {
+            return;
+        }
+        BigInteger candidate = heaviestHeldChain(point);
+        BlockTree.Entry oldHead = tree.head();
+        BigInteger ours = BigInteger.ZERO;
+        for (long h = fork.height() + 1; h <= oldHead.height(); h++) {
+            ours = ours.add(engine.weight(store.blockAt(h).orElseThrow(() -> new ChainStore.StoreException(
+                    "the stored chain misses a canonical block")).header()));
+        }
+        if (candidate.compareTo(ours) <= 0) {
+            return;
+        }
+        BlockTree old = tree;
+        long from = Math.max(0, fork.height() - ChainView.STATE_HISTORY / 2);
+        tree = new StoredChain(store, genesis, domain, rules.hasFinality()).rebuild(oldHead.block(), engine,
+                signatures::verify, from, fork.height());
+        BigInteger base = tree.head().totalWeight();
+        List<BlockTree.Entry> added = new ArrayList<>();
+        adoptOrphansOf(point.bytes(), nowMillis, added);
+        BlockTree.Entry newHead = tree.head();
+        if (newHead.totalWeight().subtract(base).compareTo(ours) <= 0) {
+            tree = old; // some of its blocks were invalid: what is left is not heavier
+            return;
+        }
+        commitDeepReorganisation(fork, oldHead, newHead, added);
+    }
+
+    /** The weight of the heaviest chain of held (orphan) blocks descending from {@code point}. */
+    private BigInteger heaviestHeldChain(HashKey point) {
+        BigInteger best = BigInteger.ZERO;
+        Set<HashKey> visited = new HashSet<>();
+        Deque<Map.Entry<HashKey, BigInteger>> todo = new ArrayDeque<>();
+        todo.add(Map.entry(point, BigInteger.ZERO));
+        while (!todo.isEmpty()) {
+            Map.Entry<HashKey, BigInteger> at = todo.poll();
+            best = best.max(at.getValue());
+            for (Block child : orphansByParent.getOrDefault(at.getKey(), List.of())) {
+                HashKey id = HashKey.of(child.hash());
+                if (visited.add(id)) {
+                    todo.add(Map.entry(id, at.getValue().add(engine.weight(child.header()))));
+                }
+            }
+        }
+        return best;
+    }
+
+    /** Stores a deep reorganisation in one write: the fork's blocks canonical, the accounts of both branches. */
+    private void commitDeepReorganisation(Block fork, BlockTree.Entry oldHead, BlockTree.Entry newHead,
+                                          List<BlockTree.Entry> added) throws ChainStore.StoreException {
+        // The new canonical blocks, from the ones this reorganisation added (the tree may hold fewer of them).
+        Map<HashKey, BlockTree.Entry> addedByHash = new HashMap<>();
+        added.forEach(entry -> addedByHash.put(HashKey.of(entry.hash()), entry));
+        List<BlockTree.Entry> gained = new ArrayList<>();
+        for (BlockTree.Entry at = newHead; at != null && at.height() > fork.height();
+             at = addedByHash.get(HashKey.of(at.header().parentHash()))) {
+            gained.add(0, at);
+        }
+        Map<Address, Account> accounts = new HashMap<>();
+        List<Transaction> abandonedTxs = new ArrayList<>();
+        for (long h = fork.height() + 1; h <= oldHead.height(); h++) {
+            Block abandoned = store.blockAt(h).orElseThrow();
+            abandonedTxs.addAll(abandoned.transactions());
+            store.accountsBefore(abandoned.hash()).orElseThrow(() -> new ChainStore.StoreException(
+                    "the stored chain has no undo record for block " + abandoned.height()))
+                    .keySet().forEach(a -> accounts.put(a, newHead.state().account(a)));
+        }
+        List<ChainStore.CanonicalBlock> blocks = new ArrayList<>();
+        for (BlockTree.Entry entry : gained) {
+            entry.before().keySet().forEach(a -> accounts.put(a, newHead.state().account(a)));
+            blocks.add(new ChainStore.CanonicalBlock(entry.block(), entry.before()));
+        }
+        store.commit(new ChainStore.HeadChange(blocks, accounts));
+        Set<BlockTree.Entry> canonical = Collections.newSetFromMap(new IdentityHashMap<>());
+        canonical.addAll(gained);
+        for (BlockTree.Entry entry : added) {
+            if (!canonical.contains(entry)) {
+                store.storeBlock(entry.block());
+            }
+        }
+        mempool.atHeight(newHead.height() + 1);
+        mempool.onNewHead(newHead.state());
+        abandonedTxs.forEach(tx -> mempool.add(tx, newHead.state(), signatures));
+        HeadChanged changed = new HeadChanged(newHead.block(), (int) (oldHead.height() - fork.height()));
+        headListeners.forEach(listener -> listener.accept(changed));
     }
 
     private boolean knownInStore(byte[] hash) {
@@ -464,6 +596,10 @@ public final class NodeCore {
     }
 
     private void holdOrphan(Block block) {
+        List<Block> siblings = orphansByParent.get(HashKey.view(block.header().parentHash()));
+        if (siblings != null && siblings.stream().anyMatch(b -> Arrays.equals(b.hash(), block.hash()))) {
+            return; // held already (a block asked for twice arrives twice)
+        }
         if (orphanCount >= MAX_ORPHANS) {
             // Forget the oldest waiting group: a peer that floods orphans cannot grow the node's memory.
             var oldest = orphansByParent.entrySet().iterator();

@@ -65,6 +65,15 @@ final class StoredChain {
     /** Steps back from the head through the undo records, then adds the recent blocks again in order. */
     BlockTree rebuild(Block head, ConsensusEngine engine, BlockTree.SignatureVerifier verifier)
             throws ChainStore.StoreException {
+        return rebuild(head, engine, verifier, head.height() - ChainView.STATE_HISTORY, head.height());
+    }
+
+    /**
+     * A tree of the canonical blocks from height {@code from} (its root; genesis at the lowest) up to
+     * {@code upTo}, their states rebuilt by stepping back from the head through the undo records.
+     */
+    BlockTree rebuild(Block head, ConsensusEngine engine, BlockTree.SignatureVerifier verifier, long from, long upTo)
+            throws ChainStore.StoreException {
         State accounts = BucketedState.of(store.accounts());
         State headState = withFinality(accounts, head);
         if (!Arrays.equals(headState.root(), head.header().stateRoot())) {
@@ -75,7 +84,7 @@ final class StoredChain {
         List<Map<Address, Account>> befores = new ArrayList<>();
         Block block = head;
         State state = headState;
-        while (block.height() > 0 && recent.size() < ChainView.STATE_HISTORY) {
+        while (block.height() > 0 && block.height() > from) {
             Map<Address, Account> before = store.accountsBefore(block.hash()).orElseThrow(
                     () -> new ChainStore.StoreException("the stored chain has no undo record for a recent block"));
             recent.add(block);
@@ -95,6 +104,9 @@ final class StoredChain {
         BlockTree rebuilt = new BlockTree(genesis, domain, block, state, verifier);
         for (int i = recent.size() - 1; i >= 0; i--) {
             Block b = recent.get(i);
+            if (b.height() > upTo) {
+                break;
+            }
             rebuilt.add(b, b.hash(), states.get(i), befores.get(i), engine.weight(b.header()));
         }
         return rebuilt;
