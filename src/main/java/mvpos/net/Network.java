@@ -3,8 +3,8 @@ package mvpos.net;
 /**
  * How a node talks to its peers (a seam of the architecture, see docs/architecture.md): the
  * simulated network of a devnet and the TCP network are interchangeable, and the node cannot tell
- * them apart. Messages arrive through whoever
- * drives the node, one at a time, with the peer they came from.
+ * them apart. Messages arrive through whoever drives the node, one at a time, with the peer they
+ * came from.
  */
 public interface Network {
 
