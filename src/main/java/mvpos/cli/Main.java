@@ -33,13 +33,22 @@ public final class Main implements Runnable {
         return cli;
     }
 
-    /** A bad flag or value: one line that says what is wrong, one that says where to look. */
+    /** A bad flag or value: one line that says what is wrong and where to look, exit code 2. */
     private static int reportBadArguments(CommandLine.ParameterException e, String[] args) {
         CommandLine cmd = e.getCommandLine();
         PrintWriter err = cmd.getErr();
-        err.println("mvpos: error: " + e.getMessage());
-        err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for the options.");
+        String message = String.valueOf(e.getMessage()).strip().replaceAll("\\s*\\R\\s*", "; ");
+        err.println("mvpos: error: " + message + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
+        err.flush();
         return 2;
+    }
+
+    /**
+     * A flag or value the user must change, found after parsing (a value out of range, a flag that
+     * cannot apply): reported like a parse error, on one line, with exit code 2.
+     */
+    static CommandLine.ParameterException badValue(CommandLine.Model.CommandSpec spec, String message) {
+        return new CommandLine.ParameterException(spec.commandLine(), message);
     }
 
     @Override
