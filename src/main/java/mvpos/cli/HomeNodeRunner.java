@@ -71,13 +71,18 @@ final class HomeNodeRunner {
         }
         p2p.startProducing(Math.max(10, home.genesis().blockTimeMillis() / 10));
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        if (!ShutdownHook.register("node-shutdown", () -> {
             log.info("stopping: API, peers, then the chain store");
             api.close();
             p2p.close();
             node.close();
             stopped.countDown();
-        }, "node-shutdown"));
+        })) {
+            api.close(); // stopped while starting
+            p2p.close();
+            node.close();
+            return;
+        }
         log.info("node {} of chain {} ({} engine{}); head is block {}", home.key().address(),
                 home.genesis().chainId(), home.genesis().engine(),
                 "none".equals(home.genesis().finality()) ? "" : ", " + home.genesis().finality() + " finality",

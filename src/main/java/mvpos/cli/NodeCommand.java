@@ -139,12 +139,16 @@ final class NodeCommand implements Runnable {
         Duration slot = Duration.ofMillis(chain.genesis().blockTimeMillis()); // the chain's, when it existed
         node.startProducing(Math.max(10, slot.toMillis() / 10));
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        if (!ShutdownHook.register("node-shutdown", () -> {
             log.info("stopping: API, then the chain store");
             api.close();
             node.close();
             stopped.countDown();
-        }, "node-shutdown"));
+        })) {
+            api.close(); // stopped while starting
+            node.close();
+            return;
+        }
         log.info("dev chain {} in {}; head is block {}", chain.genesis().chainId(), dir, node.head().height());
         log.info("developer key: {} (address {}, prefunded, the validator)", chain.keyFile(), chain.devKey().address());
         log.info("HTTP API on http://{}:{}; a block every {}", apiBind, api.port(), DurationFormat.of(slot));

@@ -20,10 +20,6 @@ import org.rocksdb.WriteOptions;
  * and a power cut.
  */
 public final class LobbyStore implements AutoCloseable {
-    static {
-        RocksDB.loadLibrary();
-    }
-
     private final Path directory;
     private final Options options;
     private final WriteOptions syncWrites;
@@ -42,6 +38,11 @@ public final class LobbyStore implements AutoCloseable {
             Files.createDirectories(directory);
         } catch (IOException e) {
             throw new StoreException("cannot create data directory " + directory + ": " + e.getMessage());
+        }
+        try {
+            mvpos.chain.RocksNativeLibrary.load();
+        } catch (IOException e) {
+            throw new StoreException(e.getMessage());
         }
         Options options = new Options().setCreateIfMissing(true).setKeepLogFileNum(2);
         WriteOptions syncWrites = new WriteOptions().setSync(true);
