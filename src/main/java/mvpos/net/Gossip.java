@@ -203,10 +203,6 @@ public final class Gossip {
     }
 
     /**
-     * Blocks answering a request, lowest first. If even the first cannot be placed (the chains forked
-     * below our head), ask for what precedes it; if the sender is still ahead, ask for the next range.
-     */
-    /**
      * Blocks a peer sent (an answer to a request), whose signatures may have been checked already, off the
      * node's loop; then as {@link #onMessage} with them.
      */
@@ -216,6 +212,11 @@ public final class Gossip {
         announceOutgoing();
     }
 
+    /**
+     * Blocks answering a request, lowest first. If even the first cannot be placed (the chains forked
+     * below our head), ask for what precedes it; if the sender is still ahead, ask for the next range.
+     * The blocks this node could add are what the sender has shown of its chain.
+     */
     private void handleBlocks(PeerId from, List<Block> blocks, long nowMillis, NodeCore.Prechecked prechecked)
             throws ChainStore.StoreException {
         if (blocks.isEmpty()) {
