@@ -1,6 +1,5 @@
 package mvpos.api;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -9,6 +8,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import mvpos.api.explorer.Explorer;
+import mvpos.api.explorer.ExplorerRoutes;
+import mvpos.api.explorer.NodeFeed;
+import mvpos.api.explorer.NotFoundPage;
 import mvpos.chain.Account;
 import mvpos.chain.Block;
 import mvpos.chain.ChainStore;
@@ -32,6 +35,7 @@ import mvpos.node.Node;
  *                              a block; "canonical" says whether it is on the node's chain (a hash may name
  *                              a block of a fork the node still keeps)
  * POST /transactions           a signed transaction (see {@link TransactionJson}); 202 with its hash
+ * GET  /                       the explorer (see {@link ExplorerRoutes}); GET /metrics, the Prometheus metrics
  * </pre>
  */
 public final class ApiServer implements AutoCloseable {
@@ -42,7 +46,8 @@ public final class ApiServer implements AutoCloseable {
     /** The node's peer-to-peer side, or null for a node without peers (--dev). */
     private final mvpos.net.P2pNode p2p;
     private final Javalin app;
-    private final ObjectMapper json = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private final ObjectMapper json = StrictJson.mapper();
+    private final Explorer explorer;
 
     /** Thrown by a handler: the status and a one-line reason for the client. */
     static final class ApiError extends RuntimeException {
@@ -54,14 +59,17 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
-    private ApiServer(Node node, mvpos.net.P2pNode p2p, String host, int port) {
+    private ApiServer(Node node, mvpos.net.P2pNode p2p, String host, int port) throws InterruptedException {
         this.node = node;
         this.p2p = p2p;
+        this.explorer = NodeFeed.attach(node, p2p, json);
         this.app = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.http.maxRequestSize = MAX_BODY_BYTES;
             config.jsonMapper(new JavalinJackson(json, false));
+            config.jetty.modifyServer(server -> server.setErrorHandler(StrictJson.jettyErrorHandler()));
         });
+        ExplorerRoutes.register(app, explorer);
         app.get("/status", this::status);
         app.get("/peers", this::peers);
         app.get("/accounts/{address}", this::account);
@@ -69,20 +77,36 @@ public final class ApiServer implements AutoCloseable {
         app.post("/transactions", this::submit);
         app.exception(ApiError.class, (e, ctx) -> ctx.status(e.status).json(Map.of("error", e.getMessage())));
         app.exception(Exception.class, (e, ctx) -> ctx.status(500).json(Map.of("error", "internal error: " + e)));
-        app.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus())
-                .json(Map.of("error", e.getStatus() == 404 ? "no such endpoint: " + ctx.method() + " " + ctx.path()
-                        : e.getMessage())));
+        app.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> {
+            if (e.getStatus() == 404 && NotFoundPage.wantsHtml(ctx)) {
+                NotFoundPage.noPage(ctx);
+                return;
+            }
+            ctx.status(e.getStatus()).json(Map.of("error", e.getStatus() == 404 ? "no such endpoint: " + ctx.method()
+                    + " " + ctx.path() : e.getMessage()));
+        });
         app.error(413, ctx -> ctx.json(Map.of("error", "request body larger than " + MAX_BODY_BYTES + " bytes")));
         app.start(host, port);
     }
 
+    /** Serves the API (and the explorer, and the metrics) of a node without peers. */
     public static ApiServer start(Node node, String host, int port) {
-        return new ApiServer(node, null, host, port);
+        return start(node, null, host, port);
     }
 
     /** The API of a node on a network: also its peers and sync status. */
     public static ApiServer start(Node node, mvpos.net.P2pNode p2p, String host, int port) {
-        return new ApiServer(node, p2p, host, port);
+        try {
+            return new ApiServer(node, p2p, host, port);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting the API", e);
+        }
+    }
+
+    /** What the explorer at {@code /} shows (also the metrics at {@code /metrics}). */
+    public Explorer explorer() {
+        return explorer;
     }
 
     public int port() {
@@ -106,13 +130,22 @@ public final class ApiServer implements AutoCloseable {
             body.put("syncing", highest > head.height() + 1);
         }
         node.finality().ifPresent(f -> {
+            body.put("epoch", f.epoch());
             body.put("justified", checkpoint(f.justified()));
             body.put("finalized", checkpoint(f.finalized()));
+            body.put("dynasty", f.dynasty());
+            body.put("participation", f.participationBasisPoints() / 10_000.0);
+            body.put("finalityStalled", f.stalled());
+            if (f.stalled()) {
+                body.put("stalledSinceEpoch", f.stalledSince());
+                body.put("finalityMessage", f.describe());
+            }
+            body.put("inactivityLeak", f.leaking());
         });
         ctx.json(body);
     }
 
-    private static Map<String, Object> checkpoint(mvpos.consensus.CasperFfg.Checkpoint checkpoint) {
+    private static Map<String, Object> checkpoint(mvpos.chain.Checkpoint checkpoint) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("epoch", checkpoint.epoch());
         json.put("hash", Hex.encode(checkpoint.hash()));
@@ -194,12 +227,27 @@ public final class ApiServer implements AutoCloseable {
         ctx.json(body);
     }
 
-    private void submit(Context ctx) throws InterruptedException, ExecutionException {
+    /**
+     * The request body, at most {@link #MAX_BODY_BYTES}: a larger one is refused with 413 whether it
+     * declares its length or comes in chunks, and no more of it is read than the limit.
+     */
+    private static byte[] boundedBody(Context ctx) throws java.io.IOException {
+        if (ctx.req().getContentLengthLong() > MAX_BODY_BYTES) {
+            throw new ApiError(413, "request body larger than " + MAX_BODY_BYTES + " bytes");
+        }
+        byte[] bytes = ctx.req().getInputStream().readNBytes((int) MAX_BODY_BYTES + 1);
+        if (bytes.length > MAX_BODY_BYTES) {
+            throw new ApiError(413, "request body larger than " + MAX_BODY_BYTES + " bytes");
+        }
+        return bytes;
+    }
+
+    private void submit(Context ctx) throws InterruptedException, ExecutionException, java.io.IOException {
         TransactionJson body;
         try {
-            body = json.readValue(ctx.body(), TransactionJson.class);
+            body = json.readValue(boundedBody(ctx), TransactionJson.class);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new ApiError(400, "not a transaction: " + e.getOriginalMessage().lines().findFirst().orElse(""));
+            throw new ApiError(400, "not a transaction: " + StrictJson.describe(e));
         }
         if (body == null) {
             throw new ApiError(400, "not a transaction: empty body");
@@ -228,7 +276,7 @@ public final class ApiServer implements AutoCloseable {
         body.put("proposer", header.proposer().toString());
         body.put("engine", header.engine());
         body.put("stateRoot", Hex.encode(header.stateRoot()));
-        body.put("txRoot", Hex.encode(header.txRoot()));
+        body.put("txRoot", Hex.encode(header.bodyRoot()));
         List<TransactionJson> txs = block.transactions().stream().map(TransactionJson::of).toList();
         body.put("transactions", txs);
         return body;

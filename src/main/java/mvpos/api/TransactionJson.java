@@ -9,8 +9,8 @@ import mvpos.crypto.Hex;
 
 /**
  * A transaction as the HTTP API reads and writes it: byte fields in lowercase hex, the kind by name
- * ({@code transfer}, {@code stake}, {@code unstake}, {@code slash}) or by number. {@code data} (a
- * slash's evidence) may be left out when empty.
+ * ({@code transfer}, {@code stake}, {@code unstake}, {@code slash}) or by its number as a string
+ * ({@code "1"}). {@code data} (a slash's evidence) may be left out when empty.
  */
 public record TransactionJson(String hash, String chainId, String from, String senderKey, long nonce, String kind,
                               String to, long amount, long fee, String data, String signature) {

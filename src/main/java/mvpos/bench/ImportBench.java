@@ -38,6 +38,7 @@ import mvpos.crypto.KeyPair;
 import mvpos.node.Node;
 import mvpos.node.SignatureCache;
 import mvpos.node.SystemClock;
+import mvpos.state.BlockContext;
 import mvpos.state.BucketedState;
 import mvpos.state.State;
 import mvpos.state.StateTransition;
@@ -291,6 +292,8 @@ public final class ImportBench {
         accounts.put(validator.address(), new Account(0, 0, VALIDATOR_STAKE));
         Genesis genesis = new Genesis(CHAIN_ID, GENESIS_TIMESTAMP, BLOCK_REWARD, BLOCK_TIME_MILLIS, accounts,
                 PoaEngine.NAME, Map.of(PoaEngine.AUTHORITIES, validator.address().toString()));
+        mvpos.state.GenesisState genesisState = mvpos.state.GenesisState.of(genesis);
+        mvpos.chain.ChainDomain domain = genesisState.domain();
 
         // Draw every transfer first, in order (so the chain depends on the seed only), then sign them all in parallel.
         record Draft(int from, long nonce, int to, long amount) {
@@ -309,19 +312,20 @@ public final class ImportBench {
         Transaction[] signed = new Transaction[total];
         IntStream.range(0, total).parallel().forEach(i -> {
             Draft d = drafts[i];
-            signed[i] = Transaction.sign(keys[d.from()], CHAIN_ID, d.nonce(), TxKind.TRANSFER, addresses[d.to()],
+            signed[i] = Transaction.sign(keys[d.from()], domain, d.nonce(), TxKind.TRANSFER, addresses[d.to()],
                     d.amount(), FEE);
         });
         double signSeconds = seconds(signStart);
 
         // Apply and seal block by block, as Node.produceBlock does (we signed these, so no signature is checked).
-        StateTransition rules = new StateTransition(CHAIN_ID, BLOCK_REWARD);
-        State state = BucketedState.of(accounts);
-        Block parent = new Block(genesis.header(state.root()), List.of());
+        StateTransition rules = new StateTransition(domain, BLOCK_REWARD);
+        State state = genesisState.state();
+        Block parent = genesisState.block();
         List<Block> blocks = new ArrayList<>(config.blocks());
         for (int b = 0; b < config.blocks(); b++) {
             List<Transaction> txs = Arrays.asList(signed).subList(b * config.txsPerBlock(), (b + 1) * config.txsPerBlock());
-            StateTransition.Outcome outcome = rules.apply(state, validator.address(), b + 1L, txs, tx -> true);
+            StateTransition.Outcome outcome = rules.apply(state, BlockContext.child(parent.header(), b + 1L,
+                    validator.address()), txs, tx -> true);
             if (!(outcome instanceof StateTransition.Applied applied)) {
                 throw new IllegalStateException("the bench built an invalid block " + (b + 1) + ": " + outcome);
             }
@@ -329,7 +333,7 @@ public final class ImportBench {
             Header unsealed = new Header(CHAIN_ID, height, parent.hash(), GENESIS_TIMESTAMP + height * BLOCK_TIME_MILLIS,
                     height, validator.address(), Block.txRoot(txs), applied.stateRoot(), PoaEngine.NAME, new byte[0],
                     new byte[0]);
-            Block block = new Block(ProposerSignature.seal(validator, unsealed), txs);
+            Block block = new Block(mvpos.chain.SignedSeal.seal(validator, domain.genesisHash(), unsealed), txs);
             blocks.add(block);
             state = applied.postState();
             parent = block;
@@ -386,7 +390,8 @@ public final class ImportBench {
         // At most 20,000 distinct signatures, their messages encoded beforehand: only verification is timed.
         List<Transaction> sample = chain.blocks().stream().flatMap(b -> b.transactions().stream()).limit(20_000).toList();
         byte[][] keys = sample.stream().map(Transaction::senderKey).toArray(byte[][]::new);
-        byte[][] messages = sample.stream().map(Transaction::signedBytes).toArray(byte[][]::new);
+        mvpos.chain.ChainDomain domain = mvpos.state.GenesisState.of(chain.genesis()).domain();
+        byte[][] messages = sample.stream().map(tx -> tx.signedBytes(domain)).toArray(byte[][]::new);
         byte[][] signatures = sample.stream().map(Transaction::signature).toArray(byte[][]::new);
         verifyFor(keys, messages, signatures, (long) (Math.min(0.5, minSeconds) * 1e9)); // warm-up
         long minNanos = (long) (minSeconds * 1e9);
@@ -417,8 +422,10 @@ public final class ImportBench {
     public static Phases replayPhases(Chain chain, int batch, Path directory) throws ChainStore.StoreException {
         Genesis genesis = chain.genesis();
         Address validator = Address.parse(genesis.engineParams().get(PoaEngine.AUTHORITIES));
-        StateTransition rules = new StateTransition(genesis.chainId(), genesis.blockReward());
-        SignatureCache signatures = new SignatureCache(200_000); // as the node's
+        mvpos.state.GenesisState genesisState = mvpos.state.GenesisState.of(genesis);
+        mvpos.chain.ChainDomain domain = genesisState.domain();
+        StateTransition rules = new StateTransition(domain, genesis.blockReward());
+        SignatureCache signatures = new SignatureCache(domain, 200_000); // as the node's
         long[] stateRoot = new long[1];
         long[] lookups = new long[1];
         // The cache, as the state transition asks it, with the time of each question counted.
@@ -434,11 +441,10 @@ public final class ImportBench {
         long commit = 0;
         long encoding = 0;
         try (RocksChainStore store = RocksChainStore.open(directory)) {
-            BucketedState genesisState = BucketedState.of(genesis.accounts());
-            Block tip = new Block(genesis.header(genesisState.root()), List.of());
+            Block tip = genesisState.block();
             store.commit(new ChainStore.HeadChange(List.of(new ChainStore.CanonicalBlock(tip, Map.of())),
                     genesis.accounts()));
-            State state = new TimedState(genesisState, stateRoot);
+            State state = new TimedState(genesisState.state(), stateRoot);
             List<Block> blocks = chain.blocks();
             for (int from = 0; from < blocks.size(); from += batch) {
                 List<Block> slice = blocks.subList(from, Math.min(from + batch, blocks.size()));
@@ -453,14 +459,14 @@ public final class ImportBench {
                     long t1 = System.nanoTime();
                     Header header = block.header();
                     boolean linked = header.height() == tip.height() + 1 && Arrays.equals(header.parentHash(), tip.hash());
-                    if (!linked || !header.proposer().equals(validator) || !sealSigned(header)
-                            || !Arrays.equals(header.txRoot(), Block.txRoot(block.transactions()))) {
+                    if (!linked || !header.proposer().equals(validator) || !sealSigned(header, domain)
+                            || !Arrays.equals(header.bodyRoot(), Block.bodyRoot(block.transactions(), block.votes()))) {
                         throw new IllegalStateException("replay: block " + block.height() + " fails its header checks");
                     }
                     // 3. The state transition, which ends by computing the new state and its root.
                     long t2 = System.nanoTime();
-                    StateTransition.Outcome outcome = rules.apply(state, header.proposer(), header.height(), block.transactions(),
-                            timedCache);
+                    StateTransition.Outcome outcome = rules.apply(state, mvpos.state.BlockContext.of(header),
+                            block.transactions(), timedCache);
                     if (!(outcome instanceof StateTransition.Applied applied)
                             || !Arrays.equals(applied.stateRoot(), header.stateRoot())) {
                         throw new IllegalStateException("replay: block " + block.height() + " does not apply: " + outcome);
@@ -513,6 +519,16 @@ public final class ImportBench {
         public void forEachAccount(BiConsumer<Address, Account> visitor) {
             inner.forEachAccount(visitor);
         }
+
+        @Override
+        public java.util.Optional<mvpos.state.FinalityState> finality() {
+            return inner.finality();
+        }
+
+        @Override
+        public State withFinality(mvpos.state.FinalityState finality) {
+            return new TimedState(inner.withFinality(finality), nanos);
+        }
     }
 
     static void deleteRecursively(Path dir) throws IOException {
@@ -524,10 +540,7 @@ public final class ImportBench {
     }
 
     /** The proposer's signature check of a poa seal, as the engine makes it. */
-    private static boolean sealSigned(Header header) {
-        byte[] seal = header.seal();
-        return seal.length == ProposerSignature.SEAL_BYTES
-                && mvpos.crypto.Ed25519.verify(ProposerSignature.publicKey(header), header.sealingBytes(),
-                Arrays.copyOfRange(seal, mvpos.crypto.Ed25519.PUBLIC_KEY_BYTES, seal.length));
+    private static boolean sealSigned(Header header, mvpos.chain.ChainDomain domain) {
+        return mvpos.chain.SignedSeal.isValid(header, domain.genesisHash());
     }
 }

@@ -4,7 +4,6 @@ import static mvpos.bench.Measure.format;
 import static mvpos.bench.Measure.round;
 import static mvpos.bench.Measure.seconds;
 
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,24 +16,29 @@ import mvpos.chain.Block;
 import mvpos.chain.Genesis;
 import mvpos.chain.Header;
 import mvpos.chain.Vote;
-import mvpos.consensus.BlockTree;
-import mvpos.consensus.CasperFfg;
-import mvpos.consensus.ChainView;
+import mvpos.chain.Checkpoint;
 import mvpos.consensus.PoaEngine;
+import mvpos.state.BlockContext;
+import mvpos.state.CasperFfg;
+import mvpos.state.FfgConstants;
+import mvpos.state.FinalityState;
+import mvpos.state.GenesisState;
+import mvpos.state.StateTransition;
 import mvpos.crypto.Address;
 import mvpos.crypto.Ed25519;
 import mvpos.crypto.HashDrbg;
 import mvpos.crypto.KeyPair;
 import mvpos.node.SignatureCache;
-import mvpos.state.BucketedState;
 import mvpos.state.State;
 
 /**
  * The load behind {@code mvpos bench votes}: N equally staked validators each cast the honest Casper
- * FFG vote of every epoch (previous epoch's checkpoint to this one's) on a chain of one block per
- * slot, and a node's work on each epoch's N votes is timed: every signature checked through a
- * {@link SignatureCache} in parallel on all cores, then every vote counted by {@link CasperFfg#addVote}
- * on one thread. Keys, chain and signatures are made beforehand and not timed.
+ * FFG vote of every epoch on a chain of one block per slot, and the blocks of each epoch carry them (as
+ * many per block as the epoch's slots need). A node's work on each epoch is timed as an import does
+ * it: every vote's signature checked through a {@link SignatureCache} in parallel on all cores, then
+ * the epoch's blocks applied by the state transition on one thread (counting the votes, and the epoch
+ * boundary with justification, finalization, rewards and penalties). Keys, chain and signatures are
+ * made beforehand and not timed.
  */
 public final class VoteBench {
     public static final String CHAIN_ID = "mvpos-vote-bench";
@@ -51,15 +55,20 @@ public final class VoteBench {
     public static final int MAX_EPOCHS = 1_000;
     public static final long MAX_VOTES = 1_000_000;
     /** CasperFfg's own bound on the epoch length. */
-    public static final long MAX_EPOCH_SLOTS = ChainView.STATE_HISTORY / 4;
+    public static final long MAX_EPOCH_SLOTS = CasperFfg.MAX_EPOCH_LENGTH;
 
     /** The sizes of one run. */
     public record Config(int validators, int epochs, long epochSlots, long slotMillis, long seed) {
         public Config {
-            if (validators < 1 || epochs < 1 || epochSlots < 1 || epochSlots > MAX_EPOCH_SLOTS || slotMillis < 1) {
-                throw new IllegalArgumentException("validators, epochs and slot must be positive, epoch slots from 1 to "
+            if (validators < 1 || epochs < 1 || epochSlots < 2 || epochSlots > MAX_EPOCH_SLOTS || slotMillis < 1) {
+                throw new IllegalArgumentException("validators, epochs and slot must be positive, epoch slots from 2 to "
                         + MAX_EPOCH_SLOTS);
             }
+        }
+
+        /** Most validators whose votes fit in an epoch's blocks (all but its first carry votes). */
+        public long maxValidators() {
+            return (epochSlots - 1) * FfgConstants.MAX_VOTES_PER_BLOCK;
         }
 
         /** An epoch's duration: epoch slots x slot. */
@@ -69,15 +78,16 @@ public final class VoteBench {
     }
 
     /**
-     * Everything made before the timing: the genesis, a tree of one block per slot up to the last
-     * epoch's checkpoint, the checkpoint hash of each epoch (index 0 is genesis) and each epoch's
-     * votes (index 0 is epoch 1's).
+     * Everything made before the timing: the genesis and its state, the checkpoint hash of each epoch
+     * (index 0 is genesis), each epoch's votes (index 0 is epoch 1's), and the blocks (index 0: the
+     * blocks before epoch 1's votes; index e: the blocks carrying epoch e's votes and the first block of
+     * epoch e + 1, which processes its boundary).
      */
-    public record Setup(Genesis genesis, BlockTree tree, List<byte[]> checkpoints, List<List<Vote>> votes,
-                        double keySeconds, double signSeconds) {
+    public record Setup(GenesisState genesis, List<byte[]> checkpoints, List<List<Vote>> votes,
+                        List<List<Block>> blocks, double keySeconds, double signSeconds) {
     }
 
-    /** One epoch's N votes: seconds to verify them (all cores) and count them (one thread), and the gadget after. */
+    /** One epoch's N votes: seconds to verify them (all cores) and apply its blocks (one thread), and finality after. */
     public record EpochFigures(long epoch, int votes, double verifySeconds, double countSeconds, long justifiedEpoch,
                                long finalizedEpoch) {
         public double seconds() {
@@ -205,11 +215,12 @@ public final class VoteBench {
         progress.accept(format("warm-up on epoch 1's first %,d votes: verified on one thread at %,.0f votes/s",
                 oneThread.votes(), oneThread.perSecond()));
 
-        SignatureCache signatures = new SignatureCache(CACHE_CAPACITY);
-        CasperFfg ffg = new CasperFfg(setup.genesis(), setup.tree());
+        SignatureCache signatures = new SignatureCache(setup.genesis().domain(), CACHE_CAPACITY);
+        StateTransition rules = StateTransition.of(setup.genesis().genesis(), setup.genesis().domain());
+        State[] state = {apply(rules, setup.genesis().state(), setup.blocks().get(0), signatures)};
         List<EpochFigures> epochs = new ArrayList<>();
         for (int e = 1; e <= config.epochs(); e++) {
-            EpochFigures figures = epoch(setup, e, signatures, ffg);
+            EpochFigures figures = epoch(setup, e, signatures, rules, state);
             epochs.add(figures);
             progress.accept(format("epoch %d: %,d votes verified in %.3f s (%,.0f/s on %d cores), counted in %.3f s "
                             + "(%,.0f/s on one thread): %.3f s of %s; justified %d, finalized %d",
@@ -220,13 +231,14 @@ public final class VoteBench {
         Report report = new Report(config, setup, cores, load, oneThread, epochs);
         progress.accept(format("verification, %d cores through the signature cache: %,.0f votes/s", cores,
                 report.verifyPerSecond()));
-        progress.accept(format("counting, one thread, CasperFfg.addVote: %,.0f votes/s", report.countPerSecond()));
+        progress.accept(format("counting, one thread, the state transition of the blocks that carry them: %,.0f votes/s",
+                report.countPerSecond()));
         progress.accept(format("%s: %,d votes take %.3f s of %s (%.1f%%; the slowest epoch %.3f s); "
                         + "at this rate an epoch has time for about %,d validators' votes",
                 report.keepsUp() ? "keeps up" : "falls behind", config.validators(), report.meanEpochSeconds(),
                 epochText(config), 100 * report.share(), report.slowestEpochSeconds(), report.validatorsPerEpoch()));
-        progress.accept(format("one vote at a time on the node's loop (as NodeCore.addVote verifies today): about "
-                        + "%.3f s of %s (%.1f%%)", report.oneThreadEpochSeconds(), epochText(config),
+        progress.accept(format("with every signature checked on one thread instead: about %.3f s of %s (%.1f%%)",
+                report.oneThreadEpochSeconds(), epochText(config),
                 100 * report.oneThreadEpochSeconds() / config.epochSeconds()));
         progress.accept(format("every epoch justified, finalized lagging by one: latest justified %d, finalized %d",
                 epochs.get(epochs.size() - 1).justifiedEpoch(), epochs.get(epochs.size() - 1).finalizedEpoch()));
@@ -234,10 +246,14 @@ public final class VoteBench {
     }
 
     /**
-     * Keys from {@code HashDrbg(seed)}, a poa genesis (stake only) with finality ffg, the tree, and
-     * every epoch's votes, signed in parallel.
+     * Keys from {@code HashDrbg(seed)}, a poa genesis (stake only) with finality ffg, every epoch's votes
+     * signed in parallel, and the chain whose blocks carry them, built with the state transition.
      */
     public static Setup setUp(Config config) {
+        if (config.validators() > config.maxValidators()) {
+            throw new IllegalArgumentException("at most " + config.maxValidators() + " validators' votes fit in the "
+                    + (config.epochSlots() - 1) + " vote-carrying blocks of an epoch of " + config.epochSlots() + " slots");
+        }
         long start = System.nanoTime();
         HashDrbg random = new HashDrbg(config.seed());
         byte[][] seeds = new byte[config.validators()][Ed25519.SEED_BYTES];
@@ -253,81 +269,135 @@ public final class VoteBench {
         Genesis genesis = new Genesis(CHAIN_ID, GENESIS_TIMESTAMP, 0, config.slotMillis(), accounts, PoaEngine.NAME,
                 Map.of(PoaEngine.AUTHORITIES, keys[0].address().toString()))
                 .withFinality(CasperFfg.NAME, Map.of(CasperFfg.EPOCH_LENGTH, Long.toString(config.epochSlots())));
+        GenesisState genesisState = GenesisState.of(genesis);
         double keySeconds = seconds(start);
 
-        State state = BucketedState.of(genesis.accounts());
-        Block parent = new Block(genesis.header(state.root()), List.of());
-        BlockTree tree = new BlockTree(genesis, parent, state, Ed25519::verify);
-        List<byte[]> checkpoints = new ArrayList<>(List.of(parent.hash()));
-        for (long slot = 1; slot <= config.epochs() * config.epochSlots(); slot++) {
-            Header header = new Header(CHAIN_ID, slot, parent.hash(), GENESIS_TIMESTAMP + slot * config.slotMillis(),
-                    slot, keys[0].address(), Block.txRoot(List.of()), state.root(), PoaEngine.NAME, new byte[0],
-                    new byte[0]);
-            Block block = new Block(header, List.of());
-            tree.add(block, block.hash(), state, Map.of(), BigInteger.ONE);
-            if (slot % config.epochSlots() == 0) {
-                checkpoints.add(block.hash());
+        StateTransition rules = StateTransition.of(genesis, genesisState.domain());
+        StateTransition.SignatureCheck trusted = tx -> true;
+        Builder chain = new Builder(rules, genesisState, keys[0], config);
+        List<byte[]> checkpoints = new ArrayList<>(List.of(genesisState.block().hash()));
+        List<List<Vote>> votes = new ArrayList<>();
+        List<List<Block>> blocks = new ArrayList<>();
+        List<Block> group = new ArrayList<>();
+        double signSeconds = 0;
+        for (int e = 1; e <= config.epochs(); e++) {
+            // The first block of epoch e ends the previous group: its parent is epoch e's checkpoint.
+            group.add(chain.next(e * config.epochSlots(), List.of(), trusted));
+            blocks.add(group);
+            group = new ArrayList<>();
+            FinalityState f = chain.state.finality().orElseThrow();
+            checkpoints.add(f.currentTarget());
+            Checkpoint source = f.currentJustified();
+            long epoch = e;
+            byte[] target = f.currentTarget();
+            long signStart = System.nanoTime();
+            List<Vote> epochVotes = IntStream.range(0, keys.length).parallel().mapToObj(i -> Vote.sign(keys[i],
+                    genesisState.domain(), source.epoch(), source.hash(), epoch, target)).toList();
+            signSeconds += seconds(signStart);
+            votes.add(epochVotes);
+            int perBlock = (int) Math.ceil(epochVotes.size() / (double) (config.epochSlots() - 1));
+            for (long s = 1; s < config.epochSlots(); s++) {
+                int from = (int) Math.min(epochVotes.size(), (s - 1) * perBlock);
+                int to = (int) Math.min(epochVotes.size(), s * perBlock);
+                group.add(chain.next(e * config.epochSlots() + s, epochVotes.subList(from, to), trusted));
             }
-            parent = block;
+        }
+        group.add(chain.next((config.epochs() + 1) * config.epochSlots(), List.of(), trusted));
+        blocks.add(group);
+        return new Setup(genesisState, List.copyOf(checkpoints), List.copyOf(votes), List.copyOf(blocks), keySeconds,
+                signSeconds);
+    }
+
+    /** Builds the bench chain block by block with the state transition (empty poa blocks, votes in their bodies). */
+    private static final class Builder {
+        private final StateTransition rules;
+        private final KeyPair authority;
+        private final Config config;
+        private State state;
+        private Block parent;
+
+        Builder(StateTransition rules, GenesisState genesis, KeyPair authority, Config config) {
+            this.rules = rules;
+            this.authority = authority;
+            this.config = config;
+            this.state = genesis.state();
+            this.parent = genesis.block();
         }
 
-        long signStart = System.nanoTime();
-        List<List<Vote>> votes = new ArrayList<>();
-        for (int e = 1; e <= config.epochs(); e++) {
-            byte[] source = checkpoints.get(e - 1);
-            byte[] target = checkpoints.get(e);
-            long epoch = e;
-            votes.add(IntStream.range(0, keys.length).parallel()
-                    .mapToObj(i -> Vote.sign(keys[i], CHAIN_ID, epoch - 1, source, epoch, target)).toList());
+        Block next(long slot, List<Vote> votes, StateTransition.SignatureCheck signatures) {
+            BlockContext context = BlockContext.child(parent.header(), slot, authority.address());
+            StateTransition.Outcome outcome = rules.apply(state, context, List.of(), votes, signatures);
+            if (!(outcome instanceof StateTransition.Applied applied)) {
+                throw new IllegalStateException("the bench built an invalid block at slot " + slot + ": " + outcome);
+            }
+            Header header = new Header(CHAIN_ID, parent.height() + 1, parent.hash(),
+                    GENESIS_TIMESTAMP + slot * config.slotMillis(), slot, authority.address(),
+                    Block.bodyRoot(List.of(), votes), applied.stateRoot(), PoaEngine.NAME, new byte[0], new byte[0]);
+            Block block = new Block(header, List.of(), votes);
+            state = applied.postState();
+            parent = block;
+            return block;
         }
-        return new Setup(genesis, tree, List.copyOf(checkpoints), List.copyOf(votes), keySeconds, seconds(signStart));
+    }
+
+    /** Applies blocks in order with the state transition; any refusal throws. */
+    private static State apply(StateTransition rules, State state, List<Block> blocks,
+                               StateTransition.SignatureCheck signatures) {
+        State at = state;
+        for (Block block : blocks) {
+            StateTransition.Outcome outcome = rules.apply(at, BlockContext.of(block.header()), block.transactions(),
+                    block.votes(), signatures);
+            if (!(outcome instanceof StateTransition.Applied applied)) {
+                throw new IllegalStateException("block " + block.height() + " of the bench does not apply: " + outcome);
+            }
+            at = applied.postState();
+        }
+        return at;
     }
 
     /**
-     * Verifies, on one thread and timed, and counts, untimed, epoch 1's first votes into a throwaway
-     * cache and gadget, so that the timed epochs run compiled code.
+     * Verifies, on one thread and timed, epoch 1's first votes into a throwaway cache, and applies epoch
+     * 1's blocks untimed, so that the timed epochs run compiled code.
      */
     static OneThreadVerify warmUp(Setup setup) {
         List<Vote> sample = setup.votes().get(0).subList(0, Math.min(WARM_UP_VOTES, setup.votes().get(0).size()));
-        SignatureCache signatures = new SignatureCache(CACHE_CAPACITY);
+        SignatureCache signatures = new SignatureCache(setup.genesis().domain(), CACHE_CAPACITY);
         long start = System.nanoTime();
         for (Vote vote : sample) {
-            if (!signatures.verify(vote.validatorKey(), vote.signedBytes(), vote.signature())) {
+            if (!signatures.isValid(vote)) {
                 throw new IllegalStateException("a vote of the bench does not verify: " + vote);
             }
         }
         double verifySeconds = seconds(start);
-        CasperFfg ffg = new CasperFfg(setup.genesis(), setup.tree());
-        sample.forEach(ffg::addVote);
+        StateTransition rules = StateTransition.of(setup.genesis().genesis(), setup.genesis().domain());
+        StateTransition.SignatureCheck trusted = tx -> true;
+        State state = apply(rules, setup.genesis().state(), setup.blocks().get(0), trusted);
+        apply(rules, state, setup.blocks().get(1), trusted);
         return new OneThreadVerify(sample.size(), verifySeconds);
     }
 
     /**
-     * Epoch {@code e}'s votes, timed as a node handles them: every signature through {@code signatures}
-     * in parallel, then each vote counted by {@code ffg} on this thread. Then checks that epoch
-     * {@code e} is the latest justified checkpoint and epoch {@code e - 1} the finalized one.
+     * Epoch {@code e}'s votes, timed as a node imports them: every signature through {@code signatures}
+     * in parallel, then the blocks that carry them (and the first of the next epoch) applied on this
+     * thread. Then checks that epoch {@code e} is the justified checkpoint and epoch {@code e - 1} the
+     * finalized one.
      */
-    static EpochFigures epoch(Setup setup, int e, SignatureCache signatures, CasperFfg ffg) {
+    static EpochFigures epoch(Setup setup, int e, SignatureCache signatures, StateTransition rules, State[] state) {
         List<Vote> votes = setup.votes().get(e - 1);
         long start = System.nanoTime();
-        boolean valid = votes.parallelStream()
-                .allMatch(v -> signatures.verify(v.validatorKey(), v.signedBytes(), v.signature()));
+        boolean valid = votes.parallelStream().allMatch(signatures::isValid);
         long verified = System.nanoTime();
         if (!valid) {
             throw new IllegalStateException("a vote of epoch " + e + " does not verify");
         }
-        for (Vote vote : votes) {
-            CasperFfg.VoteResult result = ffg.addVote(vote);
-            if (!(result instanceof CasperFfg.Counted)) {
-                throw new IllegalStateException("the gadget did not count " + vote + ": " + result);
-            }
-        }
+        state[0] = apply(rules, state[0], setup.blocks().get(e), signatures);
         long counted = System.nanoTime();
-        CasperFfg.Checkpoint justified = ffg.latestJustified();
-        CasperFfg.Checkpoint finalized = ffg.finalized();
-        if (!justified.equals(new CasperFfg.Checkpoint(e, setup.checkpoints().get(e)))
-                || !finalized.equals(new CasperFfg.Checkpoint(e - 1, setup.checkpoints().get(e - 1)))) {
-            throw new IllegalStateException("after epoch " + e + "'s votes the latest justified checkpoint is epoch "
+        FinalityState f = state[0].finality().orElseThrow();
+        Checkpoint justified = f.currentJustified();
+        Checkpoint finalized = f.finalized();
+        if (!justified.equals(new Checkpoint(e, setup.checkpoints().get(e)))
+                || !finalized.equals(new Checkpoint(e - 1, setup.checkpoints().get(e - 1)))) {
+            throw new IllegalStateException("after epoch " + e + "'s votes the justified checkpoint is epoch "
                     + justified.epoch() + " and the finalized one epoch " + finalized.epoch() + ", not " + e + " and "
                     + (e - 1));
         }

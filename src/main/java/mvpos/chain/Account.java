@@ -4,8 +4,9 @@ package mvpos.chain;
  * What the chain knows of an address: its spendable balance, the number of transactions it has
  * sent (the nonce the next one must carry), the tokens it has staked, whether it has been slashed
  * (its stake cut for a proven offence; a slashed account can never stake again), and the tokens it
- * has unstaked that are still locked: {@code unbonding}, spendable from height {@code unbondingUntil}
- * on, and slashable until then.
+ * has unstaked that are still locked: {@code unbonding}, slashable until released. On a chain without
+ * finality {@code unbondingUntil} is the height from which it is released; on a chain with Casper FFG
+ * it is the finalized epoch from which it may be, once no dynasty counts it any more.
  */
 public record Account(long balance, long nonce, long stake, boolean slashed, long unbonding, long unbondingUntil) {
     public static final Account EMPTY = new Account(0, 0, 0);
@@ -50,6 +51,19 @@ public record Account(long balance, long nonce, long stake, boolean slashed, lon
             return this; // (a balance that cannot hold it keeps it unbonding)
         }
         return new Account(balance + unbonding, nonce, stake, slashed, 0, 0);
+    }
+
+    /** This account with what it is unbonding moved to its balance (when the chain's rule says it may be). */
+    public Account withUnbondingReleased() {
+        if (unbonding == 0 || balance > Long.MAX_VALUE - unbonding) {
+            return this;
+        }
+        return new Account(balance + unbonding, nonce, stake, slashed, 0, 0);
+    }
+
+    /** Tokens still locked: the stake and what is unbonding. */
+    public long locked() {
+        return stake + unbonding;
     }
 
     /** This account slashed: its whole stake and what it is unbonding gone, the flag set for good. */

@@ -24,18 +24,45 @@ public interface ChainStore extends AutoCloseable {
     }
 
     /**
-     * A new canonical head: the blocks that become canonical, lowest first (the first one's parent is
-     * canonical already), and the accounts to write so that the stored accounts are the new head's
-     * ({@link Account#EMPTY} removes one). Canonical entries above the last block are removed, so a
-     * reorganisation to a shorter chain leaves no stale heights.
+     * A value the state keeps beside its accounts (on a chain with finality: each block's finality
+     * record and each validator registry), stored by key in the same write as the blocks it belongs to.
      */
-    record HeadChange(List<CanonicalBlock> blocks, Map<Address, Account> accounts) {
+    record StateRecord(byte[] key, byte[] value) {
+        public StateRecord {
+            key = key.clone();
+            value = value.clone();
+        }
+
+        @Override
+        public byte[] key() {
+            return key.clone();
+        }
+
+        @Override
+        public byte[] value() {
+            return value.clone();
+        }
+    }
+
+    /**
+     * A new canonical head: the blocks that become canonical, lowest first (the first one's parent is
+     * canonical already), the accounts to write so that the stored accounts are the new head's
+     * ({@link Account#EMPTY} removes one), and the state records these blocks add. Canonical entries
+     * above the last block are removed, so a reorganisation to a shorter chain leaves no stale heights.
+     */
+    record HeadChange(List<CanonicalBlock> blocks, Map<Address, Account> accounts, List<StateRecord> records) {
         public HeadChange {
             if (blocks.isEmpty()) {
                 throw new IllegalArgumentException("a head change needs at least one block");
             }
             blocks = List.copyOf(blocks);
             accounts = Map.copyOf(accounts);
+            records = List.copyOf(records);
+        }
+
+        /** A head change that adds no state records. */
+        public HeadChange(List<CanonicalBlock> blocks, Map<Address, Account> accounts) {
+            this(blocks, accounts, List.of());
         }
 
         public Block head() {
@@ -65,7 +92,10 @@ public interface ChainStore extends AutoCloseable {
     /** Every account of the head state. */
     Map<Address, Account> accounts() throws StoreException;
 
-    /** Keeps a small named value (a finality checkpoint...), durably. */
+    /** A state record written by a {@link HeadChange}, by its key. */
+    Optional<byte[]> stateRecord(byte[] key) throws StoreException;
+
+    /** Keeps a small named value, durably. */
     void putMeta(String key, byte[] value) throws StoreException;
 
     /** A value kept with {@link #putMeta}. */

@@ -26,7 +26,7 @@ public final class Header {
     private final long timestamp;
     private final long slot;
     private final Address proposer;
-    private final byte[] txRoot;
+    private final byte[] bodyRoot;
     private final byte[] stateRoot;
     private final String engine;
     private final byte[] engineData;
@@ -37,21 +37,21 @@ public final class Header {
     /**
      * @param slot       the engine's unit of time this block claims (slot engines), or its position in
      *                   the chain (engines without slots); genesis is slot 0
-     * @param txRoot     {@link Block#txRoot} of the block's transactions
+     * @param bodyRoot   {@link Block#bodyRoot}: the commitment to the block's transactions and votes
      * @param stateRoot  the root of the state after this block
      * @param engine     the name of the consensus engine whose seal this is
      * @param engineData what the engine adds before sealing, covered by the seal (a difficulty, a
      *                   signed randomness reveal...); empty for engines that need nothing
      */
     public Header(String chainId, long height, byte[] parentHash, long timestamp, long slot, Address proposer,
-                  byte[] txRoot, byte[] stateRoot, String engine, byte[] engineData, byte[] seal) {
+                  byte[] bodyRoot, byte[] stateRoot, String engine, byte[] engineData, byte[] seal) {
         this.chainId = java.util.Objects.requireNonNull(chainId, "chainId");
         this.height = height;
         this.parentHash = parentHash.clone();
         this.timestamp = timestamp;
         this.slot = slot;
         this.proposer = java.util.Objects.requireNonNull(proposer, "proposer");
-        this.txRoot = txRoot.clone();
+        this.bodyRoot = bodyRoot.clone();
         this.stateRoot = stateRoot.clone();
         this.engine = java.util.Objects.requireNonNull(engine, "engine");
         this.engineData = engineData.clone();
@@ -59,7 +59,7 @@ public final class Header {
     }
 
     public Header withSeal(byte[] newSeal) {
-        return new Header(chainId, height, parentHash, timestamp, slot, proposer, txRoot, stateRoot, engine,
+        return new Header(chainId, height, parentHash, timestamp, slot, proposer, bodyRoot, stateRoot, engine,
                 engineData, newSeal);
     }
 
@@ -84,7 +84,7 @@ public final class Header {
         long timestamp = in.readLong();
         long slot = in.readLong();
         byte[] proposer = in.readBytes();
-        byte[] txRoot = in.readBytes();
+        byte[] bodyRoot = in.readBytes();
         byte[] stateRoot = in.readBytes();
         String engine = in.readString();
         byte[] engineData = in.readBytes();
@@ -92,7 +92,7 @@ public final class Header {
         if (proposer.length != Address.LENGTH) {
             throw new MalformedEncodingException("a proposer address has " + proposer.length + " bytes");
         }
-        return new Header(chainId, height, parent, timestamp, slot, new Address(proposer), txRoot, stateRoot, engine,
+        return new Header(chainId, height, parent, timestamp, slot, new Address(proposer), bodyRoot, stateRoot, engine,
                 engineData, seal);
     }
 
@@ -119,7 +119,7 @@ public final class Header {
 
     private CanonicalEncoder writeFields(CanonicalEncoder out) {
         return out.writeString(chainId).writeLong(height).writeBytes(parentHash).writeLong(timestamp).writeLong(slot)
-                .writeBytes(proposer.bytes()).writeBytes(txRoot).writeBytes(stateRoot).writeString(engine)
+                .writeBytes(proposer.bytes()).writeBytes(bodyRoot).writeBytes(stateRoot).writeString(engine)
                 .writeBytes(engineData);
     }
 
@@ -147,8 +147,8 @@ public final class Header {
         return proposer;
     }
 
-    public byte[] txRoot() {
-        return txRoot.clone();
+    public byte[] bodyRoot() {
+        return bodyRoot.clone();
     }
 
     public byte[] stateRoot() {

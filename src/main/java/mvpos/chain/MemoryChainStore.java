@@ -39,6 +39,17 @@ public final class MemoryChainStore implements ChainStore {
                 accounts.put(address, account);
             }
         });
+        for (StateRecord record : change.records()) {
+            records.put(HashKey.of(record.key()), record.value());
+        }
+    }
+
+    /** Values are kept as given (records are immutable arrays the store hands out copies of). */
+    private final Map<HashKey, byte[]> records = new HashMap<>();
+
+    @Override
+    public synchronized Optional<byte[]> stateRecord(byte[] key) {
+        return Optional.ofNullable(records.get(HashKey.of(key))).map(byte[]::clone);
     }
 
     private final Map<String, byte[]> meta = new HashMap<>();

@@ -28,7 +28,8 @@ import org.rocksdb.WriteOptions;
 /**
  * The {@link ChainStore} on disk, in RocksDB, with one column family per kind of record: blocks
  * (hash to block), canonical (height to hash), accounts (address to account, the head's state),
- * undo (block hash to the values its accounts had before it) and meta (the head).
+ * undo (block hash to the values its accounts had before it), records (the state's records beside
+ * its accounts, by key) and meta (the head).
  * A commit is one {@link WriteBatch} written synchronously: atomic, and on disk when it returns.
  *
  * <p>Accounts are written in the v2 encodings (balance, nonce, stake, the slashed flag as a 32-bit 0
@@ -53,6 +54,7 @@ public final class RocksChainStore implements ChainStore {
     private final ColumnFamilyHandle accounts;
     private final ColumnFamilyHandle meta;
     private final ColumnFamilyHandle undo;
+    private final ColumnFamilyHandle records;
 
     private RocksChainStore(Path directory, DBOptions options, ColumnFamilyOptions familyOptions, RocksDB db,
                             List<ColumnFamilyHandle> handles) {
@@ -67,6 +69,7 @@ public final class RocksChainStore implements ChainStore {
         this.accounts = handles.get(3);
         this.meta = handles.get(4);
         this.undo = handles.get(5);
+        this.records = handles.get(6);
     }
 
     public static RocksChainStore open(Path directory) throws StoreException {
@@ -86,7 +89,7 @@ public final class RocksChainStore implements ChainStore {
         ColumnFamilyOptions familyOptions = new ColumnFamilyOptions()
                 .setCompressionType(org.rocksdb.CompressionType.NO_COMPRESSION);
         List<ColumnFamilyDescriptor> families = new ArrayList<>();
-        for (String name : new String[] {"default", "blocks", "canonical", "accounts", "meta", "undo"}) {
+        for (String name : new String[] {"default", "blocks", "canonical", "accounts", "meta", "undo", "records"}) {
             families.add(new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.US_ASCII), familyOptions));
         }
         List<ColumnFamilyHandle> handles = new ArrayList<>();
@@ -123,11 +126,19 @@ public final class RocksChainStore implements ChainStore {
                     batch.put(accounts, account.getKey().bytes(), encodeAccount(account.getValue()));
                 }
             }
+            for (StateRecord record : change.records()) {
+                batch.put(records, record.key(), record.value());
+            }
             batch.put(meta, HEAD, change.head().hash());
             db.write(syncWrites, batch);
         } catch (RocksDBException e) {
             throw new StoreException("cannot write to " + directory + ": " + e.getMessage());
         }
+    }
+
+    @Override
+    public Optional<byte[]> stateRecord(byte[] key) throws StoreException {
+        return Optional.ofNullable(get(records, key));
     }
 
     @Override

@@ -8,8 +8,9 @@ import mvpos.crypto.KeyPair;
 
 /**
  * The seal of a header signed by its proposer (the poa and pos engines): the proposer's 32-byte
- * public key followed by its 64-byte Ed25519 signature of {@link Header#sealingBytes()}. The key must
- * hash to the header's proposer address. In {@code chain} so that the state transition can check
+ * public key followed by its 64-byte Ed25519 signature of {@link #signedMessage}: the chain's genesis
+ * hash, then {@link Header#sealingBytes()} (so that a seal, like every signature, commits to one
+ * chain; see {@link ChainDomain}). The key must hash to the header's proposer address. In {@code chain} so that the state transition can check
  * the headers of equivocation evidence.
  */
 public final class SignedSeal {
@@ -39,14 +40,22 @@ public final class SignedSeal {
     private SignedSeal() {
     }
 
-    /** Seals a header whose proposer is the key's address. */
-    public static Header seal(KeyPair proposer, Header unsealed) {
+    /** What a proposer signs: a tag, the genesis hash of its chain, then the header's sealing bytes. */
+    public static byte[] signedMessage(byte[] genesisHash, Header header) {
+        return mvpos.codec.CanonicalEncoder.tagged(SIGNED_TAG).writeBytes(genesisHash)
+                .writeBytes(header.sealingBytes()).toBytes();
+    }
+
+    private static final String SIGNED_TAG = "mvpos.seal.signed.v1";
+
+    /** Seals a header of the chain with this genesis hash; the header's proposer must be the key's address. */
+    public static Header seal(KeyPair proposer, byte[] genesisHash, Header unsealed) {
         if (!unsealed.proposer().equals(proposer.address())) {
             throw new IllegalArgumentException("the header names proposer " + unsealed.proposer() + ", not "
                     + proposer.address());
         }
         byte[] seal = Arrays.copyOf(proposer.publicKey(), BYTES);
-        System.arraycopy(proposer.sign(unsealed.sealingBytes()), 0, seal, Ed25519.PUBLIC_KEY_BYTES,
+        System.arraycopy(proposer.sign(signedMessage(genesisHash, unsealed)), 0, seal, Ed25519.PUBLIC_KEY_BYTES,
                 Ed25519.SIGNATURE_BYTES);
         return unsealed.withSeal(seal);
     }
@@ -56,8 +65,8 @@ public final class SignedSeal {
         return Arrays.copyOf(header.seal(), Ed25519.PUBLIC_KEY_BYTES);
     }
 
-    /** Why the seal is not the header proposer's signature, or empty when it is. */
-    public static Optional<Problem> check(Header header, Verifier verifier) {
+    /** Why the seal is not the header proposer's signature for the chain of this genesis hash, or empty. */
+    public static Optional<Problem> check(Header header, byte[] genesisHash, Verifier verifier) {
         byte[] seal = header.seal();
         if (seal.length != BYTES) {
             return Optional.of(new Problem(Fault.MALFORMED, "the seal has " + seal.length + " bytes, not " + BYTES));
@@ -68,15 +77,15 @@ public final class SignedSeal {
                     + ", not of the proposer " + header.proposer()));
         }
         byte[] signature = Arrays.copyOfRange(seal, Ed25519.PUBLIC_KEY_BYTES, BYTES);
-        if (!verifier.verify(publicKey, header.sealingBytes(), signature)) {
+        if (!verifier.verify(publicKey, signedMessage(genesisHash, header), signature)) {
             return Optional.of(new Problem(Fault.BAD_SIGNATURE,
                     "the seal is not the proposer's signature of this header"));
         }
         return Optional.empty();
     }
 
-    /** True when the seal is the proposer's signature of the header (verified directly). */
-    public static boolean isValid(Header header) {
-        return check(header, Verifier.ED25519).isEmpty();
+    /** True when the seal is the proposer's signature of the header for that chain (verified directly). */
+    public static boolean isValid(Header header, byte[] genesisHash) {
+        return check(header, genesisHash, Verifier.ED25519).isEmpty();
     }
 }

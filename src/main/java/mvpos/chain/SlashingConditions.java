@@ -46,11 +46,10 @@ public final class SlashingConditions {
     }
 
     private static boolean sameVoter(Vote a, Vote b) {
-        return a.chainId().equals(b.chainId()) && Arrays.equals(a.validatorKey(), b.validatorKey());
+        return a.chainId().equals(b.chainId()) && a.sameSigner(b);
     }
 
     private static boolean sameData(Vote a, Vote b) {
-        return a.sourceEpoch() == b.sourceEpoch() && a.targetEpoch() == b.targetEpoch()
-                && Arrays.equals(a.sourceHash(), b.sourceHash()) && Arrays.equals(a.targetHash(), b.targetHash());
+        return a.sameLink(b);
     }
 }

@@ -25,10 +25,10 @@ public sealed interface SlashingEvidence {
     Address offender();
 
     /**
-     * Why this does not prove an offence on chain {@code chainId} (another chain, no rule broken, a
-     * signature that does not verify), or empty when it does.
+     * Why this does not prove an offence on the chain of {@code domain} (another chain, no rule broken,
+     * a signature that does not verify for that chain), or empty when it does.
      */
-    Optional<String> whyNotProof(String chainId);
+    Optional<String> whyNotProof(ChainDomain domain);
 
     byte[] encode();
 
@@ -57,7 +57,8 @@ public sealed interface SlashingEvidence {
         }
 
         @Override
-        public Optional<String> whyNotProof(String chainId) {
+        public Optional<String> whyNotProof(ChainDomain domain) {
+            String chainId = domain.chainId();
             if (!first.chainId().equals(chainId) || !second.chainId().equals(chainId)) {
                 return Optional.of("votes of chain '" + first.chainId() + "' and '" + second.chainId() + "', not '"
                         + chainId + "'");
@@ -65,7 +66,7 @@ public sealed interface SlashingEvidence {
             if (!SlashingConditions.isSlashable(first, second)) {
                 return Optional.of("the votes are neither a double vote nor a surround vote of one validator");
             }
-            if (!first.hasValidSignature() || !second.hasValidSignature()) {
+            if (!first.hasValidSignature(domain) || !second.hasValidSignature(domain)) {
                 return Optional.of("a vote's signature is not its validator's");
             }
             return Optional.empty();
@@ -86,7 +87,8 @@ public sealed interface SlashingEvidence {
         }
 
         @Override
-        public Optional<String> whyNotProof(String chainId) {
+        public Optional<String> whyNotProof(ChainDomain domain) {
+            String chainId = domain.chainId();
             if (!first.chainId().equals(chainId) || !second.chainId().equals(chainId)) {
                 return Optional.of("headers of chain '" + first.chainId() + "' and '" + second.chainId() + "', not '"
                         + chainId + "'");
@@ -94,8 +96,9 @@ public sealed interface SlashingEvidence {
             if (!SlashingConditions.isEquivocation(first, second)) {
                 return Optional.of("the headers are not two different blocks of one proposer for one slot");
             }
-            Optional<SignedSeal.Problem> problem = SignedSeal.check(first, SignedSeal.Verifier.ED25519)
-                    .or(() -> SignedSeal.check(second, SignedSeal.Verifier.ED25519));
+            byte[] genesisHash = domain.genesisHash();
+            Optional<SignedSeal.Problem> problem = SignedSeal.check(first, genesisHash, SignedSeal.Verifier.ED25519)
+                    .or(() -> SignedSeal.check(second, genesisHash, SignedSeal.Verifier.ED25519));
             return problem.map(p -> "a header's seal is not its proposer's signature: " + p.detail());
         }
 

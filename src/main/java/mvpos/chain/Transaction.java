@@ -11,8 +11,9 @@ import mvpos.crypto.Sha256;
 
 /**
  * A signed transaction. The signature covers the canonical encoding of every other field, the
- * chain id and the sender's nonce included, so a transaction is valid on one chain only and at one
- * position in its sender's history only: it cannot be replayed elsewhere or twice.
+ * sender's nonce included, behind the chain's {@link ChainDomain} (its chain id and genesis hash),
+ * so a transaction is valid on one chain only and at one position in its sender's history only: it
+ * cannot be replayed elsewhere or twice.
  *
  * <p>A transaction may carry {@code data}, a payload its kind gives a meaning to (the evidence of a
  * {@link TxKind#SLASH}); other kinds carry none. A transaction without data keeps the encoding it
@@ -25,9 +26,9 @@ import mvpos.crypto.Sha256;
  * encoded for storage, and each of these would otherwise encode it again.
  */
 public final class Transaction {
-    private static final String SIGNED_TAG = "mvpos.tx.v1";
+    private static final String SIGNED_TAG = "mvpos.tx.signed.v3";
     private static final String STORED_TAG = "mvpos.tx.stored.v1";
-    private static final String SIGNED_WITH_DATA_TAG = "mvpos.tx.v2";
+    private static final String SIGNED_WITH_DATA_TAG = "mvpos.tx.signed.v4";
     private static final String STORED_WITH_DATA_TAG = "mvpos.tx.stored.v2";
     private static final byte[] NO_DATA = new byte[0];
     private static final Address NOBODY = new Address(new byte[Address.LENGTH]);
@@ -71,24 +72,28 @@ public final class Transaction {
         this.signature = signature.clone();
     }
 
-    /** Builds and signs a transaction without data. */
-    public static Transaction sign(KeyPair sender, String chainId, long nonce, TxKind kind, Address to, long amount,
-                                   long fee) {
-        return sign(sender, chainId, nonce, kind, to, amount, fee, NO_DATA);
+    /** Builds and signs a transaction without data for the chain of {@code domain}. */
+    public static Transaction sign(KeyPair sender, ChainDomain domain, long nonce, TxKind kind, Address to,
+                                   long amount, long fee) {
+        return sign(sender, domain, nonce, kind, to, amount, fee, NO_DATA);
     }
 
-    /** Builds and signs a transaction with data. */
-    public static Transaction sign(KeyPair sender, String chainId, long nonce, TxKind kind, Address to, long amount,
-                                   long fee, byte[] data) {
-        Transaction unsigned = new Transaction(chainId, sender.publicKey(), nonce, kind.code(), to, amount, fee, data,
-                NO_DATA);
-        return new Transaction(chainId, sender.publicKey(), nonce, kind.code(), to, amount, fee, data,
-                sender.sign(unsigned.signedBytes()));
+    /** Builds and signs a transaction with data for the chain of {@code domain}. */
+    public static Transaction sign(KeyPair sender, ChainDomain domain, long nonce, TxKind kind, Address to,
+                                   long amount, long fee, byte[] data) {
+        Transaction unsigned = new Transaction(domain.chainId(), sender.publicKey(), nonce, kind.code(), to, amount,
+                fee, data, NO_DATA);
+        return new Transaction(domain.chainId(), sender.publicKey(), nonce, kind.code(), to, amount, fee, data,
+                sender.sign(unsigned.signedBytes(domain)));
     }
 
-    /** The bytes the sender signs: every field but the signature, behind a domain tag. */
-    public byte[] signedBytes() {
-        return writeFields(CanonicalEncoder.tagged(data.length == 0 ? SIGNED_TAG : SIGNED_WITH_DATA_TAG)).toBytes();
+    /**
+     * The bytes the sender signs: a domain tag, the chain's domain (chain id and genesis hash), then
+     * every field but the signature.
+     */
+    public byte[] signedBytes(ChainDomain domain) {
+        return writeFields(domain.writeTo(CanonicalEncoder.tagged(data.length == 0 ? SIGNED_TAG
+                : SIGNED_WITH_DATA_TAG))).toBytes();
     }
 
     private CanonicalEncoder writeFields(CanonicalEncoder out) {
@@ -97,9 +102,12 @@ public final class Transaction {
         return data.length == 0 ? out : out.writeBytes(data);
     }
 
-    /** True when the signature is the sender key's signature of {@link #signedBytes()}. */
-    public boolean hasValidSignature() {
-        return Ed25519.verify(senderKey, signedBytes(), signature);
+    /**
+     * True when the transaction names the domain's chain and its signature is the sender key's
+     * signature of {@link #signedBytes(ChainDomain)}.
+     */
+    public boolean hasValidSignature(ChainDomain domain) {
+        return chainId.equals(domain.chainId()) && Ed25519.verify(senderKey, signedBytes(domain), signature);
     }
 
     public Address sender() {

@@ -13,50 +13,95 @@ import mvpos.crypto.Sha256;
 /**
  * A Casper FFG vote: a validator's signed link from a source checkpoint to a target checkpoint,
  * {@code [checkpoint_hash, target_epoch, source_epoch, signature]} in the course's words, with the
- * source's hash too and the chain id, so that a vote counts on one chain only.
+ * source's hash too and the chain id; the signature also commits to the chain's genesis hash
+ * ({@link ChainDomain}), so that a vote counts on one chain only.
  *
- * @param validatorKey the voter's Ed25519 public key (its address is derived from it)
+ * <p>Immutable. A class rather than a record only so that it keeps its encoding, hash and signer's
+ * address once computed: in a network every node hashes, compares and looks up every vote.
  */
-public record Vote(String chainId, byte[] validatorKey, long sourceEpoch, byte[] sourceHash, long targetEpoch,
-                   byte[] targetHash, byte[] signature) {
-    private static final String SIGNED_TAG = "mvpos.ffg.vote.v1";
+public final class Vote {
+    private static final String SIGNED_TAG = "mvpos.ffg.vote.signed.v2";
     private static final String STORED_TAG = "mvpos.ffg.vote.stored.v1";
 
-    public Vote {
-        validatorKey = validatorKey.clone();
-        sourceHash = sourceHash.clone();
-        targetHash = targetHash.clone();
-        signature = signature.clone();
+    private final String chainId;
+    private final byte[] validatorKey;
+    private final long sourceEpoch;
+    private final byte[] sourceHash;
+    private final long targetEpoch;
+    private final byte[] targetHash;
+    private final byte[] signature;
+    private volatile byte[] encoded;
+    private volatile byte[] hash;
+    private volatile Address validator;
+    private volatile byte[] signedBytes;
+    private volatile ChainDomain signedFor;
+
+    /** @param validatorKey the voter's Ed25519 public key (its address is derived from it) */
+    public Vote(String chainId, byte[] validatorKey, long sourceEpoch, byte[] sourceHash, long targetEpoch,
+                byte[] targetHash, byte[] signature) {
+        this.chainId = java.util.Objects.requireNonNull(chainId, "chainId");
+        this.validatorKey = validatorKey.clone();
+        this.sourceEpoch = sourceEpoch;
+        this.sourceHash = sourceHash.clone();
+        this.targetEpoch = targetEpoch;
+        this.targetHash = targetHash.clone();
+        this.signature = signature.clone();
     }
 
-    /** Builds and signs a vote. */
-    public static Vote sign(KeyPair validator, String chainId, long sourceEpoch, byte[] sourceHash, long targetEpoch,
-                            byte[] targetHash) {
-        Vote unsigned = new Vote(chainId, validator.publicKey(), sourceEpoch, sourceHash, targetEpoch, targetHash,
-                new byte[0]);
-        return new Vote(chainId, validator.publicKey(), sourceEpoch, sourceHash, targetEpoch, targetHash,
-                validator.sign(unsigned.signedBytes()));
+    /** Builds and signs a vote for the chain of {@code domain}. */
+    public static Vote sign(KeyPair validator, ChainDomain domain, long sourceEpoch, byte[] sourceHash,
+                            long targetEpoch, byte[] targetHash) {
+        Vote unsigned = new Vote(domain.chainId(), validator.publicKey(), sourceEpoch, sourceHash, targetEpoch,
+                targetHash, new byte[0]);
+        return new Vote(domain.chainId(), validator.publicKey(), sourceEpoch, sourceHash, targetEpoch, targetHash,
+                validator.sign(unsigned.signedBytes(domain)));
     }
 
-    /** What the validator signs: every field but the signature, behind a domain tag. */
-    public byte[] signedBytes() {
-        return CanonicalEncoder.tagged(SIGNED_TAG).writeString(chainId).writeBytes(validatorKey)
+    /**
+     * What the validator signs: a domain tag, the chain's domain (chain id and genesis hash), then every
+     * field but the signature and the chain id (which the domain holds).
+     */
+    public byte[] signedBytes(ChainDomain domain) {
+        byte[] bytes = signedBytes;
+        if (bytes != null && domain.equals(signedFor)) {
+            return bytes.clone();
+        }
+        bytes = domain.writeTo(CanonicalEncoder.tagged(SIGNED_TAG)).writeBytes(validatorKey)
                 .writeLong(sourceEpoch).writeBytes(sourceHash).writeLong(targetEpoch).writeBytes(targetHash)
                 .toBytes();
+        signedFor = domain;
+        signedBytes = bytes;
+        return bytes.clone();
     }
 
-    public boolean hasValidSignature() {
-        return Ed25519.verify(validatorKey, signedBytes(), signature);
+    /** True when the vote names the domain's chain and is signed by its validator's key for that chain. */
+    public boolean hasValidSignature(ChainDomain domain) {
+        return chainId.equals(domain.chainId()) && Ed25519.verify(validatorKey, signedBytes(domain), signature);
     }
 
+    /** The signer's address (computed once). */
     public Address validator() {
-        return Address.of(validatorKey);
+        Address a = validator;
+        if (a == null) {
+            a = Address.of(validatorKey);
+            validator = a;
+        }
+        return a;
     }
 
     public byte[] encode() {
-        return CanonicalEncoder.tagged(STORED_TAG).writeString(chainId).writeBytes(validatorKey)
-                .writeLong(sourceEpoch).writeBytes(sourceHash).writeLong(targetEpoch).writeBytes(targetHash)
-                .writeBytes(signature).toBytes();
+        return encoded().clone();
+    }
+
+    private byte[] encoded() {
+        byte[] bytes = encoded;
+        if (bytes == null) {
+            bytes = CanonicalEncoder.tagged(STORED_TAG).writeString(chainId).writeBytes(validatorKey)
+                    .writeLong(sourceEpoch).writeBytes(sourceHash).writeLong(targetEpoch).writeBytes(targetHash)
+                    .writeBytes(signature).toBytes();
+            encoded = bytes;
+        }
+        return bytes;
     }
 
     public static Vote decode(byte[] bytes) {
@@ -70,34 +115,61 @@ public record Vote(String chainId, byte[] validatorKey, long sourceEpoch, byte[]
         return vote;
     }
 
-    /** The vote's identity: SHA-256 of its stored encoding. */
+    /** The vote's identity: SHA-256 of its stored encoding (computed once). */
     public byte[] hash() {
-        return Sha256.hash(encode());
+        byte[] h = hash;
+        if (h == null) {
+            h = Sha256.hash(encoded());
+            hash = h;
+        }
+        return h.clone();
     }
 
-    @Override
+    public String chainId() {
+        return chainId;
+    }
+
     public byte[] validatorKey() {
         return validatorKey.clone();
     }
 
-    @Override
+    public long sourceEpoch() {
+        return sourceEpoch;
+    }
+
     public byte[] sourceHash() {
         return sourceHash.clone();
     }
 
-    @Override
+    public long targetEpoch() {
+        return targetEpoch;
+    }
+
     public byte[] targetHash() {
         return targetHash.clone();
     }
 
-    @Override
     public byte[] signature() {
         return signature.clone();
     }
 
+    /** Whether the two votes sign the same link (epochs and hashes), whoever signed them and however. */
+    public boolean sameLink(Vote other) {
+        return sourceEpoch == other.sourceEpoch && targetEpoch == other.targetEpoch
+                && Arrays.equals(sourceHash, other.sourceHash) && Arrays.equals(targetHash, other.targetHash);
+    }
+
+    /** Whether one validator key signed both (compared without copying). */
+    public boolean sameSigner(Vote other) {
+        return Arrays.equals(validatorKey, other.validatorKey);
+    }
+
     @Override
     public boolean equals(Object o) {
-        return o instanceof Vote v && Arrays.equals(encode(), v.encode());
+        if (this == o) {
+            return true;
+        }
+        return o instanceof Vote v && Arrays.equals(signature, v.signature) && Arrays.equals(encoded(), v.encoded());
     }
 
     @Override

@@ -67,6 +67,19 @@ final class DevnetCommand implements Runnable {
             description = "Slots per finality epoch with --finality ffg (default: ${DEFAULT-VALUE}).")
     long finalityEpoch;
 
+    @Option(names = "--stake", paramLabel = "N", defaultValue = "0",
+            description = "Every validator stakes N tokens (default: a random stake from 1,000 to 10,000 each).")
+    long stake;
+
+    @Option(names = "--offline", paramLabel = "K", defaultValue = "0",
+            description = "The last K validators go offline: they neither produce nor vote (their nodes still "
+                    + "follow the chain), to watch a finality stall and its recovery (default: none).")
+    int offline;
+
+    @Option(names = "--offline-from", paramLabel = "SLOT", defaultValue = "0",
+            description = "The slot from which the --offline validators are offline (default: ${DEFAULT-VALUE}).")
+    long offlineFrom;
+
     @Option(names = "--json", description = "Print one JSON object per line instead of text.")
     boolean json;
 
@@ -77,8 +90,13 @@ final class DevnetCommand implements Runnable {
             + "(real time; --seed then fixes the keys only).")
     boolean processes;
 
+    @Option(names = "--explorer", paramLabel = "PORT",
+            description = "Serve the live web explorer of the whole devnet on 127.0.0.1:PORT (kept up after the run).")
+    Integer explorer;
+
     @Override
     public void run() {
+        ExplorerOption.check(explorer);
         if (!Engines.names().contains(engine)) {
             throw new Main.UserError("unknown engine '" + engine + "'; available: " + String.join(", ", Engines.names()));
         }
@@ -93,6 +111,18 @@ final class DevnetCommand implements Runnable {
         }
         if (blocks < 0) {
             throw new Main.UserError("--blocks cannot be negative");
+        }
+        if (offline < 0 || offline > validators) {
+            throw new Main.UserError("--offline must be between 0 and --validators (" + validators + "), got " + offline);
+        }
+        if (stake < 0) {
+            throw new Main.UserError("--stake cannot be negative, got " + stake);
+        }
+        if (offlineFrom < 0) {
+            throw new Main.UserError("--offline-from cannot be negative, got " + offlineFrom);
+        }
+        if (processes && offline > 0) {
+            throw new Main.UserError("--offline works in one process only, not with --processes");
         }
         if (seed == null && blocks == 0 && duration == null && !quiet) {
             spec.commandLine().getErr().println("devnet: running in real time until Ctrl-C (give --blocks, "
@@ -124,7 +154,8 @@ final class DevnetCommand implements Runnable {
         long runSeed = realTime ? new SecureRandomSource().nextLong() : seed;
         long start = realTime ? SystemClock.INSTANCE.millis() : Devnet.SEEDED_START_MILLIS;
         Devnet.Config config = new Devnet.Config(engine, validators, slot.toMillis(), latency.toMillis(),
-                jitter.toMillis(), runSeed, start, realTime, 50, Map.of(), finality, finalityEpoch);
+                jitter.toMillis(), runSeed, start, realTime, 50, Map.of(), finality, finalityEpoch)
+                .withOffline(offline, offlineFrom).withStake(stake);
         long wallStart = System.nanoTime();
         Devnet.Summary summary;
         try {
@@ -140,6 +171,12 @@ final class DevnetCommand implements Runnable {
                     out.flush();
                 }
             });
+            devnet.onStall(event -> {
+                if (!quiet) {
+                    out.println(json ? json(event) : text(event));
+                    out.flush();
+                }
+            });
             devnet.onEvidence(event -> {
                 if (!quiet) {
                     out.println(json ? json(event) : String.format("evidence: %s by node%d (%s), seen by node%d",
@@ -147,7 +184,11 @@ final class DevnetCommand implements Runnable {
                     out.flush();
                 }
             });
+            var explorerServer = ExplorerOption.serve(devnet, explorer, spec.commandLine().getErr());
             summary = devnet.run(blocks, duration == null ? 0 : duration.toMillis());
+            ExplorerOption.keepServing(explorerServer, spec.commandLine().getErr());
+        } catch (Main.UserError e) {
+            throw e;
         } catch (IllegalArgumentException e) {
             throw new Main.UserError(e.getMessage());
         } catch (Exception e) {
@@ -186,6 +227,27 @@ final class DevnetCommand implements Runnable {
         line.put("event", event.kind());
         line.put("epoch", event.epoch());
         line.put("checkpoint", event.hash());
+        line.put("time", event.timeMillis());
+        return JsonLine.of(line);
+    }
+
+    private static String text(Devnet.StallEvent event) {
+        return event.stalled()
+                ? String.format("finality stalled since epoch %d, participation %.1f%% (seen by node%d at epoch %d)",
+                event.sinceEpoch(), event.participationBasisPoints() / 100.0, event.node(), event.epoch())
+                : String.format("finality resumed: epoch %d finalized at epoch %d, %d epochs after the stall began; "
+                        + "participation %.1f%%", event.finalizedEpoch(), event.epoch(), event.epoch() - event.sinceEpoch(),
+                event.participationBasisPoints() / 100.0);
+    }
+
+    private static String json(Devnet.StallEvent event) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("node", event.node());
+        line.put("event", event.stalled() ? "finality-stalled" : "finality-resumed");
+        line.put("epoch", event.epoch());
+        line.put("stalledSinceEpoch", event.sinceEpoch());
+        line.put("finalizedEpoch", event.finalizedEpoch());
+        line.put("participation", event.participationBasisPoints() / 10_000.0);
         line.put("time", event.timeMillis());
         return JsonLine.of(line);
     }

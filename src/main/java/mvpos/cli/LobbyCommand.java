@@ -76,8 +76,13 @@ final class LobbyCommand implements Runnable {
             description = "Longest line a client may send; longer ones are refused unread (default: ${DEFAULT-VALUE}).")
     int maxLine;
 
+    @Option(names = "--explorer", paramLabel = "PORT",
+            description = "Serve the live web explorer of the lobby's chain and validators on 127.0.0.1:PORT.")
+    Integer explorer;
+
     @Override
     public void run() {
+        ExplorerOption.check(explorer);
         DotEnvPort.Choice choice = port != null
                 ? new DotEnvPort.Choice(port, "--port")
                 : DotEnvPort.resolve(Path.of("").toAbsolutePath()).orElse(new DotEnvPort.Choice(9000, "default"));
@@ -106,6 +111,15 @@ final class LobbyCommand implements Runnable {
             return;
         } catch (LobbyServer.StartException e) {
             throw new Main.UserError(e.getMessage()); // an unusable data directory or port, said in one line
+        }
+        try {
+            ExplorerOption.serve(server, explorer, new java.io.PrintWriter(System.err, true));
+        } catch (Main.UserError e) {
+            server.close();
+            throw e;
+        } catch (Exception e) {
+            server.close();
+            throw new Main.UserError("cannot serve the explorer: " + e.getMessage());
         }
         CountDownLatch stopped = new CountDownLatch(1);
         if (!ShutdownHook.register("lobby-shutdown", () -> {

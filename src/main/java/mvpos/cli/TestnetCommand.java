@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import mvpos.chain.Genesis;
-import mvpos.consensus.CasperFfg;
+import mvpos.state.CasperFfg;
 import mvpos.consensus.Engines;
 import mvpos.crypto.HashDrbg;
 import mvpos.crypto.KeyPair;

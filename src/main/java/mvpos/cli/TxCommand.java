@@ -65,9 +65,11 @@ final class TxCommand implements Runnable {
             }
             KeyPair keys = readKeys();
             ApiClient api = new ApiClient(node);
-            String chainId = api.get("/status").path("chainId").asText();
+            JsonNode status = api.get("/status");
+            mvpos.chain.ChainDomain domain = new mvpos.chain.ChainDomain(status.path("chainId").asText(),
+                    mvpos.crypto.Hex.decode(status.path("genesis").asText()));
             long useNonce = nonce != null ? nonce : api.get("/accounts/" + keys.address()).path("nextNonce").asLong();
-            Transaction tx = Transaction.sign(keys, chainId, useNonce, kind, to, amount, fee);
+            Transaction tx = Transaction.sign(keys, domain, useNonce, kind, to, amount, fee);
             JsonNode answer = api.post("/transactions", TransactionJson.of(tx));
             if (json) {
                 out.printf("{\"hash\":\"%s\",\"kind\":\"%s\",\"from\":\"%s\",\"nonce\":%d,\"amount\":%d,\"fee\":%d}%n",

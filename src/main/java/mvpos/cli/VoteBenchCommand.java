@@ -75,9 +75,14 @@ final class VoteBenchCommand implements Runnable {
         if (epochs < 1 || epochs > VoteBench.MAX_EPOCHS) {
             throw new Main.UserError("--epochs must be between 1 and " + VoteBench.MAX_EPOCHS + ", got " + epochs);
         }
-        if (epochSlots < 1 || epochSlots > VoteBench.MAX_EPOCH_SLOTS) {
-            throw new Main.UserError("--epoch-slots must be between 1 and " + VoteBench.MAX_EPOCH_SLOTS + ", got "
+        if (epochSlots < 2 || epochSlots > VoteBench.MAX_EPOCH_SLOTS) {
+            throw new Main.UserError("--epoch-slots must be between 2 and " + VoteBench.MAX_EPOCH_SLOTS + ", got "
                     + epochSlots);
+        }
+        long fit = (epochSlots - 1) * mvpos.state.FfgConstants.MAX_VOTES_PER_BLOCK;
+        if (validators > fit) {
+            throw new Main.UserError("--validators: at most " + fit + " validators' votes fit in the " + (epochSlots - 1)
+                    + " blocks of an epoch of " + epochSlots + " slots that carry them, got " + validators);
         }
         if ((long) validators * epochs > VoteBench.MAX_VOTES) {
             throw new Main.UserError("--validators x --epochs must be at most " + VoteBench.MAX_VOTES

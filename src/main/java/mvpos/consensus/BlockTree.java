@@ -20,9 +20,14 @@ import mvpos.state.State;
  * rule: the head is the block whose chain has the greatest total weight (the engine says what a block
  * weighs); on a tie the head stays where it is, so the block seen first wins.
  *
- * <p>The tree keeps the last {@link ChainView#STATE_HISTORY} heights below its head; older blocks are
- * forgotten (they are in the store), and a block whose parent was forgotten cannot be added. Not
- * thread-safe: a node uses its tree from its loop only.
+ * <p>With a finality gadget every head must descend from an <em>anchor</em>, the latest justified
+ * checkpoint the node knows of (the FFG paper's fork-choice rule: follow the chain containing the
+ * justified checkpoint of the greatest height).
+ *
+ * <p>The tree keeps the last {@link ChainView#STATE_HISTORY} heights below its head, even while
+ * finality stalls (the anchor then moves up to the head's ancestor at the lowest height kept); older
+ * blocks are forgotten (they are in the store), and a block whose parent was forgotten cannot be
+ * added. Not thread-safe: a node uses its tree from its loop only.
  */
 public final class BlockTree implements ChainView {
 
@@ -49,6 +54,7 @@ public final class BlockTree implements ChainView {
     }
 
     private final Genesis genesis;
+    private final mvpos.chain.ChainDomain domain;
     private final SignatureVerifier verifier;
     private final Map<HashKey, Entry> entries = new HashMap<>();
     private final Map<Long, List<HashKey>> byHeight = new HashMap<>();
@@ -56,12 +62,14 @@ public final class BlockTree implements ChainView {
     private Entry head;
     /** The block every head must descend from: the root, or the latest justified checkpoint (finality). */
     private Entry anchor;
-    /** Whether a finality gadget has set the anchor (without one, heads are free and the tree is pruned by height). */
+    /** Whether a finality gadget has set the anchor (without one, heads are free). */
     private boolean anchored;
 
     /** A tree whose first block is {@code root} (genesis, or the oldest block a restarted node rebuilt). */
-    public BlockTree(Genesis genesis, Block root, State rootState, SignatureVerifier verifier) {
+    public BlockTree(Genesis genesis, mvpos.chain.ChainDomain domain, Block root, State rootState,
+                     SignatureVerifier verifier) {
         this.genesis = genesis;
+        this.domain = domain;
         this.verifier = verifier;
         this.lowestHeight = root.height();
         this.head = put(new Entry(root, root.hash(), rootState, Map.of(), BigInteger.ZERO));
@@ -78,9 +86,7 @@ public final class BlockTree implements ChainView {
         Entry added = put(new Entry(block, hash, state, before, parent.totalWeight().add(weight)));
         if (added.totalWeight().compareTo(head.totalWeight()) > 0 && (!anchored || descendsFrom(added, anchor))) {
             head = added;
-            // Never below the anchor, when there is one: heads must be able to walk back to it.
-            forgetBelow(anchored ? Math.min(head.height() - STATE_HISTORY, anchor.height())
-                    : head.height() - STATE_HISTORY);
+            forgetBelow(head.height() - STATE_HISTORY);
         }
         return added;
     }
@@ -93,12 +99,29 @@ public final class BlockTree implements ChainView {
     }
 
     private void forgetBelow(long height) {
+        if (lowestHeight >= height) {
+            return;
+        }
+        if (anchor.height() < height) {
+            // A long stall: the anchor moves up to the head's ancestor at the new lowest height, which every
+            // head must still descend from (forks from below it are forgotten with it).
+            Entry at = head;
+            while (at.height() > height) {
+                at = parentOf(at);
+            }
+            anchor = at;
+        }
         for (; lowestHeight < height; lowestHeight++) {
             List<HashKey> forgotten = byHeight.remove(lowestHeight);
             if (forgotten != null) {
                 forgotten.forEach(entries::remove);
             }
         }
+    }
+
+    /** The lowest height the tree still holds. */
+    public long lowestHeight() {
+        return lowestHeight;
     }
 
     /**
@@ -206,6 +229,11 @@ public final class BlockTree implements ChainView {
     @Override
     public Genesis genesis() {
         return genesis;
+    }
+
+    @Override
+    public mvpos.chain.ChainDomain domain() {
+        return domain;
     }
 
     @Override

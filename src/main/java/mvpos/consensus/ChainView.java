@@ -14,6 +14,9 @@ public interface ChainView {
 
     Genesis genesis();
 
+    /** The chain's signing domain (its id and genesis hash): what every seal and reveal signs over. */
+    mvpos.chain.ChainDomain domain();
+
     /** The header of a known block, on any fork. */
     Optional<Header> header(byte[] hash);
 

@@ -16,6 +16,8 @@ import mvpos.crypto.RandomSource;
  * into slots of genesis's block time; slot {@code s} belongs to authority {@code s mod n}, who
  * signs the block. A block from anyone else is invalid. The longest chain wins.
  *
+ * <p>An authority slashed for sealing two blocks in one slot is ejected: its slots stay empty.
+ *
  * <p>Genesis: {@code engine: {name: poa, params: {authorities: "addr1,addr2,..."}}}.
  */
 public final class PoaEngine implements ConsensusEngine {
@@ -82,7 +84,8 @@ public final class PoaEngine implements ConsensusEngine {
     @Override
     public Optional<Claim> claim(ChainView chain, Header parent, long nowMillis, KeyPair validator) {
         long slot = slotAt(nowMillis);
-        if (slot <= parent.slot() || !authorityOf(slot).equals(validator.address())) {
+        if (slot <= parent.slot() || !authorityOf(slot).equals(validator.address())
+                || isEjected(chain, parent, validator.address())) {
             return Optional.empty();
         }
         return Optional.of(new Claim(slot, new byte[0]));
@@ -91,7 +94,7 @@ public final class PoaEngine implements ConsensusEngine {
     @Override
     public Optional<Header> seal(ChainView chain, Header unsealed, KeyPair validator, RandomSource random,
                                  long attempts) {
-        return Optional.of(ProposerSignature.seal(validator, unsealed));
+        return Optional.of(ProposerSignature.seal(chain, validator, unsealed));
     }
 
     @Override
@@ -108,7 +111,19 @@ public final class PoaEngine implements ConsensusEngine {
             return SealRejection.reject(SealRejection.Reason.NOT_PROPOSER, "slot " + header.slot() + " belongs to " + expected
                     + ", not " + header.proposer());
         }
+        if (isEjected(chain, parent, expected)) {
+            return SealRejection.reject(SealRejection.Reason.NOT_PROPOSER, "authority " + expected
+                    + " has been slashed: its slots stay empty");
+        }
         return ProposerSignature.check(chain, header);
+    }
+
+    /**
+     * Whether an authority has been slashed on the chain ending at {@code parent}: a slashed authority
+     * is ejected, and its slots stay empty (a parent whose state is not known counts as not ejected).
+     */
+    public static boolean isEjected(ChainView chain, Header parent, Address authority) {
+        return chain.stateAfter(parent.hash()).map(state -> state.account(authority).slashed()).orElse(false);
     }
 
     @Override

@@ -41,7 +41,7 @@ import mvpos.state.State;
  * epoch {@code e - 1} begins.
  *
  * <p><b>Randomness (RANDAO).</b> A block's engine data is its proposer's <em>reveal</em>, the 64-byte
- * Ed25519 signature of the canonical encoding of the tag {@value #REVEAL_TAG}, the chain id and the
+ * Ed25519 signature of the canonical encoding of the tag {@value #REVEAL_TAG}, the chain id, the genesis hash and the
  * block's epoch, followed by the 32-byte <em>mix</em> {@code SHA-256(parentMix || SHA-256(reveal))}.
  * The genesis block's mix is {@code SHA-256} of the canonical encoding of the tag
  * {@value #GENESIS_MIX_TAG} and the genesis block's hash (which commits to the initial accounts and,
@@ -61,7 +61,7 @@ public final class PosEngine implements ConsensusEngine {
     public static final String EPOCH_LENGTH = "epochLength";
     public static final long DEFAULT_EPOCH_LENGTH = 8;
     public static final long MAX_EPOCH_LENGTH = ChainView.STATE_HISTORY / 2;
-    public static final String REVEAL_TAG = "mvpos.pos.reveal.v1";
+    public static final String REVEAL_TAG = "mvpos.pos.reveal.v2";
     public static final String GENESIS_MIX_TAG = "mvpos.pos.genesis-mix.v1";
     public static final int REVEAL_BYTES = Ed25519.SIGNATURE_BYTES;
     public static final int MIX_BYTES = Sha256.LENGTH;
@@ -158,9 +158,9 @@ public final class PosEngine implements ConsensusEngine {
         return sampler.selectProposer(new HashDrbg(proposerSeed(epochSeed, slot)));
     }
 
-    /** What a proposer signs as its reveal for {@code epoch}. */
-    public static byte[] revealMessage(String chainId, long epoch) {
-        return CanonicalEncoder.tagged(REVEAL_TAG).writeString(chainId).writeLong(epoch).toBytes();
+    /** What a proposer signs as its reveal for {@code epoch} on the chain of {@code domain}. */
+    public static byte[] revealMessage(mvpos.chain.ChainDomain domain, long epoch) {
+        return domain.writeTo(CanonicalEncoder.tagged(REVEAL_TAG)).writeLong(epoch).toBytes();
     }
 
     /** The mix of a block: {@code SHA-256(parentMix || SHA-256(reveal))}. */
@@ -349,7 +349,7 @@ public final class PosEngine implements ConsensusEngine {
         if (parentMix.isEmpty()) {
             return Optional.empty();
         }
-        byte[] reveal = validator.sign(revealMessage(chainId, epochOf(slot)));
+        byte[] reveal = validator.sign(revealMessage(chain.domain(), epochOf(slot)));
         byte[] data = Arrays.copyOf(reveal, ENGINE_DATA_BYTES);
         System.arraycopy(nextMix(parentMix.get(), reveal), 0, data, REVEAL_BYTES, MIX_BYTES);
         return Optional.of(new Claim(slot, data));
@@ -358,7 +358,7 @@ public final class PosEngine implements ConsensusEngine {
     @Override
     public Optional<Header> seal(ChainView chain, Header unsealed, KeyPair validator, RandomSource random,
                                  long attempts) {
-        return Optional.of(ProposerSignature.seal(validator, unsealed));
+        return Optional.of(ProposerSignature.seal(chain, validator, unsealed));
     }
 
     @Override
@@ -402,7 +402,7 @@ public final class PosEngine implements ConsensusEngine {
             return SealRejection.reject(SealRejection.Reason.BAD_REVEAL, "the mix is not SHA-256(parent mix || SHA-256(reveal))");
         }
         long epoch = epochOf(slot);
-        if (!chain.verifySignature(publicKey, revealMessage(chainId, epoch), reveal)) {
+        if (!chain.verifySignature(publicKey, revealMessage(chain.domain(), epoch), reveal)) {
             return SealRejection.reject(SealRejection.Reason.BAD_REVEAL, "the reveal is not the proposer's signature of epoch "
                     + epoch);
         }

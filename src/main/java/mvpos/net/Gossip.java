@@ -6,9 +6,10 @@ import java.util.List;
 import java.util.Optional;
 import mvpos.chain.Block;
 import mvpos.chain.ChainStore;
-import mvpos.crypto.RandomSource;
 import mvpos.node.Mempool;
 import mvpos.node.NodeCore;
+import mvpos.node.Outbox;
+import mvpos.node.Validator;
 
 /**
  * A node's side of the conversation, the same over a simulated network and over TCP: it offers
@@ -35,22 +36,47 @@ public final class Gossip {
     private long syncRequestedAt;
 
     private final NodeCore node;
+    private final Validator validator;
     private final Network network;
-    private final RandomSource random;
-    private final long powAttemptsPerTick;
+    private final Outbox outbox;
 
     /**
-     * @param powAttemptsPerTick proof-of-work candidates a tick may try (an engine that signs ignores it)
+     * @param validator the node's validator, or null for a node that only follows
      */
-    public Gossip(NodeCore node, Network network, RandomSource random, long powAttemptsPerTick) {
+    public Gossip(NodeCore node, Validator validator, Network network) {
         this.node = node;
+        this.validator = validator;
         this.network = network;
-        this.random = random;
-        this.powAttemptsPerTick = powAttemptsPerTick;
+        this.outbox = new Outbox() {
+            @Override
+            public void announce(Block block) {
+                network.broadcast(new Message.NewBlock(block));
+            }
+
+            @Override
+            public void announce(mvpos.chain.Vote vote) {
+                network.broadcast(new Message.NewVote(vote));
+            }
+
+            @Override
+            public void announce(mvpos.chain.Transaction transaction) {
+                network.broadcast(new Message.NewTransaction(transaction));
+            }
+        };
     }
 
     public NodeCore node() {
         return node;
+    }
+
+    /** The node's validator, when it has one. */
+    public java.util.Optional<Validator> validator() {
+        return java.util.Optional.ofNullable(validator);
+    }
+
+    /** Where this node's announcements go: to every peer. */
+    public Outbox outbox() {
+        return outbox;
     }
 
     /** Who hears of the peer addresses other peers tell (peer exchange). */
@@ -80,10 +106,10 @@ public final class Gossip {
         announceOutgoing();
     }
 
-    /** Announces the transactions the node made itself (slashing evidence). */
+    /** Announces the transactions the node's validator made itself (slashing evidence). */
     private void announceOutgoing() {
-        for (mvpos.chain.Transaction tx : node.drainOutgoing()) {
-            network.broadcast(new Message.NewTransaction(tx));
+        if (validator != null) {
+            validator.drainOutgoing().forEach(outbox::announce);
         }
     }
 
@@ -128,8 +154,8 @@ public final class Gossip {
                 }
             }
             case Message.NewVote vote -> {
-                NodeCore.VoteOutcome outcome = node.addVote(vote.vote());
-                if (outcome instanceof NodeCore.VoteCounted && !network.broadcastReachesAll()) {
+                NodeCore.VoteOutcome outcome = node.addVote(vote.vote(), nowMillis);
+                if (outcome instanceof NodeCore.VoteAccepted && !network.broadcastReachesAll()) {
                     network.broadcast(message);
                 } else if (outcome instanceof NodeCore.VoteIgnored ignored && ignored.forged()) {
                     network.penalize(from, "sent a forged vote: " + ignored.reason());
@@ -282,6 +308,7 @@ public final class Gossip {
                 }
             }
             case NodeCore.Known known -> { }
+            case NodeCore.Early early -> { }
             case NodeCore.Invalid invalid -> {
                 if (isForged(invalid.rejection())) {
                     network.penalize(from, "sent an invalid block: " + invalid.rejection());
@@ -304,16 +331,15 @@ public final class Gossip {
     }
 
     /**
-     * A tick of the node's timer: produces a block if the engine lets its validator, votes if its
-     * finality duty is due, and announces what it made.
+     * A tick of the node's timer: blocks held for being early are offered again, then the validator (if
+     * any) acts as its strategy decides, announcing through {@link #outbox()}.
      */
-    public Optional<Block> onTick(long nowMillis) throws ChainStore.StoreException {
+    public void onTick(long nowMillis) throws ChainStore.StoreException {
         expireSyncRequest(nowMillis);
-        Optional<Block> produced = node.tryProduce(nowMillis, random, powAttemptsPerTick);
-        produced.ifPresent(block -> network.broadcast(new Message.NewBlock(block)));
-        node.tryVote().ifPresent(vote -> network.broadcast(new Message.NewVote(vote)));
-        announceOutgoing();
-        return produced;
+        node.onTick(nowMillis);
+        if (validator != null) {
+            validator.onTick(nowMillis, outbox);
+        }
     }
 
     /** Submits a transaction of this node's user and announces it when the mempool takes it. */

@@ -71,7 +71,7 @@ public final class P2pNode implements AutoCloseable {
                         holder[0].peerDisconnected(peer);
                     }
                 }, clock, random);
-        holder[0] = new PeerNode(node, network, random, powAttemptsPerTick);
+        holder[0] = new PeerNode(node, network);
         P2pNode p2p = new P2pNode(network, holder[0], bootstrap);
         holder[0].gossip().onPeersDiscovered(p2p::learn);
         p2p.dialer.scheduleWithFixedDelay(p2p::dialMissing, 0, RECONNECT_MILLIS, TimeUnit.MILLISECONDS);

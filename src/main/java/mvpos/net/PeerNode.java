@@ -1,6 +1,5 @@
 package mvpos.net;
 
-import mvpos.crypto.RandomSource;
 import mvpos.node.Node;
 
 /**
@@ -15,10 +14,10 @@ public final class PeerNode {
     private final Gossip gossip;
     private java.util.concurrent.CompletableFuture<Void> bulk = java.util.concurrent.CompletableFuture.completedFuture(null);
 
-    public PeerNode(Node node, Network network, RandomSource random, long powAttemptsPerTick) {
+    public PeerNode(Node node, Network network) {
         this.node = node;
         this.network = network;
-        this.gossip = new Gossip(node.core(), network, random, powAttemptsPerTick);
+        this.gossip = new Gossip(node.core(), node.validator().orElse(null), network);
     }
 
     /**

@@ -16,11 +16,11 @@ public record BlockRejection(Reason reason, String detail) {
         UNKNOWN_ENGINE,
         /** The engine refused the seal (see the detail, which starts with the engine's reason). */
         BAD_SEAL,
-        /** The transactions root does not match the transactions. */
-        BAD_TX_ROOT,
+        /** The body root does not match the transactions and votes. */
+        BAD_BODY_ROOT,
         /** More transactions than a block may carry. */
         TOO_MANY_TRANSACTIONS,
-        /** A transaction broke a rule of the state transition. */
+        /** A transaction (or a finality vote it carries) broke a rule of the state transition. */
         INVALID_TRANSACTION,
         /** The state root does not match the state the transactions give. */
         BAD_STATE_ROOT,

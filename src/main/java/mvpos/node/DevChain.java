@@ -55,7 +55,7 @@ public record DevChain(Genesis genesis, KeyPair devKey, Path keyFile, Path genes
                     new java.util.TreeMap<>(Map.of(key.address(), new mvpos.chain.Account(DEV_BALANCE, 0, DEV_STAKE))),
                     PoaEngine.NAME, Map.of(PoaEngine.AUTHORITIES, key.address().toString()));
             if (!Genesis.NO_FINALITY.equals(finality)) {
-                genesis = genesis.withFinality(finality, Map.of(mvpos.consensus.CasperFfg.EPOCH_LENGTH,
+                genesis = genesis.withFinality(finality, Map.of(mvpos.state.CasperFfg.EPOCH_LENGTH,
                         Long.toString(FFG_EPOCH_SLOTS)));
             }
             Files.writeString(genesisFile, genesis.toJson(), StandardCharsets.UTF_8);

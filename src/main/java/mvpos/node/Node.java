@@ -49,8 +49,8 @@ public final class Node implements AutoCloseable {
     public static final long POW_ATTEMPTS_PER_TICK = 20_000;
 
     private final NodeCore core;
+    private final Validator validator;
     private final Clock clock;
-    private final RandomSource random;
     private final SignatureCache signatures;
     private final SlashingProtection protection;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -72,7 +72,7 @@ public final class Node implements AutoCloseable {
             }, null, false);
     private volatile Block head;
     private volatile mvpos.state.State state;
-    private volatile NodeCore.FinalityChanged finality;
+    private volatile FinalityStatus finality;
 
     /** What happened to a block offered for import. */
     public sealed interface ImportResult permits Imported, Refused {
@@ -84,26 +84,32 @@ public final class Node implements AutoCloseable {
     public record Refused(long height, String reason) implements ImportResult {
     }
 
-    private Node(NodeCore core, Clock clock, RandomSource random, SignatureCache signatures,
+    private Node(NodeCore core, Validator validator, Clock clock, SignatureCache signatures,
                  SlashingProtection protection) {
         this.protection = protection;
         this.core = core;
+        this.validator = validator;
         this.clock = clock;
-        this.random = random;
         this.signatures = signatures;
         this.head = core.head();
         this.state = core.headState();
-        core.finality().ifPresent(f -> finality = new NodeCore.FinalityChanged(f.latestJustified(), f.finalized()));
+        core.headFinality().ifPresent(f -> finality = FinalityStatus.of(f));
         core.onFinalityChanged(change -> {
             if (finality == null || change.finalized().epoch() > finality.finalized().epoch()) {
                 log.info("finalized epoch {} {}, justified epoch {}", change.finalized().epoch(),
                         Hex.encode(change.finalized().hash()), change.justified().epoch());
             }
-            finality = change;
         });
         core.onHeadChanged(change -> {
             head = change.head();
             state = core.headState();
+            core.headFinality().ifPresent(f -> {
+                FinalityStatus status = FinalityStatus.of(f);
+                if (status.stalled() && (finality == null || !finality.stalled())) {
+                    log.warn("{}", status.describe());
+                }
+                finality = status;
+            });
             if (change.reorgDepth() > 0) {
                 log.info("reorganisation: {} blocks abandoned, head is block {} {}", change.reorgDepth(),
                         change.head().height(), Hex.encode(change.head().hash()));
@@ -135,11 +141,12 @@ public final class Node implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new ChainStore.StoreException("genesis of chain '" + genesis.chainId() + "': " + e.getMessage());
         }
-        SignatureCache signatures = new SignatureCache(200_000);
-        NodeCore core = new NodeCore(genesis, engine, store, validatorKey, signatures,
-                new TransitionCache(TRANSITIONS_REMEMBERED),
-                protection);
-        return new Node(core, clock, random, signatures, protection);
+        mvpos.state.GenesisState genesisState = mvpos.state.GenesisState.of(genesis);
+        SignatureCache signatures = new SignatureCache(genesisState.domain(), 200_000);
+        NodeCore core = new NodeCore(genesisState, engine, store, signatures, new TransitionCache(TRANSITIONS_REMEMBERED));
+        Validator validator = validatorKey == null ? null
+                : Validator.honest(core, validatorKey, protection, random, POW_ATTEMPTS_PER_TICK);
+        return new Node(core, validator, clock, signatures, protection);
     }
 
     /**
@@ -152,17 +159,32 @@ public final class Node implements AutoCloseable {
     }
 
     private void requireValidatorKey() {
-        if (core.validator().isEmpty()) {
+        if (validator == null) {
             throw new IllegalStateException("this node holds no validator key");
         }
     }
 
+    /** What a node alone does with its validator's output: logs its blocks (it has no peers to tell). */
+    private final Outbox logOnly = new Outbox() {
+        @Override
+        public void announce(Block block) {
+            log.info("block {} {} with {} transactions", block.height(), Hex.encode(block.hash()),
+                    block.transactions().size());
+        }
+
+        @Override
+        public void announce(mvpos.chain.Vote vote) {
+        }
+
+        @Override
+        public void announce(Transaction transaction) {
+        }
+    };
+
     private void produceSafely() {
         try {
-            core.tryProduce(clock.millis(), random, POW_ATTEMPTS_PER_TICK).ifPresent(block ->
-                    log.info("block {} {} with {} transactions", block.height(), Hex.encode(block.hash()),
-                            block.transactions().size()));
-            core.tryVote();
+            core.onTick(clock.millis());
+            validator.onTick(clock.millis(), logOnly);
         } catch (RuntimeException | ChainStore.StoreException e) {
             log.error("block production failed: {}", e.getMessage(), e);
         }
@@ -208,10 +230,17 @@ public final class Node implements AutoCloseable {
     public Optional<Block> produceNow() throws InterruptedException, ExecutionException {
         requireValidatorKey();
         return onLoop(() -> {
-            Optional<Block> block = core.tryProduce(clock.millis(), random, POW_ATTEMPTS_PER_TICK);
-            core.tryVote();
+            long now = clock.millis();
+            core.onTick(now);
+            Optional<Block> block = validator.produceOnHead(now);
+            validator.voteDuty(now);
             return block;
         });
+    }
+
+    /** The node's validator (to be used from work run on the loop only), when it holds a key. */
+    public Optional<Validator> validator() {
+        return Optional.ofNullable(validator);
     }
 
     /**
@@ -278,6 +307,7 @@ public final class Node implements AutoCloseable {
             case NodeCore.Invalid invalid -> invalid.rejection().toString();
             case NodeCore.Orphan orphan -> "its parent " + Hex.encode(orphan.parentHash()) + " is unknown";
             case NodeCore.Known known -> "already known";
+            case NodeCore.Early early -> "ahead of this node's clock: " + early.reason();
             case NodeCore.Added added -> "added";
         };
     }
@@ -326,13 +356,14 @@ public final class Node implements AutoCloseable {
         return core.genesis();
     }
 
-    /** The latest justified and the finalized checkpoints, when the chain runs a finality gadget. */
-    public Optional<NodeCore.FinalityChanged> finality() {
+    /** Finality as the head state shows it, when the chain runs a finality gadget. */
+    public Optional<FinalityStatus> finality() {
         return Optional.ofNullable(finality);
     }
 
-    public Optional<Address> validator() {
-        return core.validator();
+    /** The address of the node's validator, when it holds a key. */
+    public Optional<Address> validatorAddress() {
+        return Optional.ofNullable(validator).map(Validator::address);
     }
 
     public int pendingTransactions() throws InterruptedException, ExecutionException {

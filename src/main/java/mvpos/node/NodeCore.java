@@ -1,13 +1,13 @@
 package mvpos.node;
 
 import java.math.BigInteger;
-import mvpos.crypto.HashKey;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,47 +17,55 @@ import java.util.Set;
 import java.util.function.Consumer;
 import mvpos.chain.Account;
 import mvpos.chain.Block;
+import mvpos.chain.ChainDomain;
 import mvpos.chain.ChainStore;
+import mvpos.chain.Checkpoint;
 import mvpos.chain.Genesis;
 import mvpos.chain.Header;
-import mvpos.chain.Transaction;
-import mvpos.chain.SlashingConditions;
 import mvpos.chain.SlashingEvidence;
+import mvpos.chain.Transaction;
 import mvpos.chain.Vote;
 import mvpos.consensus.BlockTree;
-import mvpos.consensus.CasperFfg;
 import mvpos.consensus.ChainView;
 import mvpos.consensus.ConsensusEngine;
 import mvpos.consensus.SealRejection;
 import mvpos.crypto.Address;
+import mvpos.crypto.HashKey;
 import mvpos.crypto.Hex;
-import mvpos.crypto.KeyPair;
-import mvpos.crypto.RandomSource;
-import mvpos.state.BucketedState;
+import mvpos.state.BlockContext;
+import mvpos.state.FinalityState;
+import mvpos.state.GenesisState;
 import mvpos.state.State;
 import mvpos.state.StateTransition;
 
 /**
- * The deterministic heart of a node: its block tree and fork choice, block validation, the state
- * transition, its mempool, storage of every head change, and block production when it holds a
- * validator key. It has no thread and no clock: whoever drives it (the threaded {@link Node}, or a
- * devnet's event queue) passes the time in and calls it one event at a time.
+ * The chain side of a node: its block tree and fork choice, block validation and the state transition,
+ * storage of every head change, the mempool, the pool of finality votes, and what it sees of offences.
+ * It holds no key: a node's validator duties are a {@link Validator}'s, which builds on this. It has no
+ * thread and no clock: whoever drives it (the threaded {@link Node}, or a devnet's event queue) passes
+ * the time in and calls it one event at a time.
+ *
+ * <p>With Casper FFG, finality is part of each block's state ({@link FinalityState}); the node keeps
+ * the highest justified and finalized checkpoints any valid block's state holds (the spec's store),
+ * makes every head descend from that justified checkpoint, and refuses blocks that do not descend from
+ * that finalized one.
  */
 public final class NodeCore {
     /** Most transactions a block may carry. */
     public static final int MAX_TXS_PER_BLOCK = 2_000;
-    /**
-     * Most blocks one {@link #addBlocks} call adds before it stores them: well within the
-     * {@link ChainView#STATE_HISTORY} heights the tree keeps below its head, so that the path from the
-     * head before the write to the head after it is still in the tree. (Without it, a call that moved the
-     * head further, such as an import of a few hundred small blocks, failed after applying them.)
-     */
+    /** Most blocks one {@link #addBlocks} call adds before it stores them (see {@link ChainView#STATE_HISTORY}). */
     public static final int MAX_BLOCKS_PER_WRITE = ChainView.STATE_HISTORY * 3 / 4;
     /** Most blocks held while their parent is missing. */
     public static final int MAX_ORPHANS = 1_024;
+    /** Most blocks held until their slot or timestamp comes (a peer whose clock runs ahead). */
+    public static final int MAX_EARLY_BLOCKS = 256;
+    /** How far ahead of the node's clock a block is held rather than refused. */
+    public static final long MAX_EARLY_MILLIS = 60_000;
+    /** Most gossiped votes held while their target block is unknown. */
+    public static final int MAX_WAITING_VOTES = 100_000;
 
     /** What happened to a block offered to the node. */
-    public sealed interface BlockResult permits Added, Known, Orphan, Invalid {
+    public sealed interface BlockResult permits Added, Known, Orphan, Early, Invalid {
     }
 
     /** Valid and added to the tree; {@code head} when it is the head afterwards. */
@@ -72,22 +80,29 @@ public final class NodeCore {
     public record Orphan(long height, byte[] parentHash) implements BlockResult {
     }
 
+    /** Its slot or timestamp is ahead of this node's clock; it is held and offered again when its time comes. */
+    public record Early(long height, String reason) implements BlockResult {
+    }
+
     public record Invalid(long height, BlockRejection rejection) implements BlockResult {
     }
 
-    /** The latest justified or the finalized checkpoint moved. */
-    public record FinalityChanged(CasperFfg.Checkpoint justified, CasperFfg.Checkpoint finalized) {
+    /** The head's latest justified or finalized checkpoint moved. */
+    public record FinalityChanged(Checkpoint justified, Checkpoint finalized) {
     }
 
     /** What became of a vote offered to the node. */
-    public sealed interface VoteOutcome permits VoteCounted, VoteIgnored {
+    public sealed interface VoteOutcome permits VoteAccepted, VoteIgnored {
     }
 
-    /** Counted (or waiting for its blocks): new to this node, worth relaying. */
-    public record VoteCounted() implements VoteOutcome {
+    /** New to this node and countable on its target's chain (or waiting for its target): worth relaying. */
+    public record VoteAccepted() implements VoteOutcome {
     }
 
-    /** A duplicate, or refused with a reason; {@code forged} when its signature is invalid (no honest node sends it). */
+    /**
+     * A duplicate, or refused with a reason; {@code forged} when only a faulty or malicious signer or
+     * relay sends such a vote (a bad signature, a lying source, a signer outside the dynasties).
+     */
     public record VoteIgnored(String reason, boolean forged) implements VoteOutcome {
         public VoteIgnored(String reason) {
             this(reason, false);
@@ -99,21 +114,26 @@ public final class NodeCore {
     }
 
     /**
-     * Work done before a block reaches the node, in parallel: the transactions whose signature is known
-     * valid and the transactions root of each block (by identity).
+     * Work done before a block reaches the node, in parallel: the transactions and votes whose
+     * signature is known valid and the body root of each block (by identity).
      */
-    public record Prechecked(Set<Transaction> validSignatures, Map<Block, byte[]> txRoots) {
+    public record Prechecked(Set<Transaction> validSignatures, Map<Block, byte[]> bodyRoots) {
         public static final Prechecked NONE = new Prechecked(Set.of(), Map.of());
 
-        /** Verifies the signatures (through the cache) and computes the roots of these blocks, in parallel. */
+        /** Verifies the signatures (through the cache) and computes the body roots of these blocks, in parallel. */
         public static Prechecked of(List<Block> blocks, SignatureCache signatures) {
             Set<Transaction> valid = Collections.newSetFromMap(new IdentityHashMap<>());
             Map<Block, byte[]> roots = new IdentityHashMap<>();
             List<Transaction> all = new ArrayList<>();
-            blocks.forEach(b -> all.addAll(b.transactions()));
-            List<Transaction> ok = all.parallelStream().filter(signatures::isValid).toList();
-            valid.addAll(ok);
-            List<byte[]> computed = blocks.parallelStream().map(b -> Block.txRoot(b.transactions())).toList();
+            List<Vote> votes = new ArrayList<>();
+            blocks.forEach(b -> {
+                all.addAll(b.transactions());
+                votes.addAll(b.votes());
+            });
+            valid.addAll(all.parallelStream().filter(signatures::isValid).toList());
+            votes.parallelStream().forEach(signatures::isValid); // remembered by the cache
+            List<byte[]> computed = blocks.parallelStream().map(b -> Block.bodyRoot(b.transactions(), b.votes()))
+                    .toList();
             for (int i = 0; i < blocks.size(); i++) {
                 roots.put(blocks.get(i), computed.get(i));
             }
@@ -122,137 +142,117 @@ public final class NodeCore {
     }
 
     private final Genesis genesis;
+    private final ChainDomain domain;
     private final ConsensusEngine engine;
     private final ChainStore store;
-    private final KeyPair validatorKey;
     private final StateTransition rules;
     private final SignatureCache signatures;
     private final TransitionCache transitions;
     private final Mempool mempool;
     private final BlockTree tree;
-    /** The finality gadget, or null when genesis names none. */
-    private final CasperFfg finality;
-    private final List<Consumer<FinalityChanged>> finalityListeners = new ArrayList<>();
-    private final SlashingProtection protection;
-    /** Recent votes of each validator, and the block each proposer sealed for each recent slot: offences show here. */
-    private final Map<Address, List<Vote>> recentVotes = new HashMap<>();
-    private final Map<String, Header> sealedBySlot = new LinkedHashMap<>(16, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Header> eldest) {
-            return size() > 4 * ChainView.STATE_HISTORY;
-        }
-    };
-    private final java.util.Set<Address> reported = new java.util.HashSet<>();
-    private final List<Transaction> outgoing = new ArrayList<>();
-    private final List<Consumer<SlashingEvidence>> evidenceListeners = new ArrayList<>();
-    /** Fee of the slashing transactions this node's validator sends. */
-    public static final long SLASHING_FEE = 1;
-    /** Votes remembered per validator to find double and surround votes. */
-    static final int RECENT_VOTES_PER_VALIDATOR = 32;
-    private long lastVotedEpoch;
+    private final VotePool votes = new VotePool();
+    private final OffenceDetector offences = new OffenceDetector();
+    private final Set<Address> reported = new HashSet<>();
     private final Map<HashKey, List<Block>> orphansByParent = new LinkedHashMap<>();
     private int orphanCount;
+    private final LinkedHashMap<HashKey, Block> early = new LinkedHashMap<>();
+    private final LinkedHashMap<HashKey, Vote> waitingVotes = new LinkedHashMap<>();
+    /** The highest justified and finalized checkpoints any valid block's state holds (the spec's store). */
+    private Checkpoint storeJustified;
+    private Checkpoint storeFinalized;
+    private Checkpoint reportedJustified;
+    private Checkpoint reportedFinalized;
+    /** The last registry written to the store, so that each is written once. */
+    private HashKey storedRegistry;
     private final List<Consumer<HeadChanged>> headListeners = new ArrayList<>();
+    private final List<Consumer<FinalityChanged>> finalityListeners = new ArrayList<>();
+    private final List<Consumer<SlashingEvidence>> evidenceListeners = new ArrayList<>();
 
     /**
-     * Opens a node on a store: commits genesis to a new store, or checks a stored chain against this
-     * genesis and rebuilds the states of its last {@link ChainView#STATE_HISTORY} blocks from their
-     * undo records.
-     *
-     * @param validatorKey the key this node produces blocks with, or null for a node that only follows
+     * Opens the chain side of a node on a store: commits genesis to a new store, or checks a stored chain
+     * against this genesis and rebuilds the states of its last {@link ChainView#STATE_HISTORY} blocks from
+     * their undo records (and, with finality, their finality records).
      */
-    public NodeCore(Genesis genesis, ConsensusEngine engine, ChainStore store, KeyPair validatorKey,
-                    SignatureCache signatures, TransitionCache transitions) throws ChainStore.StoreException {
-        this(genesis, engine, store, validatorKey, signatures, transitions, SlashingProtection.inMemory());
-    }
-
-    /**
-     * @param protection what this node's validator has signed, checked before it signs anything else
-     *                   (on disk for a real node, so that it holds across restarts)
-     */
-    public NodeCore(Genesis genesis, ConsensusEngine engine, ChainStore store, KeyPair validatorKey,
-                    SignatureCache signatures, TransitionCache transitions, SlashingProtection protection)
-            throws ChainStore.StoreException {
-        this.protection = protection;
-        this.genesis = genesis;
+    public NodeCore(GenesisState genesisState, ConsensusEngine engine, ChainStore store, SignatureCache signatures,
+                    TransitionCache transitions) throws ChainStore.StoreException {
+        this.genesis = genesisState.genesis();
+        this.domain = genesisState.domain();
         this.engine = engine;
         this.store = store;
-        this.validatorKey = validatorKey;
-        this.rules = new StateTransition(genesis.chainId(), genesis.blockReward());
+        this.rules = StateTransition.of(genesis, domain);
         this.signatures = signatures;
         this.transitions = transitions;
         this.mempool = new Mempool(rules, 50_000);
-        State genesisState = transitions.genesisState(genesis);
-        Block genesisBlock = new Block(genesis.header(genesisState.root()), List.of());
+        Block genesisBlock = genesisState.block();
         Optional<Block> stored = store.head();
         if (stored.isEmpty()) {
             store.commit(new ChainStore.HeadChange(List.of(new ChainStore.CanonicalBlock(genesisBlock, Map.of())),
-                    genesis.accounts()));
-            tree = new BlockTree(genesis, genesisBlock, genesisState, signatures::verify);
-            finality = gadget(genesis, tree);
-            return;
-        }
-        Block first = store.blockAt(0).orElseThrow(() -> new ChainStore.StoreException("the stored chain has no block 0"));
-        if (!Arrays.equals(first.hash(), genesisBlock.hash())) {
-            throw new ChainStore.StoreException("the stored chain starts from another genesis (chain "
-                    + first.header().chainId() + ", genesis " + Hex.encode(first.hash()) + ")");
-        }
-        Block head = stored.get();
-        State headState = BucketedState.of(store.accounts());
-        if (!Arrays.equals(headState.root(), head.header().stateRoot())) {
-            throw new ChainStore.StoreException("the stored state does not match the head block's state root");
-        }
-        tree = rebuild(head, headState);
-        finality = gadget(genesis, tree);
-        if (finality != null) {
-            Optional<CasperFfg.Checkpoint> justifiedBefore = store.meta(JUSTIFIED_KEY).flatMap(CasperFfg::decode);
-            Optional<CasperFfg.Checkpoint> finalizedBefore = store.meta(FINALIZED_KEY).flatMap(CasperFfg::decode);
-            if (justifiedBefore.isPresent() && finalizedBefore.isPresent()) {
-                finality.resume(justifiedBefore.get(), finalizedBefore.get());
+                    genesis.accounts(), finalityRecords(genesisBlock.hash(), genesisState.state())));
+            tree = new BlockTree(genesis, domain, genesisBlock, genesisState.state(), signatures::verify);
+        } else {
+            Block first = store.blockAt(0).orElseThrow(() -> new ChainStore.StoreException("the stored chain has no block 0"));
+            if (!Arrays.equals(first.hash(), genesisBlock.hash())) {
+                throw new ChainStore.StoreException("the stored chain starts from another genesis (chain "
+                        + first.header().chainId() + ", genesis " + Hex.encode(first.hash()) + ")");
             }
+            tree = new StoredChain(store, genesis, domain, rules.hasFinality()).rebuild(stored.get(), engine,
+                    signatures::verify);
         }
+        tree.head().state().finality().ifPresent(f -> {
+            storeJustified = f.currentJustified();
+            storeFinalized = f.finalized();
+            reportedJustified = storeJustified;
+            reportedFinalized = storeFinalized;
+            tree.setAnchor(storeJustified.hash());
+        });
     }
 
-    private static final String JUSTIFIED_KEY = "ffg.justified";
-    private static final String FINALIZED_KEY = "ffg.finalized";
-
-    private static CasperFfg gadget(Genesis genesis, BlockTree tree) {
-        return CasperFfg.NAME.equals(genesis.finality()) ? new CasperFfg(genesis, tree) : null;
+    /**
+     * The chain side of a node for {@code genesis} on {@code store}, with the engine genesis names and
+     * signature and transition caches of its own.
+     */
+    public static NodeCore open(Genesis genesis, ChainStore store) throws ChainStore.StoreException {
+        GenesisState genesisState = GenesisState.of(genesis);
+        ConsensusEngine engine;
+        try {
+            engine = mvpos.consensus.Engines.named(genesis.engine()).configure(genesis);
+        } catch (IllegalArgumentException e) {
+            throw new ChainStore.StoreException("genesis of chain '" + genesis.chainId() + "': " + e.getMessage());
+        }
+        return new NodeCore(genesisState, engine, store, new SignatureCache(genesisState.domain(), 100_000),
+                new TransitionCache(16));
     }
 
-    /** Steps back from the head through the undo records, then adds the recent blocks again in order. */
-    private BlockTree rebuild(Block head, State headState) throws ChainStore.StoreException {
-        List<Block> recent = new ArrayList<>();
-        List<State> states = new ArrayList<>();
-        List<Map<Address, Account>> befores = new ArrayList<>();
-        Block block = head;
-        State state = headState;
-        while (block.height() > 0 && recent.size() < ChainView.STATE_HISTORY) {
-            Map<Address, Account> before = store.accountsBefore(block.hash()).orElseThrow(
-                    () -> new ChainStore.StoreException("the stored chain has no undo record for a recent block"));
-            recent.add(block);
-            states.add(state);
-            befores.add(before);
-            state = state.with(before);
-            long parentHeight = block.height() - 1;
-            block = store.blockAt(parentHeight).orElseThrow(() -> new ChainStore.StoreException(
-                    "the stored chain misses block " + parentHeight));
-            if (!Arrays.equals(state.root(), block.header().stateRoot())) {
-                throw new ChainStore.StoreException("the undo record of block " + (parentHeight + 1)
-                        + " does not give its parent's state");
-            }
+    /** The state records a block's state adds: its finality record, and its registry when new. */
+    private List<ChainStore.StateRecord> finalityRecords(byte[] blockHash, State state) {
+        Optional<FinalityState> finality = state.finality();
+        if (finality.isEmpty()) {
+            return List.of();
         }
-        BlockTree rebuilt = new BlockTree(genesis, block, state, signatures::verify);
-        for (int i = recent.size() - 1; i >= 0; i--) {
-            Block b = recent.get(i);
-            rebuilt.add(b, b.hash(), states.get(i), befores.get(i), engine.weight(b.header()));
+        List<ChainStore.StateRecord> records = new ArrayList<>(2);
+        HashKey registry = HashKey.of(finality.get().validators().root());
+        if (!registry.equals(storedRegistry)) {
+            records.add(new ChainStore.StateRecord(StoredChain.registryKey(registry.bytes()),
+                    finality.get().validators().encode()));
+            storedRegistry = registry;
         }
-        return rebuilt;
+        records.add(new ChainStore.StateRecord(StoredChain.finalityKey(blockHash), finality.get().encodeRecord()));
+        return records;
     }
 
     /** Adds a listener called after each stored head change (on the caller's thread). */
     public void onHeadChanged(Consumer<HeadChanged> listener) {
         headListeners.add(listener);
+    }
+
+    /** Adds a listener called when the head's justified or finalized checkpoint moves. */
+    public void onFinalityChanged(Consumer<FinalityChanged> listener) {
+        finalityListeners.add(listener);
+    }
+
+    /** Adds a listener told of each offence the node sees (once per offender). */
+    public void onEvidence(Consumer<SlashingEvidence> listener) {
+        evidenceListeners.add(listener);
     }
 
     /** Offers one block (from the network or a peer); see {@link #addBlocks}. */
@@ -261,11 +261,11 @@ public final class NodeCore {
     }
 
     /**
-     * Offers blocks, in order: each is validated (link, seal, transactions root, state transition,
-     * state root) and added to the tree; blocks waiting for one of them follow. If the head changed,
-     * the new canonical blocks and the accounts they change are stored in one atomic write before this
-     * returns (one write per {@link #MAX_BLOCKS_PER_WRITE} blocks added); valid blocks off the canonical
-     * chain are stored too.
+     * Offers blocks, in order: each is validated (link, seal, body root, state transition, state root)
+     * and added to the tree; blocks waiting for one of them follow. If the head changed, the new
+     * canonical blocks, the accounts they change and their state records are stored in one atomic write
+     * before this returns (one write per {@link #MAX_BLOCKS_PER_WRITE} blocks added); valid blocks off
+     * the canonical chain are stored too.
      */
     public List<BlockResult> addBlocks(List<Block> blocks, long nowMillis, Prechecked prechecked)
             throws ChainStore.StoreException {
@@ -285,11 +285,19 @@ public final class NodeCore {
                 added = new ArrayList<>();
             }
         }
-        if (finality != null && !added.isEmpty() && finality.retryWaiting()) {
-            followFinality();
-        }
         settle(oldHead, added);
+        retryWaitingVotes();
         return results;
+    }
+
+    /** Offers again the blocks held for being early whose time has come (a node's timer calls this). */
+    public void onTick(long nowMillis) throws ChainStore.StoreException {
+        if (early.isEmpty()) {
+            return;
+        }
+        List<Block> due = new ArrayList<>(early.values());
+        early.clear();
+        addBlocks(due, nowMillis, Prechecked.NONE);
     }
 
     private BlockResult addOne(Block block, long nowMillis, Prechecked prechecked, List<BlockTree.Entry> added) {
@@ -299,16 +307,16 @@ public final class NodeCore {
             return new Known(header.height(), Hex.encode(hash));
         }
         Optional<BlockTree.Entry> parent = tree.entry(header.parentHash());
-        if (parent.isEmpty() && header.height() <= tree.head().height() - ChainView.STATE_HISTORY) {
+        if (parent.isEmpty() && header.height() <= tree.lowestHeight()) {
             // Older than the tree keeps: a block we stored long ago, or a fork too deep to follow.
             return knownInStore(hash) ? new Known(header.height(), Hex.encode(hash))
                     : new Invalid(header.height(), new BlockRejection(BlockRejection.Reason.BELOW_FORK_WINDOW,
-                    "block " + header.height() + " forks more than " + ChainView.STATE_HISTORY + " blocks below the head "
-                            + tree.head().height()));
+                    "block " + header.height() + " forks below the lowest height this node keeps ("
+                            + tree.lowestHeight() + ")"));
         }
-        if (finality != null && conflictsWithFinalized(header, parent)) {
+        if (storeFinalized != null && conflictsWithFinalized(header, parent)) {
             return new Invalid(header.height(), new BlockRejection(BlockRejection.Reason.CONFLICTS_WITH_FINALIZED,
-                    "the block is not a descendant of the finalized checkpoint of epoch " + finality.finalized().epoch()));
+                    "the block is not a descendant of the finalized checkpoint of epoch " + storeFinalized.epoch()));
         }
         if (parent.isEmpty()) {
             holdOrphan(block);
@@ -316,13 +324,17 @@ public final class NodeCore {
         }
         Optional<BlockRejection> problem = checkHeader(parent.get(), block, nowMillis, prechecked);
         if (problem.isPresent()) {
+            if (isEarly(problem.get(), header, nowMillis)) {
+                holdEarly(block);
+                return new Early(header.height(), problem.get().toString());
+            }
             return new Invalid(header.height(), problem.get());
         }
         StateTransition.Applied applied = transitions.get(hash).orElse(null);
         if (applied == null) {
-            StateTransition.SignatureCheck check = tx -> prechecked.validSignatures().contains(tx) || signatures.isValid(tx);
-            StateTransition.Outcome outcome = rules.apply(parent.get().state(), header.proposer(), header.height(),
-                    block.transactions(), check);
+            StateTransition.SignatureCheck check = signatures.withPrechecked(prechecked.validSignatures());
+            StateTransition.Outcome outcome = rules.apply(parent.get().state(), BlockContext.of(header),
+                    block.transactions(), block.votes(), check);
             if (outcome instanceof StateTransition.Rejected rejected) {
                 return new Invalid(header.height(), new BlockRejection(BlockRejection.Reason.INVALID_TRANSACTION,
                         rejected.rejection().toString()));
@@ -330,25 +342,49 @@ public final class NodeCore {
             applied = (StateTransition.Applied) outcome;
             if (!Arrays.equals(applied.stateRoot(), header.stateRoot())) {
                 return new Invalid(header.height(), new BlockRejection(BlockRejection.Reason.BAD_STATE_ROOT,
-                        "the state root does not match the state its transactions give"));
+                        "the state root does not match the state its body gives"));
             }
             transitions.put(hash, applied);
         } else if (!Arrays.equals(applied.stateRoot(), header.stateRoot())) {
             return new Invalid(header.height(), new BlockRejection(BlockRejection.Reason.BAD_STATE_ROOT,
-                    "the state root does not match the state its transactions give"));
+                    "the state root does not match the state its body gives"));
         }
         State parentState = parent.get().state();
         Map<Address, Account> before = new HashMap<>();
         applied.changes().keySet().forEach(address -> before.put(address, parentState.account(address)));
         BlockTree.Entry entry = tree.add(block, hash, applied.postState(), before, engine.weight(header));
         added.add(entry);
+        followJustification(entry);
         if (engine.oneBlockPerSlot()) {
-            Header earlier = sealedBySlot.putIfAbsent(header.proposer() + "/" + header.slot(), header);
-            if (earlier != null && !java.util.Arrays.equals(earlier.hash(), hash)) {
-                report(new SlashingEvidence.HeaderPair(earlier, header));
+            offences.observe(header).ifPresent(this::report);
+        }
+        for (Vote vote : block.votes()) {
+            // Kept in the pool too: a fork that does not carry it may still count it.
+            if (votes.markSeen(vote)) {
+                votes.add(vote);
+                offences.observe(vote).ifPresent(this::report);
             }
         }
         return new Added(header.height(), Hex.encode(hash), tree.head() == entry);
+    }
+
+    /**
+     * The spec's store: when a block's state justifies or finalizes a later checkpoint than any before,
+     * heads must descend from that justified checkpoint, and blocks from that finalized one.
+     */
+    private void followJustification(BlockTree.Entry entry) {
+        Optional<FinalityState> finality = entry.state().finality();
+        if (finality.isEmpty()) {
+            return;
+        }
+        Checkpoint justified = finality.get().currentJustified();
+        if (justified.epoch() > storeJustified.epoch()) {
+            storeJustified = justified;
+            tree.setAnchor(justified.hash());
+        }
+        if (finality.get().finalized().epoch() > storeFinalized.epoch()) {
+            storeFinalized = finality.get().finalized();
+        }
     }
 
     private boolean knownInStore(byte[] hash) {
@@ -361,7 +397,7 @@ public final class NodeCore {
 
     /** Fork choice never reverts a finalized block: nothing may fork from below it. */
     private boolean conflictsWithFinalized(Header header, Optional<BlockTree.Entry> parent) {
-        Optional<BlockTree.Entry> finalizedBlock = tree.entry(finality.finalized().hash());
+        Optional<BlockTree.Entry> finalizedBlock = tree.entry(storeFinalized.hash());
         if (finalizedBlock.isEmpty()) {
             return false;
         }
@@ -369,6 +405,24 @@ public final class NodeCore {
             return true; // every block up to the finalized one is known already: this one is another fork
         }
         return parent.isPresent() && !tree.descendsFrom(parent.get(), finalizedBlock.get());
+    }
+
+    /** A block refused only because it claims a slot or time this node's clock has not reached (yet). */
+    private static boolean isEarly(BlockRejection rejection, Header header, long nowMillis) {
+        if (header.timestamp() > nowMillis + MAX_EARLY_MILLIS) {
+            return false;
+        }
+        String detail = rejection.detail();
+        return rejection.reason() == BlockRejection.Reason.BAD_SEAL
+                && (detail.startsWith(SealRejection.Reason.FUTURE_SLOT.name())
+                || detail.startsWith(SealRejection.Reason.BAD_TIMESTAMP.name()) && header.timestamp() > nowMillis);
+    }
+
+    private void holdEarly(Block block) {
+        if (early.size() >= MAX_EARLY_BLOCKS) {
+            early.remove(early.keySet().iterator().next());
+        }
+        early.put(HashKey.of(block.hash()), block);
     }
 
     private Optional<BlockRejection> checkHeader(BlockTree.Entry parent, Block block, long nowMillis,
@@ -397,9 +451,10 @@ public final class NodeCore {
         if (seal.isPresent()) {
             return Optional.of(BlockRejection.seal(seal.get()));
         }
-        byte[] txRoot = prechecked.txRoots().get(block);
-        if (!Arrays.equals(header.txRoot(), txRoot != null ? txRoot : Block.txRoot(block.transactions()))) {
-            return reject(BlockRejection.Reason.BAD_TX_ROOT, "the transactions root does not match its transactions");
+        byte[] bodyRoot = prechecked.bodyRoots().get(block);
+        if (!Arrays.equals(header.bodyRoot(), bodyRoot != null ? bodyRoot : Block.bodyRoot(block.transactions(),
+                block.votes()))) {
+            return reject(BlockRejection.Reason.BAD_BODY_ROOT, "the body root does not match its transactions and votes");
         }
         return Optional.empty();
     }
@@ -436,6 +491,11 @@ public final class NodeCore {
         }
     }
 
+    /** How many blocks are held while their parent is missing. */
+    public int orphans() {
+        return orphanCount;
+    }
+
     /** Stores what the added blocks changed: the new canonical chain in one write, and side blocks. */
     private void settle(BlockTree.Entry oldHead, List<BlockTree.Entry> added) throws ChainStore.StoreException {
         BlockTree.Entry newHead = tree.head();
@@ -452,11 +512,13 @@ public final class NodeCore {
                 entry.before().keySet().forEach(a -> accounts.put(a, newHead.state().account(a)));
             }
             List<ChainStore.CanonicalBlock> blocks = new ArrayList<>(gained.size());
+            List<ChainStore.StateRecord> records = new ArrayList<>();
             for (BlockTree.Entry entry : gained) {
                 entry.before().keySet().forEach(a -> accounts.put(a, newHead.state().account(a)));
                 blocks.add(new ChainStore.CanonicalBlock(entry.block(), entry.before()));
+                records.addAll(finalityRecords(entry.hash(), entry.state()));
             }
-            store.commit(new ChainStore.HeadChange(blocks, accounts));
+            store.commit(new ChainStore.HeadChange(blocks, accounts, records));
             mempool.atHeight(newHead.height() + 1);
             mempool.onNewHead(newHead.state());
             for (BlockTree.Entry entry : abandoned) {
@@ -465,6 +527,7 @@ public final class NodeCore {
             }
             HeadChanged changed = new HeadChanged(newHead.block(), abandoned.size());
             headListeners.forEach(listener -> listener.accept(changed));
+            reportFinality(newHead);
         }
         for (BlockTree.Entry entry : added) {
             if (!canonical.contains(entry)) {
@@ -473,190 +536,146 @@ public final class NodeCore {
         }
     }
 
-    /**
-     * Produces a block on the head if the engine lets this node's validator do so now: takes
-     * transactions from the mempool, applies them, seals (an engine that searches tries at most
-     * {@code attempts} candidates) and adds the block like any other. Empty when it is not this
-     * validator's turn or no seal was found.
-     */
-    public Optional<Block> tryProduce(long nowMillis, RandomSource random, long attempts) throws ChainStore.StoreException {
-        if (validatorKey == null) {
-            return Optional.empty();
-        }
-        BlockTree.Entry parent = tree.head();
-        Optional<ConsensusEngine.Claim> claim = engine.claim(tree, parent.header(), nowMillis, validatorKey);
-        // Never two blocks for one slot: its signing record says whether it sealed one already.
-        if (claim.isEmpty() || engine.oneBlockPerSlot() && !protection.maySignBlock(claim.get().slot())) {
-            return Optional.empty();
-        }
-        mempool.atHeight(parent.height() + 1);
-        List<Transaction> txs = mempool.selectForBlock(parent.state(), MAX_TXS_PER_BLOCK);
-        StateTransition.Outcome outcome = rules.apply(parent.state(), validatorKey.address(), parent.height() + 1, txs,
-                signatures);
-        if (!(outcome instanceof StateTransition.Applied applied)) {
-            throw new IllegalStateException("the mempool offered an invalid block: " + outcome);
-        }
-        Header parentHeader = parent.header();
-        long timestamp = Math.max(nowMillis, parentHeader.timestamp() + 1);
-        Header unsealed = new Header(genesis.chainId(), parentHeader.height() + 1, parent.hash(), timestamp,
-                claim.get().slot(), validatorKey.address(), Block.txRoot(txs), applied.stateRoot(), genesis.engine(),
-                claim.get().engineData(), new byte[0]);
-        Optional<Header> sealed = engine.seal(tree, unsealed, validatorKey, random, attempts);
-        if (sealed.isEmpty()) {
-            return Optional.empty();
-        }
-        Block block = new Block(sealed.get(), txs);
-        if (engine.oneBlockPerSlot() && !recordSigned(() -> protection.recordBlock(claim.get().slot(), block.hash()))) {
-            return Optional.empty(); // another block was signed for this slot (before a restart): never equivocate
-        }
-        transitions.put(block.hash(), applied);
-        BlockResult result = addBlock(block, nowMillis);
-        if (!(result instanceof Added)) {
-            throw new IllegalStateException("the engine sealed a block the node refuses: " + result);
-        }
-        return Optional.of(block);
-    }
-
-    /** After a checkpoint moved: heads must descend from the latest justified one; listeners hear of it. */
-    private void followFinality() throws ChainStore.StoreException {
-        tree.setAnchor(finality.latestJustified().hash());
-        store.putMeta(JUSTIFIED_KEY, CasperFfg.encode(finality.latestJustified()));
-        store.putMeta(FINALIZED_KEY, CasperFfg.encode(finality.finalized()));
-        FinalityChanged changed = new FinalityChanged(finality.latestJustified(), finality.finalized());
-        finalityListeners.forEach(listener -> listener.accept(changed));
-    }
-
-    /** A vote slashable with one the same validator signed before is evidence (double or surround vote). */
-    private void detectSlashableVote(Vote vote) {
-        if (!vote.chainId().equals(genesis.chainId())) {
+    private void reportFinality(BlockTree.Entry head) {
+        Optional<FinalityState> finality = head.state().finality();
+        if (finality.isEmpty()) {
             return;
         }
-        List<Vote> earlier = recentVotes.computeIfAbsent(vote.validator(), v -> new ArrayList<>());
-        for (Vote other : earlier) {
-            if (SlashingConditions.isSlashable(other, vote)) {
-                report(new SlashingEvidence.VotePair(other, vote));
-                return;
-            }
-        }
-        if (!earlier.contains(vote)) {
-            earlier.add(vote);
-            if (earlier.size() > RECENT_VOTES_PER_VALIDATOR) {
-                earlier.remove(0);
-            }
+        Checkpoint justified = finality.get().currentJustified();
+        Checkpoint finalized = finality.get().finalized();
+        if (!justified.equals(reportedJustified) || !finalized.equals(reportedFinalized)) {
+            reportedJustified = justified;
+            reportedFinalized = finalized;
+            votes.forgetBefore(finality.get().epoch() - 2);
+            FinalityChanged changed = new FinalityChanged(justified, finalized);
+            finalityListeners.forEach(listener -> listener.accept(changed));
         }
     }
 
+    // ------------------------------------------------------------------ votes and offences
+
     /**
-     * An offence seen: listeners hear of it, and a node with a validator key that can pay the fee
-     * sends a slashing transaction (once per offender), into its mempool and {@link #drainOutgoing}.
+     * Offers a finality vote (from gossip, or this node's validator): it must be countable on its
+     * target's own chain ({@link #whyNotCountableOnTargetChain}); then it goes to the vote pool, for the
+     * blocks this node produces, and is watched for offences. A vote whose target block is not known yet
+     * waits for it (at most {@link #MAX_WAITING_VOTES}).
      */
+    public VoteOutcome addVote(Vote vote, long nowMillis) {
+        if (!rules.hasFinality()) {
+            return new VoteIgnored("this chain has no finality gadget");
+        }
+        HashKey id = HashKey.of(vote.hash());
+        if (votes.seen(vote) || waitingVotes.containsKey(id)) {
+            return new VoteIgnored("duplicate");
+        }
+        if (!vote.chainId().equals(domain.chainId())) {
+            return new VoteIgnored("a vote for chain '" + vote.chainId() + "'", true);
+        }
+        if (!signatures.isValid(vote)) {
+            return new VoteIgnored("the vote's signature is invalid for this chain", true);
+        }
+        // A signed vote slashable with an earlier one proves an offence, whatever blocks it names.
+        offences.observe(vote).ifPresent(this::report);
+        long headEpoch = headFinality().map(FinalityState::epoch).orElse(0L);
+        if (vote.targetEpoch() + 2 < headEpoch || vote.targetEpoch() <= storeFinalized.epoch()) {
+            return new VoteIgnored("its target epoch " + vote.targetEpoch() + " is too old to be counted");
+        }
+        Optional<BlockTree.Entry> target = tree.entry(vote.targetHash());
+        if (target.isEmpty()) {
+            if (waitingVotes.size() >= MAX_WAITING_VOTES) {
+                waitingVotes.remove(waitingVotes.keySet().iterator().next());
+            }
+            waitingVotes.put(id, vote);
+            return new VoteAccepted();
+        }
+        votes.markSeen(vote);
+        Optional<mvpos.state.VoteRejection> problem = whyNotCountableOnTargetChain(vote, target.get());
+        if (problem.isPresent()) {
+            return new VoteIgnored(problem.get().toString(), problem.get().byFault());
+        }
+        votes.add(vote);
+        return new VoteAccepted();
+    }
+
+    /**
+     * Why a vote could not be counted on the chain of its target: the state of a block entering its
+     * target epoch right after the target (the target must be the last block before that epoch) decides
+     * which source is the justified one there and who is in the dynasties, whatever came later.
+     */
+    private Optional<mvpos.state.VoteRejection> whyNotCountableOnTargetChain(Vote vote, BlockTree.Entry target) {
+        long epochLength = rules.epochLength();
+        long targetEpoch = vote.targetEpoch();
+        if (targetEpoch < 1 || target.header().slot() >= targetEpoch * epochLength) {
+            return Optional.of(new mvpos.state.VoteRejection(mvpos.state.VoteRejection.Reason.WRONG_TARGET,
+                    "block " + target.height() + " (slot " + target.header().slot()
+                            + ") cannot be the checkpoint of epoch " + targetEpoch));
+        }
+        StateTransition.SlotView view = viewEntering(target, targetEpoch);
+        return view.whyNotCountable(vote, false, signatures);
+    }
+
+    /**
+     * What a block entering {@code epoch} right after {@code last} (the last block before the epoch)
+     * sees: the epoch's checkpoint is {@code last}; computed once per block and epoch, shared through the
+     * transition cache.
+     */
+    StateTransition.SlotView viewEntering(BlockTree.Entry last, long epoch) {
+        return transitions.targetView(last.hash(), epoch, () -> rules.atSlot(last.state(), new BlockContext(
+                last.height() + 1, epoch * rules.epochLength(), last.hash(), new Address(new byte[Address.LENGTH]))));
+    }
+
+    private void retryWaitingVotes() {
+        if (waitingVotes.isEmpty()) {
+            return;
+        }
+        List<Vote> ready = new ArrayList<>();
+        for (Vote vote : waitingVotes.values()) {
+            if (tree.contains(vote.targetHash())) {
+                ready.add(vote);
+            }
+        }
+        for (Vote vote : ready) {
+            waitingVotes.remove(HashKey.of(vote.hash()));
+            addVote(vote, 0);
+        }
+    }
+
+    /** The votes a block that sees {@code view} may count, from the pool. */
+    List<Vote> votesFor(StateTransition.SlotView view, int limit) {
+        return votes.selectFor(view, limit, signatures);
+    }
+
+    /** How many votes the pool holds, and how many wait for their target block. */
+    public int pooledVotes() {
+        return votes.size();
+    }
+
+    public int waitingVotes() {
+        return waitingVotes.size();
+    }
+
+    /** An offence seen: listeners hear of it, once per offender not slashed yet. */
     private void report(SlashingEvidence evidence) {
         Address offender = evidence.offender();
         if (headState().account(offender).slashed() || !reported.add(offender)) {
             return;
         }
         evidenceListeners.forEach(listener -> listener.accept(evidence));
-        if (validatorKey == null || validatorKey.address().equals(offender)) {
-            return;
-        }
-        Transaction slash = Transaction.sign(validatorKey, genesis.chainId(), nextNonce(validatorKey.address()),
-                mvpos.chain.TxKind.SLASH, offender, 0, SLASHING_FEE, evidence.encode());
-        if (submit(slash) instanceof Mempool.Accepted) {
-            outgoing.add(slash);
-        }
     }
 
-    /** Adds a listener told of each offence the node sees (once per offender). */
-    public void onEvidence(Consumer<SlashingEvidence> listener) {
-        evidenceListeners.add(listener);
+    // ------------------------------------------------------------------ what a validator builds on
+
+    /** Adds a block this node's validator made (with the transition it computed), like any other. */
+    BlockResult addOwnBlock(Block block, StateTransition.Applied applied, long nowMillis)
+            throws ChainStore.StoreException {
+        transitions.put(block.hash(), applied);
+        return addBlock(block, nowMillis);
     }
 
-    /** Transactions this node made (slashing evidence) for the network to carry; each is returned once. */
-    public List<Transaction> drainOutgoing() {
-        List<Transaction> drained = List.copyOf(outgoing);
-        outgoing.clear();
-        return drained;
-    }
-
-    /** Adds a listener called when the latest justified or the finalized checkpoint moves. */
-    public void onFinalityChanged(Consumer<FinalityChanged> listener) {
-        finalityListeners.add(listener);
-    }
-
-    /**
-     * Offers a finality vote: its signature is checked (through the cache), then the gadget counts it;
-     * if a checkpoint moves, the head follows the latest justified checkpoint (and the store with it).
-     */
-    public VoteOutcome addVote(Vote vote) throws ChainStore.StoreException {
-        if (finality == null) {
-            return new VoteIgnored("this chain has no finality gadget");
-        }
-        if (!signatures.verify(vote.validatorKey(), vote.signedBytes(), vote.signature())) {
-            return new VoteIgnored("the vote's signature is invalid", true);
-        }
-        detectSlashableVote(vote);
-        BlockTree.Entry oldHead = tree.head();
-        CasperFfg.VoteResult result = finality.addVote(vote);
-        return switch (result) {
-            case CasperFfg.Counted counted -> {
-                if (counted.justifiedMoved() || counted.finalizedMoved()) {
-                    followFinality();
-                    settle(oldHead, List.of());
-                }
-                yield new VoteCounted();
-            }
-            case CasperFfg.Waiting waiting -> new VoteCounted();
-            case CasperFfg.Duplicate duplicate -> new VoteIgnored("duplicate");
-            case CasperFfg.Refused refused -> new VoteIgnored(refused.reason());
-        };
-    }
-
-    /**
-     * The validator's finality duty: once per epoch, past the middle of it, a vote from the latest
-     * justified checkpoint to the checkpoint of its head's epoch, counted here and returned to be sent.
-     * Never two votes for one target epoch, and the source only moves forward, so it never signs a
-     * slashable pair.
-     */
-    public Optional<Vote> tryVote() throws ChainStore.StoreException {
-        if (finality == null || validatorKey == null || headState().account(validatorKey.address()).stake() <= 0) {
-            return Optional.empty();
-        }
-        Optional<CasperFfg.Checkpoint[]> duty = finality.duty(tree.head());
-        if (duty.isEmpty() || duty.get()[1].epoch() <= lastVotedEpoch) {
-            return Optional.empty();
-        }
-        CasperFfg.Checkpoint source = duty.get()[0];
-        CasperFfg.Checkpoint target = duty.get()[1];
-        lastVotedEpoch = target.epoch();
-        Optional<Vote> vote;
-        try {
-            vote = protection.signVoteIfSafe(validatorKey, genesis.chainId(), source.epoch(), source.hash(),
-                    target.epoch(), target.hash());
-        } catch (java.io.IOException e) {
-            throw new ChainStore.StoreException("cannot record a signed vote: " + e.getMessage());
-        }
-        if (vote.isPresent()) {
-            addVote(vote.get());
-        }
-        return vote;
-    }
-
-    @FunctionalInterface
-    private interface Recording {
-        boolean record() throws java.io.IOException;
-    }
-
-    private static boolean recordSigned(Recording recording) throws ChainStore.StoreException {
-        try {
-            return recording.record();
-        } catch (java.io.IOException e) {
-            throw new ChainStore.StoreException("cannot record a signed block: " + e.getMessage());
-        }
-    }
-
-    /** The finality gadget, when genesis names one. */
-    public Optional<CasperFfg> finality() {
-        return Optional.ofNullable(finality);
+    /** Transactions for a block on a parent with this state, at this height. */
+    List<Transaction> transactionsFor(State parentState, long height) {
+        mempool.atHeight(height);
+        return mempool.selectForBlock(parentState, MAX_TXS_PER_BLOCK);
     }
 
     /** Checks a transaction (its signature through the cache) and offers it to the mempool. */
@@ -670,12 +689,29 @@ public final class NodeCore {
         return mempool.nextNonce(sender, tree.head().state());
     }
 
+    // ------------------------------------------------------------------ reading
+
     public Block head() {
         return tree.head().block();
     }
 
     public State headState() {
         return tree.head().state();
+    }
+
+    /** The head state's finality, on a chain with Casper FFG. */
+    public Optional<FinalityState> headFinality() {
+        return headState().finality();
+    }
+
+    /** The highest justified checkpoint any valid block's state holds (heads descend from it). */
+    public Optional<Checkpoint> storeJustified() {
+        return Optional.ofNullable(storeJustified);
+    }
+
+    /** The highest finalized checkpoint any valid block's state holds (no block may conflict with it). */
+    public Optional<Checkpoint> storeFinalized() {
+        return Optional.ofNullable(storeFinalized);
     }
 
     public BlockTree tree() {
@@ -690,12 +726,20 @@ public final class NodeCore {
         return genesis;
     }
 
+    public ChainDomain domain() {
+        return domain;
+    }
+
+    public StateTransition rules() {
+        return rules;
+    }
+
     public ChainStore store() {
         return store;
     }
 
-    public Optional<Address> validator() {
-        return Optional.ofNullable(validatorKey).map(KeyPair::address);
+    SignatureCache signatures() {
+        return signatures;
     }
 
     public int pendingTransactions() {

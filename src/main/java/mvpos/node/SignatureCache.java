@@ -23,8 +23,11 @@ import mvpos.state.StateTransition;
 public final class SignatureCache implements StateTransition.SignatureCheck {
     private static final byte[] RAW_TAG = "mvpos.sigcache.raw.v1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private final Map<HashKey, Boolean> verified;
+    private final mvpos.chain.ChainDomain domain;
 
-    public SignatureCache(int capacity) {
+    /** A cache for the signatures of one chain (transactions and votes commit to its domain). */
+    public SignatureCache(mvpos.chain.ChainDomain domain, int capacity) {
+        this.domain = domain;
         this.verified = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, false) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<HashKey, Boolean> eldest) {
@@ -44,11 +47,55 @@ public final class SignatureCache implements StateTransition.SignatureCheck {
         if (verified.containsKey(key)) {
             return true;
         }
-        boolean valid = tx.hasValidSignature();
+        boolean valid = tx.hasValidSignature(domain);
         if (valid) {
             verified.put(key, Boolean.TRUE);
         }
         return valid;
+    }
+
+    /**
+     * Whether a finality vote is signed by its validator for this chain (verified once; remembered by the
+     * vote's hash, which covers every field and the signature: the cache serves one chain).
+     */
+    public boolean isValid(mvpos.chain.Vote vote) {
+        if (!vote.chainId().equals(domain.chainId())) {
+            return false;
+        }
+        HashKey key = HashKey.of(vote.hash());
+        if (verified.containsKey(key)) {
+            return true;
+        }
+        boolean valid = vote.hasValidSignature(domain);
+        if (valid) {
+            verified.put(key, Boolean.TRUE);
+        }
+        return valid;
+    }
+
+    @Override
+    public boolean isValid(mvpos.chain.Vote vote, mvpos.chain.ChainDomain voteDomain) {
+        return voteDomain.equals(domain) ? isValid(vote) : vote.hasValidSignature(voteDomain);
+    }
+
+    /** This cache, with transactions whose signatures were checked already (in parallel) taken as valid. */
+    public StateTransition.SignatureCheck withPrechecked(java.util.Set<Transaction> known) {
+        SignatureCache cache = this;
+        return new StateTransition.SignatureCheck() {
+            @Override
+            public boolean isValid(Transaction tx) {
+                return known.contains(tx) || cache.isValid(tx);
+            }
+
+            @Override
+            public boolean isValid(mvpos.chain.Vote vote, mvpos.chain.ChainDomain voteDomain) {
+                return cache.isValid(vote, voteDomain);
+            }
+        };
+    }
+
+    public mvpos.chain.ChainDomain domain() {
+        return domain;
     }
 
     /** Verifies an Ed25519 signature of {@code message} by {@code publicKey}, once. */

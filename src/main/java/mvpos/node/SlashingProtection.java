@@ -123,15 +123,15 @@ public final class SlashingProtection implements AutoCloseable {
     /**
      * Checks, records and only then signs a vote: the vote, or empty when signing it could be slashed.
      */
-    public synchronized Optional<Vote> signVoteIfSafe(KeyPair validator, String chainId, long sourceEpoch,
-                                                      byte[] sourceHash, long targetEpoch, byte[] targetHash)
-            throws IOException {
-        Vote unsigned = new Vote(chainId, validator.publicKey(), sourceEpoch, sourceHash, targetEpoch, targetHash,
-                new byte[0]);
+    public synchronized Optional<Vote> signVoteIfSafe(KeyPair validator, mvpos.chain.ChainDomain domain,
+                                                      long sourceEpoch, byte[] sourceHash, long targetEpoch,
+                                                      byte[] targetHash) throws IOException {
+        Vote unsigned = new Vote(domain.chainId(), validator.publicKey(), sourceEpoch, sourceHash, targetEpoch,
+                targetHash, new byte[0]);
         if (!recordVote(unsigned)) {
             return Optional.empty();
         }
-        return Optional.of(Vote.sign(validator, chainId, sourceEpoch, sourceHash, targetEpoch, targetHash));
+        return Optional.of(Vote.sign(validator, domain, sourceEpoch, sourceHash, targetEpoch, targetHash));
     }
 
     /** True when no block has been signed for {@code slot}. */
@@ -163,8 +163,9 @@ public final class SlashingProtection implements AutoCloseable {
      * Seals a header with its proposer's signature ({@link SignedSeal}) unless another block has been
      * signed for its slot; the header is released only once its record is on disk.
      */
-    public synchronized Optional<Header> signBlockIfSafe(KeyPair proposer, Header unsealed) throws IOException {
-        Header sealed = SignedSeal.seal(proposer, unsealed);
+    public synchronized Optional<Header> signBlockIfSafe(KeyPair proposer, byte[] genesisHash, Header unsealed)
+            throws IOException {
+        Header sealed = SignedSeal.seal(proposer, genesisHash, unsealed);
         return recordBlock(unsealed.slot(), sealed.hash()) ? Optional.of(sealed) : Optional.empty();
     }
 

@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import mvpos.chain.Account;
 import mvpos.chain.Genesis;
-import mvpos.consensus.CasperFfg;
+import mvpos.state.CasperFfg;
 import mvpos.consensus.PoaEngine;
 import mvpos.consensus.PowEngine;
 import mvpos.crypto.Address;

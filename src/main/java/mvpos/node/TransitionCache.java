@@ -37,6 +37,32 @@ public final class TransitionCache {
     private mvpos.chain.Genesis genesisOf;
     private mvpos.state.State genesisState;
 
+    /** Epoch views of vote targets (a pure function of the target's state and the epoch), by target and epoch. */
+    private final Map<String, StateTransition.SlotView> targetViews = Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, StateTransition.SlotView> eldest) {
+                    return size() > TARGET_VIEWS;
+                }
+            });
+    /** Target views remembered: a few epochs' worth of checkpoints, on a few forks. */
+    static final int TARGET_VIEWS = 32;
+
+    /**
+     * What a block entering {@code epoch} right after {@code target} sees (computed at most once per
+     * target and epoch, however many nodes ask).
+     */
+    public StateTransition.SlotView targetView(byte[] target, long epoch,
+                                               java.util.function.Supplier<StateTransition.SlotView> compute) {
+        String key = mvpos.crypto.Hex.encode(target) + "/" + epoch;
+        StateTransition.SlotView view = targetViews.get(key);
+        if (view == null) {
+            view = compute.get();
+            targetViews.put(key, view);
+        }
+        return view;
+    }
+
     public Optional<StateTransition.Applied> get(byte[] blockHash) {
         return Optional.ofNullable(applied.get(HashKey.view(blockHash)));
     }

@@ -44,12 +44,16 @@ public final class Devnet {
     /**
      * How to run.
      *
-     * @param startMillis when the chain starts (the genesis timestamp and the queue's first instant)
-     * @param realTime    pace the run by the wall clock
+     * @param startMillis     when the chain starts (the genesis timestamp and the queue's first instant)
+     * @param realTime        pace the run by the wall clock
+     * @param offline         how many validators (the last ones) go offline: they neither produce nor vote
+     * @param offlineFromSlot the slot from which they are offline (0: from the start)
+     * @param stake           every validator's stake, or 0 for a random stake from 1,000 to 10,000 each
      */
     public record Config(String engine, int validators, long slotMillis, long latencyMillis, long jitterMillis,
                          long seed, long startMillis, boolean realTime, long powAttemptsPerTick,
-                         Map<String, String> engineParams, String finality, long finalityEpochLength) {
+                         Map<String, String> engineParams, String finality, long finalityEpochLength, int offline,
+                         long offlineFromSlot, long stake) {
         public Config {
             if (validators < 1) {
                 throw new IllegalArgumentException("a devnet needs at least one validator");
@@ -57,20 +61,51 @@ public final class Devnet {
             if (slotMillis < 1) {
                 throw new IllegalArgumentException("the slot must be at least 1 ms");
             }
+            if (offline < 0 || offline > validators) {
+                throw new IllegalArgumentException("--offline must be from 0 to the number of validators ("
+                        + validators + "), not " + offline);
+            }
+            if (offlineFromSlot < 0) {
+                throw new IllegalArgumentException("--offline-from cannot be negative");
+            }
+            if (stake < 0) {
+                throw new IllegalArgumentException("a stake cannot be negative");
+            }
             engineParams = Map.copyOf(engineParams);
             finality = finality == null ? Genesis.NO_FINALITY : finality;
+        }
+
+        /** A configuration with every validator online. */
+        public Config(String engine, int validators, long slotMillis, long latencyMillis, long jitterMillis,
+                      long seed, long startMillis, boolean realTime, long powAttemptsPerTick,
+                      Map<String, String> engineParams, String finality, long finalityEpochLength) {
+            this(engine, validators, slotMillis, latencyMillis, jitterMillis, seed, startMillis, realTime,
+                    powAttemptsPerTick, engineParams, finality, finalityEpochLength, 0, 0, 0);
         }
 
         /** This configuration with these engine parameters in its genesis (beside those the devnet sets). */
         public Config withEngineParams(Map<String, String> params) {
             return new Config(engine, validators, slotMillis, latencyMillis, jitterMillis, seed, startMillis, realTime,
-                    powAttemptsPerTick, params, finality, finalityEpochLength);
+                    powAttemptsPerTick, params, finality, finalityEpochLength, offline, offlineFromSlot, stake);
         }
 
         /** This configuration with the {@code ffg} finality gadget, epochs of {@code epochLength} slots. */
         public Config withFfg(long epochLength) {
             return new Config(engine, validators, slotMillis, latencyMillis, jitterMillis, seed, startMillis, realTime,
-                    powAttemptsPerTick, engineParams, mvpos.consensus.CasperFfg.NAME, epochLength);
+                    powAttemptsPerTick, engineParams, mvpos.state.CasperFfg.NAME, epochLength, offline, offlineFromSlot,
+                    stake);
+        }
+
+        /** This configuration with the last {@code count} validators offline from {@code fromSlot}. */
+        public Config withOffline(int count, long fromSlot) {
+            return new Config(engine, validators, slotMillis, latencyMillis, jitterMillis, seed, startMillis, realTime,
+                    powAttemptsPerTick, engineParams, finality, finalityEpochLength, count, fromSlot, stake);
+        }
+
+        /** This configuration with every validator staking {@code each} (0: random stakes). */
+        public Config withStake(long each) {
+            return new Config(engine, validators, slotMillis, latencyMillis, jitterMillis, seed, startMillis, realTime,
+                    powAttemptsPerTick, engineParams, finality, finalityEpochLength, offline, offlineFromSlot, each);
         }
 
         /** A seeded run in virtual time with the defaults for everything else. */
@@ -110,6 +145,7 @@ public final class Devnet {
     private final List<Gossip> nodes = new ArrayList<>();
     private final Set<HashKey> seenHeads = new HashSet<>();
     private final Consumer<HeadEvent> onHead;
+    private final java.util.function.IntFunction<mvpos.node.Strategy> strategies;
     private long highestHead;
     private long highestJustified;
     private long highestFinalized;
@@ -119,8 +155,18 @@ public final class Devnet {
     private boolean tickScheduled;
 
     public Devnet(Config config, Consumer<HeadEvent> onHead) throws Exception {
+        this(config, onHead, index -> null);
+    }
+
+    /**
+     * A devnet whose validator {@code i} behaves as {@code strategies.apply(i)} says (null: as the
+     * configuration says, honest or offline): how the attack labs put adversaries among honest nodes.
+     */
+    public Devnet(Config config, Consumer<HeadEvent> onHead,
+                  java.util.function.IntFunction<mvpos.node.Strategy> strategies) throws Exception {
         this.config = config;
         this.onHead = onHead;
+        this.strategies = strategies;
         HashDrbg random = new HashDrbg(config.seed());
         this.keys = new ArrayList<>();
         for (int i = 0; i < config.validators(); i++) {
@@ -133,13 +179,20 @@ public final class Devnet {
         this.events = new EventQueue(config.startMillis(), config.realTime());
         this.network = new SimNetwork(events, new HashDrbg(random.nextLong()), config.latencyMillis(),
                 config.jitterMillis());
-        SignatureCache signatures = new SignatureCache(1_000_000);
+        mvpos.state.GenesisState genesisState = mvpos.state.GenesisState.of(genesis);
+        SignatureCache signatures = new SignatureCache(genesisState.domain(), 1_000_000);
         TransitionCache transitions = new TransitionCache(16_384);
         for (int i = 0; i < config.validators(); i++) {
             int index = i;
-            NodeCore core = new NodeCore(genesis, template.configure(genesis), new MemoryChainStore(), keys.get(i),
+            NodeCore core = new NodeCore(genesisState, template.configure(genesis), new MemoryChainStore(),
                     signatures, transitions);
+            mvpos.node.Validator validator = new mvpos.node.Validator(core, keys.get(i),
+                    mvpos.node.SlashingProtection.inMemory(), strategyOf(i), new HashDrbg(random.nextLong()),
+                    config.powAttemptsPerTick());
             core.onHeadChanged(change -> reportHead(index, change));
+            if (i == 0) {
+                core.onHeadChanged(change -> watchStall(core));
+            }
             core.onFinalityChanged(change -> reportFinality(index, change));
             core.onEvidence(evidence -> onEvidence.accept(new EvidenceEvent(index, evidence.offender().toString(),
                     nodeOf.getOrDefault(evidence.offender(), -1), evidence instanceof mvpos.chain.SlashingEvidence.VotePair
@@ -147,16 +200,29 @@ public final class Devnet {
             Gossip[] gossip = new Gossip[1];
             SimNetwork.Endpoint endpoint = network.join((from, message) ->
                     gossip[0].onMessage(from, message, events.millis()));
-            gossip[0] = new Gossip(core, endpoint, new HashDrbg(random.nextLong()), config.powAttemptsPerTick());
+            gossip[0] = new Gossip(core, validator, endpoint);
             nodes.add(gossip[0]);
         }
+    }
+
+    /** Validator i's behaviour: the last {@code offline} ones go offline from their slot, the others are honest. */
+    private mvpos.node.Strategy strategyOf(int index) {
+        mvpos.node.Strategy chosen = strategies.apply(index);
+        if (chosen != null) {
+            return chosen;
+        }
+        if (index >= config.validators() - config.offline()) {
+            return new mvpos.node.OfflineStrategy(config.startMillis() + config.offlineFromSlot() * config.slotMillis());
+        }
+        return mvpos.node.HonestStrategy.INSTANCE;
     }
 
     /** The genesis of a devnet: each validator funded and staked, the engine's parameters filled in. */
     static Genesis genesis(Config config, List<KeyPair> keys, HashDrbg random) {
         TreeMap<Address, Account> accounts = new TreeMap<>();
         for (KeyPair key : keys) {
-            accounts.put(key.address(), new Account(1_000_000_000L, 0, 1_000 + random.nextLong(9_001)));
+            long stake = 1_000 + random.nextLong(9_001); // drawn even when fixed, so the seed gives the same keys
+            accounts.put(key.address(), new Account(1_000_000_000L, 0, config.stake() > 0 ? config.stake() : stake));
         }
         Map<String, String> params = new TreeMap<>();
         switch (config.engine()) {
@@ -168,8 +234,8 @@ public final class Devnet {
         params.putAll(config.engineParams());
         Genesis genesis = new Genesis(CHAIN_ID, config.startMillis(), BLOCK_REWARD, config.slotMillis(), accounts,
                 config.engine(), params);
-        if (mvpos.consensus.CasperFfg.NAME.equals(config.finality())) {
-            genesis = genesis.withFinality(config.finality(), Map.of(mvpos.consensus.CasperFfg.EPOCH_LENGTH,
+        if (mvpos.state.CasperFfg.NAME.equals(config.finality())) {
+            genesis = genesis.withFinality(config.finality(), Map.of(mvpos.state.CasperFfg.EPOCH_LENGTH,
                     Long.toString(config.finalityEpochLength())));
         }
         return genesis;
@@ -182,9 +248,10 @@ public final class Devnet {
             return;
         }
         Address proposer = head.header().proposer();
-        var finality = nodes.size() > node ? nodes.get(node).node().finality() : java.util.Optional.<mvpos.consensus.CasperFfg>empty();
-        long justifiedEpoch = finality.map(f -> f.latestJustified().epoch()).orElse(-1L);
-        String justifiedHash = finality.map(f -> Hex.encode(f.latestJustified().hash())).orElse("");
+        var finality = nodes.size() > node ? nodes.get(node).node().headFinality()
+                : java.util.Optional.<mvpos.state.FinalityState>empty();
+        long justifiedEpoch = finality.map(f -> f.currentJustified().epoch()).orElse(-1L);
+        String justifiedHash = finality.map(f -> Hex.encode(f.currentJustified().hash())).orElse("");
         long finalizedEpoch = finality.map(f -> f.finalized().epoch()).orElse(-1L);
         String finalizedHash = finality.map(f -> Hex.encode(f.finalized().hash())).orElse("");
         onHead.accept(new HeadEvent(node, head.height(), head.header().slot(), Hex.encode(head.hash()),
@@ -204,6 +271,37 @@ public final class Devnet {
             onFinality.accept(new FinalityEvent(node, "finalized", highestFinalized,
                     Hex.encode(change.finalized().hash()), events.millis()));
         }
+    }
+
+    /**
+     * Node 0's finality stalled ({@code stalled}) or resumed: the epoch of its head, the first epoch not
+     * finalized when the stall began, the finalized epoch, and the share of the current dynasty voting.
+     */
+    public record StallEvent(int node, boolean stalled, long epoch, long sinceEpoch, long finalizedEpoch,
+                             int participationBasisPoints, long timeMillis) {
+    }
+
+    private Consumer<StallEvent> onStall = event -> { };
+    private mvpos.node.FinalityStatus stall;
+
+    /** Receives each stall and recovery of finality, as node 0 sees it. */
+    public void onStall(Consumer<StallEvent> listener) {
+        this.onStall = listener;
+    }
+
+    private void watchStall(NodeCore node) {
+        node.headFinality().ifPresent(f -> {
+            mvpos.node.FinalityStatus status = mvpos.node.FinalityStatus.of(f);
+            if (status.stalled() && stall == null) {
+                stall = status;
+                onStall.accept(new StallEvent(0, true, status.epoch(), status.stalledSince(), status.finalized().epoch(),
+                        status.participationBasisPoints(), events.millis()));
+            } else if (!status.stalled() && stall != null) {
+                onStall.accept(new StallEvent(0, false, status.epoch(), stall.stalledSince(),
+                        status.finalized().epoch(), status.participationBasisPoints(), events.millis()));
+                stall = null;
+            }
+        });
     }
 
     /** An offence a node saw (once per offender and node): it sends the evidence in a transaction. */

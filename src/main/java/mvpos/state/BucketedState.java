@@ -20,6 +20,9 @@ import mvpos.crypto.Sha256;
  * did before accounts could be slashed; the account count fixes where the entries end, so the
  * suffix cannot be mistaken for an entry.)
  *
+ * <p>On a chain with Casper FFG the state also holds a {@link FinalityState}; the root is then SHA-256
+ * of a tag, the accounts' root and the finality state's root (without one it is the accounts' root).
+ *
  * <p>A new state shares every bucket it does not change with the one before (copy on write), so
  * applying a block costs the accounts it touches plus two arrays of references, not a copy of all
  * accounts; only the changed buckets and their paths to the root are hashed again.
@@ -30,13 +33,19 @@ public final class BucketedState implements State {
     private static final byte[] BUCKET_TAG = "mvpos.state.bucket.v1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final byte NODE_TAG = 1;
 
-    private final TreeMap<Address, Account>[] buckets;
-    /** tree[1] is the root; tree[BUCKETS + i] is the hash of bucket i; tree[0] is unused. */
-    private final byte[][] tree;
+    private static final byte[] WITH_FINALITY_TAG = "mvpos.state.with-finality.v1"
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
-    private BucketedState(TreeMap<Address, Account>[] buckets, byte[][] tree) {
+    private final TreeMap<Address, Account>[] buckets;
+    /** tree[1] is the accounts' root; tree[BUCKETS + i] is the hash of bucket i; tree[0] is unused. */
+    private final byte[][] tree;
+    private final FinalityState finality;
+    private volatile byte[] root;
+
+    private BucketedState(TreeMap<Address, Account>[] buckets, byte[][] tree, FinalityState finality) {
         this.buckets = buckets;
         this.tree = tree;
+        this.finality = finality;
     }
 
     /** The state with no accounts. */
@@ -52,7 +61,7 @@ public final class BucketedState implements State {
         for (int node = BUCKETS - 1; node >= 1; node--) {
             tree[node] = hashNode(tree[2 * node], tree[2 * node + 1]);
         }
-        return new BucketedState(buckets, tree);
+        return new BucketedState(buckets, tree, null);
     }
 
     /** A state holding exactly these accounts. */
@@ -67,7 +76,35 @@ public final class BucketedState implements State {
 
     @Override
     public byte[] root() {
+        byte[] r = root;
+        if (r == null) {
+            if (finality == null) {
+                r = tree[1];
+            } else {
+                MessageDigest digest = Sha256.newDigest();
+                digest.update(WITH_FINALITY_TAG);
+                digest.update(tree[1]);
+                digest.update(finality.root());
+                r = digest.digest();
+            }
+            root = r;
+        }
+        return r.clone();
+    }
+
+    /** The root of the accounts alone. */
+    public byte[] accountsRoot() {
         return tree[1].clone();
+    }
+
+    @Override
+    public java.util.Optional<FinalityState> finality() {
+        return java.util.Optional.ofNullable(finality);
+    }
+
+    @Override
+    public BucketedState withFinality(FinalityState newFinality) {
+        return new BucketedState(buckets, tree, java.util.Objects.requireNonNull(newFinality, "finality"));
     }
 
     @Override
@@ -111,7 +148,7 @@ public final class BucketedState implements State {
             }
             count = parents;
         }
-        return new BucketedState(newBuckets, newTree);
+        return new BucketedState(newBuckets, newTree, finality);
     }
 
     @Override

@@ -3,7 +3,8 @@ package mvpos.state;
 /**
  * Why the state transition refused a transaction (and with it the block that carries it).
  *
- * @param txIndex the position of the transaction in its block, or -1 for the block itself
+ * @param txIndex the position of the transaction (or, for {@link Reason#INVALID_VOTE}, of the vote) in
+ *                its block, or -1 for the block itself
  */
 public record Rejection(int txIndex, Reason reason, String detail) {
 
@@ -31,11 +32,21 @@ public record Rejection(int txIndex, Reason reason, String detail) {
         /** The offender has been slashed already (by this evidence or any other). */
         ALREADY_SLASHED,
         /** A slashed account tries to stake. */
-        SLASHED_CANNOT_STAKE
+        SLASHED_CANNOT_STAKE,
+        /**
+         * Votes slashable evidence accuses of an offender who holds nothing any more: its stake was
+         * withdrawn (the evidence came after the withdrawal delay) or never existed.
+         */
+        NOTHING_TO_SLASH,
+        /** A finality vote the block carries cannot be counted on its chain (the detail says which rule it breaks). */
+        INVALID_VOTE,
+        /** The block carries finality votes, on a chain without a finality gadget. */
+        UNEXPECTED_VOTES
     }
 
     @Override
     public String toString() {
-        return (txIndex >= 0 ? "transaction " + txIndex + ": " : "") + reason + " (" + detail + ")";
+        String where = txIndex < 0 ? "" : (reason == Reason.INVALID_VOTE ? "vote " : "transaction ") + txIndex + ": ";
+        return where + reason + " (" + detail + ")";
     }
 }

@@ -1,5 +1,6 @@
 package mvpos.api;
 
+import mvpos.chain.TestDomain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -25,19 +26,19 @@ class TransactionJsonTest {
     /** A slash's data travels as hex and comes back as the same signed transaction. */
     @Test
     void slashWithDataRoundTrips() throws Exception {
-        Transaction slash = Transaction.sign(ALICE, "c", 0, TxKind.SLASH, BOB.address(), 0, 1, new byte[] {1, 2, 0x7f});
+        Transaction slash = Transaction.sign(ALICE, TestDomain.of("c"), 0, TxKind.SLASH, BOB.address(), 0, 1, new byte[] {1, 2, 0x7f});
         String json = JSON.writeValueAsString(TransactionJson.of(slash));
         assertThat(JSON.readTree(json).path("kind").asText()).isEqualTo("slash");
         assertThat(JSON.readTree(json).path("data").asText()).isEqualTo("01027f");
         Transaction back = read(json);
         assertThat(back).isEqualTo(slash);
-        assertThat(back.hasValidSignature()).isTrue();
+        assertThat(back.hasValidSignature(TestDomain.of("c"))).isTrue();
     }
 
     /** Clients that predate data may leave it out; an empty string is no data either. */
     @Test
     void dataMayBeLeftOut() throws Exception {
-        Transaction transfer = Transaction.sign(ALICE, "c", 0, TxKind.TRANSFER, BOB.address(), 5, 1);
+        Transaction transfer = Transaction.sign(ALICE, TestDomain.of("c"), 0, TxKind.TRANSFER, BOB.address(), 5, 1);
         ObjectNode node = JSON.valueToTree(TransactionJson.of(transfer));
         assertThat(node.path("data").asText()).isEmpty();
         node.remove("data");
@@ -47,7 +48,7 @@ class TransactionJsonTest {
     @Test
     void badDataIsRefusedByName() throws Exception {
         ObjectNode node = JSON.valueToTree(TransactionJson.of(
-                Transaction.sign(ALICE, "c", 0, TxKind.SLASH, BOB.address(), 0, 1, new byte[] {1})));
+                Transaction.sign(ALICE, TestDomain.of("c"), 0, TxKind.SLASH, BOB.address(), 0, 1, new byte[] {1})));
         node.put("data", "0g");
         assertThatThrownBy(() -> read(node.toString())).hasMessageContaining("\"data\" must be hex");
         node.put("data", "00".repeat(SlashingEvidence.MAX_BYTES + 1));

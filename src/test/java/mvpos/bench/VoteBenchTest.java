@@ -65,9 +65,11 @@ class VoteBenchTest {
     void refusesBadSizesWithOneLine() {
         assertOneLine("--validators must be between 1 and 1000000, got 0", "--validators", "0");
         assertOneLine("--epochs must be between 1 and 1000, got 0", "--epochs", "0");
-        assertOneLine("--epoch-slots must be between 1 and 64, got 65", "--epoch-slots", "65");
+        assertOneLine("--epoch-slots must be between 2 and 64, got 65", "--epoch-slots", "65");
         assertOneLine("--validators x --epochs must be at most 1000000 (every vote is signed beforehand and held "
-                + "in memory), got 1000000000", "--validators", "1000000", "--epochs", "1000");
+                + "in memory), got 20000000", "--validators", "20000", "--epochs", "1000");
+        assertOneLine("--validators: at most 28672 validators' votes fit in the 7 blocks of an epoch of 8 slots that "
+                + "carry them, got 1000000", "--validators", "1000000");
         assertOneLine("--slot: '0s' is zero; a duration must be positive", "--slot", "0s");
         assertOneLine("--slot: 'soon' is not a duration; write it like 500ms, 2s, 1m or 1m30s", "--slot", "soon");
     }

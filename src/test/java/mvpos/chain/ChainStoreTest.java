@@ -38,7 +38,7 @@ class ChainStoreTest {
         byte[] parent = new byte[32];
         for (int height = 0; height < length; height++) {
             List<Transaction> txs = height == 1
-                    ? List.of(Transaction.sign(SENDER, "store-test", 0, TxKind.TRANSFER, ALICE, 5, 1))
+                    ? List.of(Transaction.sign(SENDER, TestDomain.of("store-test"), 0, TxKind.TRANSFER, ALICE, 5, 1))
                     : List.of();
             byte[] stateRoot = new byte[32];
             Arrays.fill(stateRoot, (byte) height);
@@ -273,13 +273,13 @@ class ChainStoreTest {
         /** Writes a raw value into one column family through a second RocksDB handle, with the store closed. */
         private void overwrite(String family, byte[] key, byte[] value) throws Exception {
             List<ColumnFamilyDescriptor> families = new ArrayList<>();
-            for (String name : new String[] {"default", "blocks", "canonical", "accounts", "meta", "undo"}) {
+            for (String name : new String[] {"default", "blocks", "canonical", "accounts", "meta", "undo", "records"}) {
                 families.add(new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.US_ASCII)));
             }
             List<ColumnFamilyHandle> handles = new ArrayList<>();
             try (DBOptions options = new DBOptions();
                  RocksDB db = RocksDB.open(options, dir.resolve("chain").toString(), families, handles)) {
-                int index = List.of("default", "blocks", "canonical", "accounts", "meta", "undo").indexOf(family);
+                int index = List.of("default", "blocks", "canonical", "accounts", "meta", "undo", "records").indexOf(family);
                 db.put(handles.get(index), key, value);
                 handles.forEach(ColumnFamilyHandle::close);
             }

@@ -27,13 +27,13 @@ class SlashingConditionsTest {
     }
 
     private static Vote vote(KeyPair key, long source, long target, int targetHash) {
-        return Vote.sign(key, CHAIN, source, hash(source == 0 ? 0 : 100), target, hash(targetHash));
+        return Vote.sign(key, TestDomain.of(CHAIN), source, hash(source == 0 ? 0 : 100), target, hash(targetHash));
     }
 
     private static Header header(KeyPair proposer, String chainId, long slot, int variant) {
         Header unsealed = new Header(chainId, slot, hash(1), 1_000 + variant, slot, proposer.address(), hash(2),
                 hash(3), "poa", new byte[0], new byte[0]);
-        return SignedSeal.seal(proposer, unsealed);
+        return SignedSeal.seal(proposer, TestDomain.of(chainId).genesisHash(), unsealed);
     }
 
     // ---------------------------------------------------------------- examples
@@ -68,7 +68,7 @@ class SlashingConditionsTest {
     @Test
     void votesOnAnotherChainDoNotConflict() {
         Vote here = vote(ALICE, 0, 3, 1);
-        Vote there = Vote.sign(ALICE, "elsewhere", 0, hash(0), 3, hash(2));
+        Vote there = Vote.sign(ALICE, TestDomain.of("elsewhere"), 0, hash(0), 3, hash(2));
         assertThat(SlashingConditions.isSlashable(here, there)).isFalse();
     }
 
@@ -143,7 +143,7 @@ class SlashingConditionsTest {
     @Property(tries = 2000)
     void classificationMatchesTheDefinition(@ForAll("votes") Vote a, @ForAll("votes") Vote b) {
         boolean oneVoter = a.chainId().equals(b.chainId()) && a.validator().equals(b.validator());
-        boolean differentData = !Arrays.equals(a.signedBytes(), b.signedBytes());
+        boolean differentData = !Arrays.equals(a.signedBytes(TestDomain.of(a.chainId())), b.signedBytes(TestDomain.of(a.chainId())));
         boolean doubleVote = oneVoter && a.targetEpoch() == b.targetEpoch() && differentData;
         boolean aInsideB = b.sourceEpoch() < a.sourceEpoch() && a.targetEpoch() < b.targetEpoch();
         boolean bInsideA = a.sourceEpoch() < b.sourceEpoch() && b.targetEpoch() < a.targetEpoch();

@@ -25,6 +25,7 @@ import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
 
 class TransactionTest {
+    private static final ChainDomain TEST = TestDomain.of("mvpos-test");
     private static final String STORED_TAG = "mvpos.tx.stored.v1";
     private static final String STORED_WITH_DATA_TAG = "mvpos.tx.stored.v2";
     private static final KeyPair ALICE = KeyPair.generate(new HashDrbg(1));
@@ -82,8 +83,8 @@ class TransactionTest {
     @Provide
     Arbitrary<Transaction> signedTransactions() {
         Arbitrary<KeyPair> keys = Arbitraries.longs().map(seed -> KeyPair.generate(new HashDrbg(seed)));
-        return Combinators.combine(keys, chainIds(), edgyLongs(), Arbitraries.of(TxKind.class), addresses(),
-                        edgyLongs(), edgyLongs(), datas())
+        return Combinators.combine(keys, chainIds().map(TestDomain::of), edgyLongs(), Arbitraries.of(TxKind.class),
+                        addresses(), edgyLongs(), edgyLongs(), datas())
                 .as(Transaction::sign);
     }
 
@@ -94,7 +95,7 @@ class TransactionTest {
     }
 
     private static Transaction transfer() {
-        return Transaction.sign(ALICE, "mvpos-test", 7, TxKind.TRANSFER, BOB.address(), 1_000, 10);
+        return Transaction.sign(ALICE, TEST, 7, TxKind.TRANSFER, BOB.address(), 1_000, 10);
     }
 
     // ---------------------------------------------------------------- encoding
@@ -122,14 +123,14 @@ class TransactionTest {
     /** A signed transaction still verifies after a trip through its stored encoding. */
     @Property(tries = 100)
     void signedTransactionSurvivesRoundTrip(@ForAll("signedTransactions") Transaction tx) {
-        assertThat(Transaction.decode(tx.encode()).hasValidSignature()).isTrue();
+        assertThat(Transaction.decode(tx.encode()).hasValidSignature(TestDomain.of(tx.chainId()))).isTrue();
     }
 
     @Test
     void missingRecipientIsTheZeroAddress() {
-        Transaction stake = Transaction.sign(ALICE, "c", 0, TxKind.STAKE, null, 5, 0);
+        Transaction stake = Transaction.sign(ALICE, TestDomain.of("c"), 0, TxKind.STAKE, null, 5, 0);
         assertThat(stake.to()).isEqualTo(new Address(new byte[Address.LENGTH]));
-        assertThat(stake.hasValidSignature()).isTrue();
+        assertThat(stake.hasValidSignature(TestDomain.of("c"))).isTrue();
         assertThat(Transaction.decode(stake.encode())).isEqualTo(stake);
     }
 
@@ -141,14 +142,14 @@ class TransactionTest {
         byte[] signature = signed.signature();
         Transaction tx = new Transaction("mvpos-test", key, 7, TxKind.TRANSFER.code(), BOB.address(), 1_000, 10,
                 signature);
-        assertThat(tx.hasValidSignature()).isTrue();
+        assertThat(tx.hasValidSignature(TEST)).isTrue();
 
         key[0] ^= 1;
         signature[0] ^= 1;
         tx.senderKey()[1] ^= 1;
         tx.signature()[1] ^= 1;
 
-        assertThat(tx.hasValidSignature()).isTrue();
+        assertThat(tx.hasValidSignature(TEST)).isTrue();
         assertThat(tx).isEqualTo(signed);
     }
 
@@ -159,9 +160,9 @@ class TransactionTest {
     void signedTransactionVerifies(@ForAll long seed, @ForAll("chainIds") String chainId, @ForAll long nonce,
                                    @ForAll TxKind kind, @ForAll long amount, @ForAll long fee) {
         KeyPair key = KeyPair.generate(new HashDrbg(seed));
-        Transaction tx = Transaction.sign(key, chainId, nonce, kind, BOB.address(), amount, fee);
+        Transaction tx = Transaction.sign(key, TestDomain.of(chainId), nonce, kind, BOB.address(), amount, fee);
 
-        assertThat(tx.hasValidSignature()).isTrue();
+        assertThat(tx.hasValidSignature(TestDomain.of(chainId))).isTrue();
         assertThat(tx.sender()).isEqualTo(key.address());
         assertThat(tx.senderKey()).isEqualTo(key.publicKey());
         assertThat(tx.kind()).isEqualTo(kind.code());
@@ -210,17 +211,18 @@ class TransactionTest {
         Transaction tampered = tamper(tx, field, salt);
         Assume.that(!Arrays.equals(tampered.senderKey(), tx.senderKey()) || field != SignedField.SENDER_KEY);
 
-        assertThat(tx.hasValidSignature()).isTrue();
-        assertThat(tampered.hasValidSignature()).as("%s changed", field).isFalse();
+        ChainDomain domain = TestDomain.of(tx.chainId());
+        assertThat(tx.hasValidSignature(domain)).isTrue();
+        assertThat(tampered.hasValidSignature(domain)).as("%s changed", field).isFalse();
     }
 
     /** Each field, once, with a concrete change (so no field can be skipped by the generator). */
     @Test
     void everySignedFieldIsCovered() {
         Transaction tx = transfer();
-        assertThat(tx.hasValidSignature()).isTrue();
+        assertThat(tx.hasValidSignature(TEST)).isTrue();
         for (SignedField field : SignedField.values()) {
-            assertThat(tamper(tx, field, 3).hasValidSignature()).as("%s changed", field).isFalse();
+            assertThat(tamper(tx, field, 3).hasValidSignature(TEST)).as("%s changed", field).isFalse();
         }
     }
 
@@ -230,21 +232,21 @@ class TransactionTest {
         Transaction tx = transfer();
         byte[] signature = tx.signature();
         signature[index] ^= (byte) (1 << bit);
-        assertThat(withSignature(tx, signature).hasValidSignature()).isFalse();
-        assertThat(withSignature(tx, Arrays.copyOf(tx.signature(), index)).hasValidSignature()).isFalse();
-        assertThat(withSignature(tx, Arrays.copyOf(tx.signature(), 64 + index + 1)).hasValidSignature()).isFalse();
+        assertThat(withSignature(tx, signature).hasValidSignature(TEST)).isFalse();
+        assertThat(withSignature(tx, Arrays.copyOf(tx.signature(), index)).hasValidSignature(TEST)).isFalse();
+        assertThat(withSignature(tx, Arrays.copyOf(tx.signature(), 64 + index + 1)).hasValidSignature(TEST)).isFalse();
     }
 
     @Test
     void anotherKeysSignatureDoesNotVerify() {
         Transaction byAlice = transfer();
-        Transaction byBob = Transaction.sign(BOB, "mvpos-test", 7, TxKind.TRANSFER, BOB.address(), 1_000, 10);
+        Transaction byBob = Transaction.sign(BOB, TEST, 7, TxKind.TRANSFER, BOB.address(), 1_000, 10);
         // Alice's key with Bob's signature of otherwise the same fields.
-        assertThat(withSignature(byAlice, byBob.signature()).hasValidSignature()).isFalse();
+        assertThat(withSignature(byAlice, byBob.signature()).hasValidSignature(TEST)).isFalse();
         // A public key of the wrong length is refused, not an exception.
         Transaction shortKey = new Transaction("mvpos-test", new byte[31], 7, 1, BOB.address(), 1_000, 10,
                 byAlice.signature());
-        assertThat(shortKey.hasValidSignature()).isFalse();
+        assertThat(shortKey.hasValidSignature(TEST)).isFalse();
     }
 
     private static Transaction withSignature(Transaction tx, byte[] signature) {
@@ -258,14 +260,14 @@ class TransactionTest {
     @Test
     void dataIsSigned() {
         byte[] evidence = {1, 2, 3, 4};
-        Transaction slash = Transaction.sign(ALICE, "mvpos-test", 0, TxKind.SLASH, BOB.address(), 0, 1, evidence);
-        assertThat(slash.hasValidSignature()).isTrue();
+        Transaction slash = Transaction.sign(ALICE, TEST, 0, TxKind.SLASH, BOB.address(), 0, 1, evidence);
+        assertThat(slash.hasValidSignature(TEST)).isTrue();
         assertThat(slash.data()).containsExactly(1, 2, 3, 4);
-        assertThat(withData(slash, new byte[] {1, 2, 3, 5}).hasValidSignature()).isFalse();
-        assertThat(withData(slash, new byte[] {1, 2, 3}).hasValidSignature()).isFalse();
-        assertThat(withData(slash, new byte[0]).hasValidSignature()).isFalse();
+        assertThat(withData(slash, new byte[] {1, 2, 3, 5}).hasValidSignature(TEST)).isFalse();
+        assertThat(withData(slash, new byte[] {1, 2, 3}).hasValidSignature(TEST)).isFalse();
+        assertThat(withData(slash, new byte[0]).hasValidSignature(TEST)).isFalse();
         // Data added to a transaction signed without any.
-        assertThat(withData(transfer(), new byte[] {0}).hasValidSignature()).isFalse();
+        assertThat(withData(transfer(), new byte[] {0}).hasValidSignature(TEST)).isFalse();
         // The record keeps its own copy.
         evidence[0] = 9;
         slash.data()[1] = 9;
@@ -276,12 +278,12 @@ class TransactionTest {
     @Property(tries = 100)
     void dataRoundTrips(@ForAll @Size(min = 1, max = 300) byte[] data, @ForAll long seed) {
         KeyPair key = KeyPair.generate(new HashDrbg(seed));
-        Transaction tx = Transaction.sign(key, "mvpos-test", 3, TxKind.SLASH, BOB.address(), 0, 2, data);
+        Transaction tx = Transaction.sign(key, TEST, 3, TxKind.SLASH, BOB.address(), 0, 2, data);
         Transaction back = Transaction.decode(tx.encode());
         assertThat(back.data()).isEqualTo(data);
         assertThat(back).isEqualTo(tx);
         assertThat(back.hash()).isEqualTo(tx.hash());
-        assertThat(back.hasValidSignature()).isTrue();
+        assertThat(back.hasValidSignature(TEST)).isTrue();
     }
 
     /**
@@ -381,7 +383,7 @@ class TransactionTest {
     /** Another object's encoding (here the signed bytes) is not a stored transaction. */
     @Test
     void wrongTagIsRejected() {
-        byte[] signedBytes = transfer().signedBytes();
+        byte[] signedBytes = transfer().signedBytes(TEST);
         assertThatThrownBy(() -> Transaction.decode(signedBytes)).isInstanceOf(MalformedEncodingException.class)
                 .hasMessageContaining(STORED_TAG);
     }

@@ -17,7 +17,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import mvpos.chain.Genesis;
-import mvpos.consensus.CasperFfg;
+import mvpos.state.CasperFfg;
 import mvpos.consensus.PoaEngine;
 import mvpos.consensus.PowEngine;
 import mvpos.crypto.Address;

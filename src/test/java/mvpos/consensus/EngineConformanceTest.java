@@ -98,7 +98,7 @@ class EngineConformanceTest {
                 new Block(h.withSeal(seal), good.transactions()),
                 new Block(h.withSeal(new byte[0]), good.transactions()),
                 new Block(new Header(h.chainId(), h.height(), h.parentHash(), h.timestamp(), h.slot(), h.proposer(),
-                        h.txRoot(), h.stateRoot(), h.engine(), longer, h.seal()), good.transactions()));
+                        h.bodyRoot(), h.stateRoot(), h.engine(), longer, h.seal()), good.transactions()));
         for (Block bad : tampered) {
             NodeCore.BlockResult result = node.addBlock(bad, devnet.events().millis());
             assertThat(result).isInstanceOfSatisfying(NodeCore.Invalid.class,

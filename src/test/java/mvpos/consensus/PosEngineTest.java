@@ -66,6 +66,9 @@ class PosEngineTest {
         return genesis(STAKES, Map.of(PosEngine.EPOCH_LENGTH, Long.toString(EPOCH)));
     }
 
+    /** The signing domain of {@link #genesis()}'s chain. */
+    private static final mvpos.chain.ChainDomain DOMAIN = mvpos.state.GenesisState.of(genesis()).domain();
+
     /** A chain under test: a view holding the blocks, and an engine (one per node) reading it. */
     private static final class Net {
         final TestChainView view;
@@ -134,7 +137,7 @@ class PosEngineTest {
     }
 
     private static byte[] reveal(KeyPair key, long epoch) {
-        return key.sign(PosEngine.revealMessage(CHAIN, epoch));
+        return key.sign(PosEngine.revealMessage(DOMAIN, epoch));
     }
 
     private static byte[] engineData(byte[] reveal, byte[] mix) {
@@ -152,12 +155,12 @@ class PosEngineTest {
     /** A seal by {@code key} whatever proposer the header names (ProposerSignature.seal refuses that). */
     private static Header sealAnyway(KeyPair key, Header unsealed) {
         byte[] seal = Arrays.copyOf(key.publicKey(), ProposerSignature.SEAL_BYTES);
-        System.arraycopy(key.sign(unsealed.sealingBytes()), 0, seal, Ed25519.PUBLIC_KEY_BYTES, Ed25519.SIGNATURE_BYTES);
+        System.arraycopy(key.sign(mvpos.chain.SignedSeal.signedMessage(DOMAIN.genesisHash(), unsealed)), 0, seal, Ed25519.PUBLIC_KEY_BYTES, Ed25519.SIGNATURE_BYTES);
         return unsealed.withSeal(seal);
     }
 
     private static Header withEngineData(Header h, byte[] data) {
-        return new Header(h.chainId(), h.height(), h.parentHash(), h.timestamp(), h.slot(), h.proposer(), h.txRoot(),
+        return new Header(h.chainId(), h.height(), h.parentHash(), h.timestamp(), h.slot(), h.proposer(), h.bodyRoot(),
                 h.stateRoot(), h.engine(), data, h.seal());
     }
 
@@ -230,11 +233,11 @@ class PosEngineTest {
         Header parent = net.extend(net.genesisHeader(), 9);
         KeyPair intruder = KEYS.get(4);
         long slot = slotNotOf(net, parent, intruder);
-        Header header = ProposerSignature.seal(intruder, unsealed(parent, slot, intruder.address(),
+        Header header = ProposerSignature.seal(net.view, intruder, unsealed(parent, slot, intruder.address(),
                 honestData(intruder, parent, slot), net.stateAfter(parent)));
         assertThat(net.verify(parent, header)).contains(SealRejection.Reason.NOT_PROPOSER);
 
-        Header outsider = ProposerSignature.seal(OUTSIDER, unsealed(parent, slot, OUTSIDER.address(),
+        Header outsider = ProposerSignature.seal(net.view, OUTSIDER, unsealed(parent, slot, OUTSIDER.address(),
                 honestData(OUTSIDER, parent, slot), net.stateAfter(parent)));
         assertThat(net.verify(parent, outsider)).contains(SealRejection.Reason.NOT_PROPOSER);
     }
@@ -245,7 +248,7 @@ class PosEngineTest {
         Header parent = net.genesisHeader();
         KeyPair proposer = keyOf(net.proposer(parent, 50));
         ConsensusEngine.Claim claim = net.engine.claim(net.view, parent, time(50), proposer).orElseThrow();
-        Header header = ProposerSignature.seal(proposer,
+        Header header = ProposerSignature.seal(net.view, proposer,
                 unsealed(parent, 50, proposer.address(), claim.engineData(), net.stateAfter(parent)));
         assertThat(net.engine.verifySeal(net.view, parent, header, time(10)))
                 .map(SealRejection::reason).contains(SealRejection.Reason.FUTURE_SLOT);
@@ -263,7 +266,7 @@ class PosEngineTest {
         Header parent = net.extend(net.genesisHeader(), 5);
         for (long slot : new long[] {5, 3, 0, -1}) {
             KeyPair key = KEYS.get(0);
-            Header header = ProposerSignature.seal(key, unsealed(parent, slot, key.address(),
+            Header header = ProposerSignature.seal(net.view, key, unsealed(parent, slot, key.address(),
                     honestData(key, parent, Math.max(slot, 0)), net.stateAfter(parent)));
             assertThat(net.engine.verifySeal(net.view, parent, header, time(6)))
                     .map(SealRejection::reason).as("slot " + slot).contains(SealRejection.Reason.WRONG_SLOT);
@@ -279,10 +282,10 @@ class PosEngineTest {
         Header good = unsealed(parent, slot, proposer.address(), honestData(proposer, parent, slot),
                 net.stateAfter(parent));
         Header late = new Header(CHAIN, 1, parent.hash(), time(slot) + SLOT_MILLIS, slot, proposer.address(),
-                good.txRoot(), good.stateRoot(), PosEngine.NAME, good.engineData(), new byte[0]);
-        assertThat(net.engine.verifySeal(net.view, parent, ProposerSignature.seal(proposer, late), time(9)))
+                good.bodyRoot(), good.stateRoot(), PosEngine.NAME, good.engineData(), new byte[0]);
+        assertThat(net.engine.verifySeal(net.view, parent, ProposerSignature.seal(net.view, proposer, late), time(9)))
                 .map(SealRejection::reason).contains(SealRejection.Reason.BAD_TIMESTAMP);
-        assertThat(net.engine.verifySeal(net.view, parent, ProposerSignature.seal(proposer, good), time(9))).isEmpty();
+        assertThat(net.engine.verifySeal(net.view, parent, ProposerSignature.seal(net.view, proposer, good), time(9))).isEmpty();
     }
 
     // ---------------------------------------------------------------- randomness and seal
@@ -298,7 +301,7 @@ class PosEngineTest {
         State state = net.stateAfter(parent);
 
         byte[] honest = honestData(proposer, parent, slot);
-        assertThat(net.verify(parent, ProposerSignature.seal(proposer,
+        assertThat(net.verify(parent, ProposerSignature.seal(net.view, proposer,
                 unsealed(parent, slot, proposer.address(), honest, state)))).isEmpty();
 
         byte[] badReveal = flip(reveal(proposer, 1), 10);
@@ -319,7 +322,7 @@ class PosEngineTest {
                 engineData(reveal(proposer, 1), PosEngine.nextMix(PosEngine.mixOf(net.genesisHeader()).orElseThrow(),
                         reveal(proposer, 1))));
         for (byte[] data : tampered) {
-            Header header = ProposerSignature.seal(proposer, unsealed(parent, slot, proposer.address(), data, state));
+            Header header = ProposerSignature.seal(net.view, proposer, unsealed(parent, slot, proposer.address(), data, state));
             assertThat(net.verify(parent, header)).contains(SealRejection.Reason.BAD_REVEAL);
             assertThat(net.engine.claim(net.view, parent, time(slot), proposer).orElseThrow().engineData())
                     .isEqualTo(honest).isNotEqualTo(data);
@@ -333,15 +336,15 @@ class PosEngineTest {
         long slot = 4;
         KeyPair proposer = keyOf(net.proposer(parent, slot));
         KeyPair other = KEYS.stream().filter(k -> !k.equals(proposer)).findFirst().orElseThrow();
-        Header sealed = ProposerSignature.seal(proposer, unsealed(parent, slot, proposer.address(),
+        Header sealed = ProposerSignature.seal(net.view, proposer, unsealed(parent, slot, proposer.address(),
                 honestData(proposer, parent, slot), net.stateAfter(parent)));
         assertThat(net.verify(parent, sealed)).isEmpty();
 
         Header otherState = new Header(CHAIN, sealed.height(), sealed.parentHash(), sealed.timestamp(), slot,
-                sealed.proposer(), sealed.txRoot(), Sha256.hash(new byte[] {1}), PosEngine.NAME, sealed.engineData(),
+                sealed.proposer(), sealed.bodyRoot(), Sha256.hash(new byte[] {1}), PosEngine.NAME, sealed.engineData(),
                 sealed.seal());
         Header otherTime = new Header(CHAIN, sealed.height(), sealed.parentHash(), sealed.timestamp() + 1, slot,
-                sealed.proposer(), sealed.txRoot(), sealed.stateRoot(), PosEngine.NAME, sealed.engineData(),
+                sealed.proposer(), sealed.bodyRoot(), sealed.stateRoot(), PosEngine.NAME, sealed.engineData(),
                 sealed.seal());
         Header flippedSignature = sealed.withSeal(flip(sealed.seal(), Ed25519.PUBLIC_KEY_BYTES + 3));
         Header sealedByAnother = sealAnyway(other, sealed.withSeal(new byte[0]));
@@ -359,12 +362,12 @@ class PosEngineTest {
         byte[] honest = honestData(proposer, parent, slot);
         for (byte[] data : List.of(new byte[0], Arrays.copyOf(honest, 95), Arrays.copyOf(honest, 97),
                 Arrays.copyOf(honest, 64))) {
-            Header header = ProposerSignature.seal(proposer,
+            Header header = ProposerSignature.seal(net.view, proposer,
                     unsealed(parent, slot, proposer.address(), data, net.stateAfter(parent)));
             assertThat(net.verify(parent, header)).as(data.length + " bytes").contains(
                     SealRejection.Reason.MALFORMED_SEAL);
         }
-        Header sealed = ProposerSignature.seal(proposer,
+        Header sealed = ProposerSignature.seal(net.view, proposer,
                 unsealed(parent, slot, proposer.address(), honest, net.stateAfter(parent)));
         for (byte[] seal : List.of(new byte[0], Arrays.copyOf(sealed.seal(), 95), Arrays.copyOf(sealed.seal(), 97))) {
             assertThat(net.verify(parent, sealed.withSeal(seal))).contains(SealRejection.Reason.MALFORMED_SEAL);
@@ -500,7 +503,7 @@ class PosEngineTest {
         Header g = net.genesisHeader();
         KeyPair proposer = keyOf(net.proposer(g, 1));
         ConsensusEngine.Claim claim = net.engine.claim(net.view, g, time(1), proposer).orElseThrow();
-        Header stateless = ProposerSignature.seal(proposer,
+        Header stateless = ProposerSignature.seal(net.view, proposer,
                 unsealed(g, 1, proposer.address(), claim.engineData(), net.stateAfter(g)));
         net.view.add(stateless, null);
         long slot = 3 * EPOCH; // B(3) is the block of slot 1, whose state this node does not have
@@ -508,19 +511,19 @@ class PosEngineTest {
         for (KeyPair key : EVERYONE) {
             assertThat(net.engine.claim(net.view, stateless, time(slot), key)).isEmpty();
         }
-        Header header = ProposerSignature.seal(proposer, unsealed(stateless, slot, proposer.address(),
+        Header header = ProposerSignature.seal(net.view, proposer, unsealed(stateless, slot, proposer.address(),
                 honestData(proposer, stateless, slot), net.stateAfter(g)));
         Optional<SealRejection> rejection = net.engine.verifySeal(net.view, stateless, header, time(slot));
         assertThat(rejection).map(SealRejection::reason).contains(SealRejection.Reason.NOT_PROPOSER);
         assertThat(rejection.orElseThrow().detail()).contains("not available");
 
         // A parent whose ancestors this node does not know: the boundary block cannot be found.
-        Header orphan = ProposerSignature.seal(proposer, unsealed(stateless, 9, proposer.address(),
+        Header orphan = ProposerSignature.seal(net.view, proposer, unsealed(stateless, 9, proposer.address(),
                 honestData(proposer, stateless, 9), net.stateAfter(g)));
         Net elsewhere = new Net(genesis());
         assertThat(elsewhere.engine.proposerOf(elsewhere.view, orphan, slot)).isEmpty();
         assertThat(elsewhere.engine.boundaryBlock(elsewhere.view, orphan, 3)).isEmpty();
-        Header late = ProposerSignature.seal(proposer, unsealed(orphan, slot, proposer.address(),
+        Header late = ProposerSignature.seal(net.view, proposer, unsealed(orphan, slot, proposer.address(),
                 honestData(proposer, orphan, slot), net.stateAfter(g)));
         Optional<SealRejection> unknown = elsewhere.engine.verifySeal(elsewhere.view, orphan, late, time(slot));
         assertThat(unknown).map(SealRejection::reason).contains(SealRejection.Reason.NOT_PROPOSER);
@@ -554,7 +557,7 @@ class PosEngineTest {
             long slot = head.slot() + gap;
             KeyPair proposer = keyOf(node.proposer(head, slot));
             byte[] data = node.engine.claim(node.view, head, time(slot), proposer).orElseThrow().engineData();
-            Header block = ProposerSignature.seal(proposer,
+            Header block = ProposerSignature.seal(node.view, proposer,
                     unsealed(head, slot, proposer.address(), data, node.stateAfter(head)));
             assertThat(node.engine.verifySeal(node.view, head, block, time(slot))).isEmpty();
             node.view.add(block, node.stateAfter(head));

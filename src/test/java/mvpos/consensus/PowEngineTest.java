@@ -247,7 +247,7 @@ class PowEngineTest {
         Header genesis = f.genesisHeader();
         Header mined = f.mineNext(genesis, GENESIS_MILLIS + 1_000);
         Header stolen = new Header(mined.chainId(), mined.height(), mined.parentHash(), mined.timestamp(), mined.slot(),
-                OTHER.address(), mined.txRoot(), mined.stateRoot(), mined.engine(), mined.engineData(), mined.seal());
+                OTHER.address(), mined.bodyRoot(), mined.stateRoot(), mined.engine(), mined.engineData(), mined.seal());
         assertThat(f.verify(genesis, stolen)).hasValue(SealRejection.Reason.INSUFFICIENT_WORK);
     }
 
@@ -294,7 +294,7 @@ class PowEngineTest {
         Header good = f.unsealed(block1, GENESIS_MILLIS + 2_000, 16);
         for (long slot : List.of(0L, 1L, 3L, 100L)) {
             Header bad = f.mine(new Header(good.chainId(), good.height(), good.parentHash(), good.timestamp(), slot,
-                    good.proposer(), good.txRoot(), good.stateRoot(), good.engine(), good.engineData(), good.seal()));
+                    good.proposer(), good.bodyRoot(), good.stateRoot(), good.engine(), good.engineData(), good.seal()));
             assertThat(f.verify(block1, bad)).hasValue(SealRejection.Reason.WRONG_SLOT);
         }
         assertThat(f.verify(block1, f.mine(good))).isEmpty();
@@ -325,7 +325,7 @@ class PowEngineTest {
                 PowEngine.encodeDifficulty(-1), PowEngine.encodeDifficulty(Long.MIN_VALUE));
         for (byte[] engineData : badEngineData) {
             Header bad = new Header(good.chainId(), good.height(), good.parentHash(), good.timestamp(), good.slot(),
-                    good.proposer(), good.txRoot(), good.stateRoot(), good.engine(), engineData, good.seal());
+                    good.proposer(), good.bodyRoot(), good.stateRoot(), good.engine(), engineData, good.seal());
             assertThat(f.verify(genesis, bad)).hasValue(SealRejection.Reason.MALFORMED_SEAL);
         }
         for (int length : new int[] {0, 7, 9, 96}) {
@@ -333,7 +333,7 @@ class PowEngineTest {
         }
         Header noDifficulty = f.unsealed(genesis, GENESIS_MILLIS + 1_000, 16);
         Header zero = new Header(noDifficulty.chainId(), 1, noDifficulty.parentHash(), noDifficulty.timestamp(), 1,
-                MINER.address(), noDifficulty.txRoot(), noDifficulty.stateRoot(), "pow", new byte[3], new byte[0]);
+                MINER.address(), noDifficulty.bodyRoot(), noDifficulty.stateRoot(), "pow", new byte[3], new byte[0]);
         assertThatThrownBy(() -> f.engine().seal(f.chain(), zero, MINER, new HashDrbg(1), 100))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("difficulty");
     }

@@ -18,6 +18,7 @@ import mvpos.state.State;
  */
 public final class TestChainView implements ChainView {
     private final Genesis genesis;
+    private final mvpos.chain.ChainDomain domain;
     private final Map<ByteBuffer, Header> headers = new HashMap<>();
     private final Map<ByteBuffer, State> states = new HashMap<>();
     private final Header genesisHeader;
@@ -25,9 +26,10 @@ public final class TestChainView implements ChainView {
 
     public TestChainView(Genesis genesis) {
         this.genesis = genesis;
-        BucketedState state = BucketedState.of(genesis.accounts());
-        this.genesisHeader = new Block(genesis.header(state.root()), List.of()).header();
-        add(genesisHeader, state);
+        mvpos.state.GenesisState genesisState = mvpos.state.GenesisState.of(genesis);
+        this.domain = genesisState.domain();
+        this.genesisHeader = genesisState.block().header();
+        add(genesisHeader, genesisState.state());
     }
 
     public Header genesisHeader() {
@@ -46,6 +48,11 @@ public final class TestChainView implements ChainView {
     @Override
     public Genesis genesis() {
         return genesis;
+    }
+
+    @Override
+    public mvpos.chain.ChainDomain domain() {
+        return domain;
     }
 
     @Override

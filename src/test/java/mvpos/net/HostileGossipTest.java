@@ -105,7 +105,7 @@ class HostileGossipTest {
     void forgedTransactionsAndVotesGetThePeerBannedWhileTheNodeKeepsFollowing() throws Exception {
         producerAndFollower("ffg");
         RawPeer forger = keep(peerOf(follower, followerNet, "127.0.0.2", 40_002));
-        byte[] someoneElses = Transaction.sign(bob, genesis.chainId(), 0, TxKind.TRANSFER, bob.address(), 1, 1)
+        byte[] someoneElses = Transaction.sign(bob, mvpos.state.GenesisState.of(genesis).domain(), 0, TxKind.TRANSFER, bob.address(), 1, 1)
                 .signature();
         byte[] target = follower.blockAt(2).orElseThrow().hash();
         for (int i = 0; i < 4; i++) {
@@ -174,7 +174,7 @@ class HostileGossipTest {
         RawPeer observer = keep(peerOf(follower, followerNet, "127.0.0.3", 40_003));
         RawPeer flooder = keep(peerOf(follower, followerNet, "127.0.0.2", 40_002));
         Block known = follower.blockAt(2).orElseThrow();
-        Transaction transfer = Transaction.sign(producerKey, genesis.chainId(), 0, TxKind.TRANSFER, bob.address(), 77, 1);
+        Transaction transfer = Transaction.sign(producerKey, mvpos.state.GenesisState.of(genesis).domain(), 0, TxKind.TRANSFER, bob.address(), 77, 1);
         long heightBefore = producer.head().height();
         int sent = 0;
         try {

@@ -87,11 +87,10 @@ class RangeSyncTest {
         Devnet devnet = new Devnet(Devnet.Config.seeded("poa", 2, 100, 5), head -> { });
         devnet.run(1_200, 0);
         NodeCore source = devnet.node(0);
-        NodeCore follower = new NodeCore(devnet.genesis(), Engines.named("poa").configure(devnet.genesis()),
-                new MemoryChainStore(), null, new SignatureCache(10_000), new TransitionCache(16));
+        NodeCore follower = NodeCore.open(devnet.genesis(), new MemoryChainStore());
         Pipe pipe = new Pipe();
-        pipe.source = new Gossip(source, pipe.toFollower(), new HashDrbg(1), 1);
-        pipe.follower = new Gossip(follower, pipe.toSource(), new HashDrbg(2), 1);
+        pipe.source = new Gossip(source, null, pipe.toFollower());
+        pipe.follower = new Gossip(follower, null, pipe.toSource());
 
         pipe.follower.onMessage(pipe.sourceId, new Message.Status(source.head().height(), source.head().hash()),
                 Long.MAX_VALUE / 4);

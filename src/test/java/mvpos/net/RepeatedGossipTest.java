@@ -19,7 +19,7 @@ class RepeatedGossipTest {
     private static final KeyPair ALICE = KeyPair.generate(new HashDrbg(1));
 
     private static Message tx(int nonce) {
-        return new Message.NewTransaction(Transaction.sign(ALICE, "chain", nonce, TxKind.TRANSFER, ALICE.address(), 1, 1));
+        return new Message.NewTransaction(Transaction.sign(ALICE, mvpos.chain.TestDomain.of("chain"), nonce, TxKind.TRANSFER, ALICE.address(), 1, 1));
     }
 
     @Property(tries = 50)

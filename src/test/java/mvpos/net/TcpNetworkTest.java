@@ -116,7 +116,7 @@ class TcpNetworkTest {
     }
 
     private static Transaction transaction(long nonce) {
-        return Transaction.sign(ALICE, CHAIN, nonce, TxKind.TRANSFER, BOB.address(), 5, 1);
+        return Transaction.sign(ALICE, mvpos.chain.TestDomain.of(CHAIN), nonce, TxKind.TRANSFER, BOB.address(), 5, 1);
     }
 
     private static Block block(long height, int transactions) {
@@ -130,7 +130,7 @@ class TcpNetworkTest {
     }
 
     private static List<Message> everyMessage() {
-        Vote vote = Vote.sign(ALICE, CHAIN, 0, GENESIS, 1, block(32, 0).hash());
+        Vote vote = Vote.sign(ALICE, mvpos.chain.TestDomain.of(CHAIN), 0, GENESIS, 1, block(32, 0).hash());
         return List.of(new Message.NewBlock(block(1, 2)), new Message.GetBlock(block(1, 0).hash()),
                 new Message.NewVote(vote), new Message.NewTransaction(transaction(3)),
                 new Message.Blocks(List.of(block(1, 1), block(2, 0), block(3, 3))));

@@ -33,8 +33,7 @@ class BulkImportTest {
     @Test
     void oneCallAddsMoreBlocksThanTheTreeKeepsAndStoresThemAll() throws Exception {
         MemoryChainStore store = new MemoryChainStore();
-        NodeCore core = new NodeCore(chain.genesis(), Engines.named(chain.genesis().engine()).configure(chain.genesis()),
-                store, null, new SignatureCache(10_000), new TransitionCache(16));
+        NodeCore core = NodeCore.open(chain.genesis(), store);
         List<Block> blocks = chain.blocks();
         assertThat(blocks.size()).isGreaterThan(2 * ChainView.STATE_HISTORY);
 

@@ -7,9 +7,7 @@ import java.util.Optional;
 import mvpos.chain.Block;
 import mvpos.chain.MemoryChainStore;
 import mvpos.chain.Vote;
-import mvpos.consensus.Engines;
 import mvpos.crypto.HashDrbg;
-import mvpos.crypto.Hex;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,17 +21,17 @@ class HonestValidatorTest {
 
     private long now = 1_000_000;
 
-    private NodeCore core(DevChain chain, SlashingProtection protection) throws Exception {
-        return new NodeCore(chain.genesis(), Engines.named(chain.genesis().engine()).configure(chain.genesis()),
-                new MemoryChainStore(), chain.devKey(), new SignatureCache(1_000), new TransitionCache(16), protection);
+    private Validator validator(DevChain chain, MemoryChainStore store, SlashingProtection protection)
+            throws Exception {
+        return Validator.honest(NodeCore.open(chain.genesis(), store), chain.devKey(), protection, new HashDrbg(7), 1);
     }
 
     /** Produces blocks (and votes) slot by slot until the validator has voted for epoch {@code epoch}. */
-    private Vote runUntilVote(NodeCore core, long epoch) throws Exception {
+    private Vote runUntilVote(Validator validator, long epoch) throws Exception {
         for (int i = 0; i < 100; i++) {
             now += 1_000;
-            core.tryProduce(now, new HashDrbg(i), 1);
-            Optional<Vote> vote = core.tryVote();
+            validator.produceOnHead(now);
+            Optional<Vote> vote = validator.voteDuty(now);
             if (vote.isPresent() && vote.get().targetEpoch() == 2 && epoch == 3) {
                 throw new AssertionError("it signed a vote for epoch 2 after a restart: " + vote.get());
             }
@@ -50,21 +48,26 @@ class HonestValidatorTest {
         MemoryChainStore store = new MemoryChainStore();
         Vote conflicting;
         try (SlashingProtection protection = SlashingProtection.open(dir.resolve("signed"))) {
-            NodeCore first = new NodeCore(chain.genesis(), Engines.named("poa").configure(chain.genesis()), store,
-                    chain.devKey(), new SignatureCache(1_000), new TransitionCache(16), protection);
+            Validator first = validator(chain, store, protection);
             Vote one = runUntilVote(first, 1);
             // Before the restart it had also signed a vote for epoch 2 on a block this chain will not have
             // (say, on a fork it followed for a while).
-            conflicting = Vote.sign(chain.devKey(), chain.genesis().chainId(), 1, one.targetHash(), 2, new byte[32]);
+            conflicting = Vote.sign(chain.devKey(), first.chain().domain(), 1, one.targetHash(), 2, new byte[32]);
             assertThat(protection.recordVote(conflicting)).isTrue();
         }
         try (SlashingProtection protection = SlashingProtection.open(dir.resolve("signed"))) {
-            NodeCore second = new NodeCore(chain.genesis(), Engines.named("poa").configure(chain.genesis()), store,
-                    chain.devKey(), new SignatureCache(1_000), new TransitionCache(16), protection);
+            Validator second = validator(chain, store, protection);
             Vote next = runUntilVote(second, 3);
             // No vote for epoch 2 was signed (it would have been a double vote); the one for epoch 3 is safe.
             assertThat(mvpos.chain.SlashingConditions.isSlashable(next, conflicting)).isFalse();
-            assertThat(second.finality().orElseThrow().isJustified(next.targetHash())).isTrue();
+            // And it counts: once the chain moves on, epoch 3's checkpoint is justified by it alone.
+            for (int i = 0; i < 20 && second.chain().headFinality().orElseThrow().currentJustified().epoch() < 3; i++) {
+                now += 1_000;
+                second.produceOnHead(now);
+                second.voteDuty(now);
+            }
+            assertThat(second.chain().headFinality().orElseThrow().currentJustified().hash())
+                    .isEqualTo(next.targetHash());
         }
     }
 
@@ -74,14 +77,14 @@ class HonestValidatorTest {
         Block first;
         try (SlashingProtection protection = SlashingProtection.open(dir.resolve("signed"))) {
             now += 3_000;
-            first = core(chain, protection).tryProduce(now, new HashDrbg(1), 1).orElseThrow();
+            first = validator(chain, new MemoryChainStore(), protection).produceOnHead(now).orElseThrow();
         }
         try (SlashingProtection protection = SlashingProtection.open(dir.resolve("signed"))) {
-            NodeCore again = core(chain, protection); // a fresh store: it would seal slot 3 again
-            assertThat(again.tryProduce(now + 10, new HashDrbg(2), 1)).isEmpty();
-            assertThat(again.head().height()).isZero();
+            Validator again = validator(chain, new MemoryChainStore(), protection); // a fresh store: it would seal slot 3 again
+            assertThat(again.produceOnHead(now + 10)).isEmpty();
+            assertThat(again.chain().head().height()).isZero();
             // The next slot is its own again.
-            assertThat(again.tryProduce(now + 1_000, new HashDrbg(3), 1)).isPresent();
+            assertThat(again.produceOnHead(now + 1_000)).isPresent();
         }
         assertThat(first.header().slot()).isEqualTo(3);
     }

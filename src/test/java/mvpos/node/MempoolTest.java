@@ -20,22 +20,23 @@ import org.junit.jupiter.api.Test;
 
 class MempoolTest {
     private static final String CHAIN = "test-chain";
+    private static final mvpos.chain.ChainDomain DOMAIN = mvpos.chain.TestDomain.of(CHAIN);
     private final HashDrbg random = new HashDrbg(5);
     private final KeyPair alice = KeyPair.generate(random);
     private final KeyPair bob = KeyPair.generate(random);
     private final Address carol = KeyPair.generate(random).address();
     private final Address proposer = KeyPair.generate(random).address();
-    private final StateTransition rules = new StateTransition(CHAIN, 10);
+    private final StateTransition rules = new StateTransition(DOMAIN, 10);
     private final AtomicInteger verifications = new AtomicInteger();
     private final StateTransition.SignatureCheck counting = tx -> {
         verifications.incrementAndGet();
-        return tx.hasValidSignature();
+        return tx.hasValidSignature(DOMAIN);
     };
     private State head = BucketedState.of(Map.of(alice.address(), new Account(1000, 0, 0),
             bob.address(), new Account(50, 0, 0)));
 
     private Transaction transfer(KeyPair from, long nonce, long amount) {
-        return Transaction.sign(from, CHAIN, nonce, TxKind.TRANSFER, carol, amount, 1);
+        return Transaction.sign(from, DOMAIN, nonce, TxKind.TRANSFER, carol, amount, 1);
     }
 
     @Test
@@ -46,7 +47,7 @@ class MempoolTest {
                 .isEqualTo(new Mempool.Refused("already pending"));
         assertThat(reason(pool.add(transfer(alice, 0, 11), head, counting))).startsWith("WRONG_NONCE: another");
         assertThat(reason(pool.add(transfer(bob, 0, 60), head, counting))).startsWith("INSUFFICIENT_BALANCE");
-        assertThat(reason(pool.add(Transaction.sign(bob, "other", 0, TxKind.TRANSFER, carol, 1, 1), head, counting)))
+        assertThat(reason(pool.add(Transaction.sign(bob, mvpos.chain.TestDomain.of("other"), 0, TxKind.TRANSFER, carol, 1, 1), head, counting)))
                 .startsWith("WRONG_CHAIN_ID");
         Transaction forged = new Transaction(CHAIN, bob.publicKey(), 0, TxKind.TRANSFER.code(), carol, 1, 1,
                 transfer(alice, 0, 1).signature());
@@ -80,7 +81,7 @@ class MempoolTest {
         assertThat(pool.selectForBlock(head, 2)).hasSize(2);
         assertThat(verifications.get()).as("no signature verified again").isEqualTo(verifiedOnArrival);
 
-        StateTransition.Outcome outcome = rules.apply(head, proposer, block, StateTransition.SignatureCheck.DIRECT);
+        StateTransition.Outcome outcome = rules.apply(head, proposer, block, StateTransition.SignatureCheck.direct(DOMAIN));
         head = ((StateTransition.Applied) outcome).postState();
         pool.onNewHead(head);
         assertThat(pool.size()).isEqualTo(1); // only alice's nonce 4 is left, still waiting for 3
@@ -93,9 +94,9 @@ class MempoolTest {
         pool.add(transfer(bob, 0, 20), head, counting);
         pool.add(transfer(bob, 1, 20), head, counting);
         // Elsewhere, bob spent most of his balance in a block this pool never saw.
-        Transaction spent = Transaction.sign(bob, CHAIN, 0, TxKind.STAKE, null, 45, 1);
+        Transaction spent = Transaction.sign(bob, DOMAIN, 0, TxKind.STAKE, null, 45, 1);
         head = ((StateTransition.Applied) rules.apply(head, proposer, List.of(spent),
-                StateTransition.SignatureCheck.DIRECT)).postState();
+                StateTransition.SignatureCheck.direct(DOMAIN))).postState();
         pool.onNewHead(head);
         assertThat(pool.size()).isZero();
     }
@@ -111,7 +112,7 @@ class MempoolTest {
 
     @Test
     void theSignatureCacheVerifiesEachTransactionOnceEvenInParallel() {
-        SignatureCache cache = new SignatureCache(1000);
+        SignatureCache cache = new SignatureCache(DOMAIN, 1000);
         List<Transaction> txs = java.util.stream.LongStream.range(0, 40).mapToObj(n -> transfer(alice, n, 1)).toList();
         cache.verifyAll(txs);
         assertThat(cache.size()).isEqualTo(40);
@@ -136,12 +137,12 @@ class MempoolTest {
         byte[] one = new byte[32];
         byte[] two = new byte[32];
         two[0] = 2;
-        return new SlashingEvidence.VotePair(Vote.sign(offender, CHAIN, 0, new byte[32], 2, one),
-                Vote.sign(offender, CHAIN, 0, new byte[32], 2, two)).encode();
+        return new SlashingEvidence.VotePair(Vote.sign(offender, DOMAIN, 0, new byte[32], 2, one),
+                Vote.sign(offender, DOMAIN, 0, new byte[32], 2, two)).encode();
     }
 
     private Transaction slash(KeyPair reporter, long nonce, byte[] evidence) {
-        return Transaction.sign(reporter, CHAIN, nonce, TxKind.SLASH, offender.address(), 0, 1, evidence);
+        return Transaction.sign(reporter, DOMAIN, nonce, TxKind.SLASH, offender.address(), 0, 1, evidence);
     }
 
     /** A slash is admitted like any transaction (its reporter pays the fee), and refused with the STF's reason. */
@@ -166,9 +167,9 @@ class MempoolTest {
         Mempool pool = new Mempool(rules, 100);
         assertThat(pool.add(slash(alice, 0, doubleVote()), head, counting)).isInstanceOf(Mempool.Accepted.class);
         assertThat(pool.add(slash(bob, 0, doubleVote()), head, counting)).isInstanceOf(Mempool.Accepted.class);
-        assertThat(pool.add(Transaction.sign(offender, CHAIN, 0, TxKind.STAKE, null, 50, 1), head, counting))
+        assertThat(pool.add(Transaction.sign(offender, DOMAIN, 0, TxKind.STAKE, null, 50, 1), head, counting))
                 .isInstanceOf(Mempool.Accepted.class);
-        assertThat(pool.add(Transaction.sign(offender, CHAIN, 1, TxKind.TRANSFER, carol, 5, 1), head, counting))
+        assertThat(pool.add(Transaction.sign(offender, DOMAIN, 1, TxKind.TRANSFER, carol, 5, 1), head, counting))
                 .isInstanceOf(Mempool.Accepted.class);
 
         List<Transaction> block = pool.selectForBlock(head, 10);

@@ -75,20 +75,20 @@ class NodeCoreRestartTest {
         Devnet devnet = new Devnet(Devnet.Config.seeded("poa", 4, 100, 3).withFfg(4), head -> { });
         devnet.run(60, 0);
         NodeCore before = devnet.node(2);
-        mvpos.consensus.CasperFfg ffg = before.finality().orElseThrow();
+        mvpos.state.FinalityState ffg = before.headFinality().orElseThrow();
         assertThat(ffg.finalized().epoch()).isPositive();
 
-        NodeCore reopened = new NodeCore(devnet.genesis(), Engines.named("poa").configure(devnet.genesis()),
-                before.store(), null, new SignatureCache(1_000), new TransitionCache(16));
-        mvpos.consensus.CasperFfg resumed = reopened.finality().orElseThrow();
-        assertThat(resumed.finalized()).isEqualTo(ffg.finalized());
-        assertThat(resumed.latestJustified()).isEqualTo(ffg.latestJustified());
+        NodeCore reopened = NodeCore.open(devnet.genesis(), before.store());
+        mvpos.state.FinalityState resumed = reopened.headFinality().orElseThrow();
+        assertThat(resumed).isEqualTo(ffg);
+        assertThat(reopened.headState().root()).isEqualTo(before.headState().root());
+        assertThat(reopened.storeJustified()).isEqualTo(before.storeJustified());
+        assertThat(reopened.storeFinalized()).isEqualTo(before.storeFinalized());
         assertThat(reopened.head()).isEqualTo(before.head());
     }
 
     private static NodeCore core(Devnet devnet, ChainStore store) throws ChainStore.StoreException {
-        return new NodeCore(devnet.genesis(), Engines.named("pos").configure(devnet.genesis()), store, null,
-                new SignatureCache(10_000), new TransitionCache(16));
+        return NodeCore.open(devnet.genesis(), store);
     }
 
     private static java.util.Map<mvpos.crypto.Address, mvpos.chain.Account> accounts(NodeCore node) {

@@ -50,6 +50,7 @@ class NodeTest {
     private final Clock clock = () -> now.addAndGet(1_000);
 
     private final Genesis genesis = genesis(CHAIN, 10_000);
+    private final mvpos.chain.ChainDomain domain = mvpos.state.GenesisState.of(genesis).domain();
     private final List<Node> nodes = new ArrayList<>();
 
     @TempDir
@@ -73,7 +74,7 @@ class NodeTest {
     }
 
     private Transaction transfer(long nonce, long amount, long fee) {
-        return Transaction.sign(sender, CHAIN, nonce, TxKind.TRANSFER, recipient, amount, fee);
+        return Transaction.sign(sender, domain, nonce, TxKind.TRANSFER, recipient, amount, fee);
     }
 
     private static List<Block> blocks(Node node, long from, long to) throws Exception {
@@ -122,7 +123,7 @@ class NodeTest {
         producer.submit(transfer(1, 200, 0));
         producer.produceNow().orElseThrow();
         producer.produceNow().orElseThrow();
-        producer.submit(Transaction.sign(sender, CHAIN, 2, TxKind.STAKE, null, 500, 2));
+        producer.submit(Transaction.sign(sender, domain, 2, TxKind.STAKE, null, 500, 2));
         producer.produceNow().orElseThrow();
 
         List<Block> blocks = blocks(producer, 1, 3);
@@ -159,7 +160,7 @@ class NodeTest {
             parentHash = h.parentHash();
             timestamp = h.timestamp();
             proposer = h.proposer();
-            txRoot = h.txRoot();
+            txRoot = h.bodyRoot();
             stateRoot = h.stateRoot();
             engine = h.engine();
             slot = h.slot();
@@ -172,10 +173,10 @@ class NodeTest {
     }
 
     /** {@code good} with its header changed and sealed again by {@code key}, carrying {@code txs}. */
-    private static Block reseal(Block good, KeyPair key, List<Transaction> txs, Consumer<Edit> change) {
+    private Block reseal(Block good, KeyPair key, List<Transaction> txs, Consumer<Edit> change) {
         Edit edit = new Edit(good.header());
         change.accept(edit);
-        return new Block(ProposerSignature.seal(key, edit.unsealed()), txs);
+        return new Block(mvpos.chain.SignedSeal.seal(key, domain.genesisHash(), edit.unsealed()), txs);
     }
 
     private Block reseal(Block good, Consumer<Edit> change) {
@@ -212,8 +213,9 @@ class NodeTest {
             e.timestamp = T0 + 1_000_000_000L;
         }));
         bad.put("BAD_STATE_ROOT", reseal(good, e -> e.stateRoot = new byte[32]));
-        bad.put("BAD_TX_ROOT", reseal(good, e -> e.txRoot = Block.txRoot(List.of())));
-        bad.put("BAD_TX_ROOT: the transactions root does not match its transactions", new Block(good.header(), List.of(other)));
+        bad.put("BAD_BODY_ROOT", reseal(good, e -> e.txRoot = Block.txRoot(List.of())));
+        bad.put("BAD_BODY_ROOT: the body root does not match its transactions and votes",
+                new Block(good.header(), List.of(other)));
         bad.put("INVALID_TRANSACTION: transaction 0: WRONG_NONCE", reseal(good, validatorKey, List.of(wrongNonce),
                 e -> e.txRoot = Block.txRoot(List.of(wrongNonce))));
         bad.put("WRONG_CHAIN: a block of chain 'other-chain'", reseal(good, e -> e.chainId = "other-chain"));

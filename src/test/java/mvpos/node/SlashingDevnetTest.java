@@ -45,7 +45,7 @@ class SlashingDevnetTest {
         List<SlashingEvidence> seen = new ArrayList<>();
         devnet.node(0).onEvidence(seen::add);
         // A second vote for epoch 2, for a block that is not its checkpoint: a double vote.
-        Vote conflicting = Vote.sign(byzantine, devnet.genesis().chainId(), 0, devnet.node(0).blockAt(0).orElseThrow()
+        Vote conflicting = Vote.sign(byzantine, devnet.node(0).domain(), 0, devnet.node(0).blockAt(0).orElseThrow()
                 .hash(), 2, new byte[32]);
         devnet.gossip(0).onMessage(SimNetwork.peerOf(3), new Message.NewVote(conflicting), devnet.events().millis());
         devnet.gossip(0).onMessage(SimNetwork.peerOf(3), new Message.NewVote(conflicting), devnet.events().millis());
@@ -56,7 +56,7 @@ class SlashingDevnetTest {
         assertSlashedEverywhere(devnet, byzantine);
         long reporterAfter = devnet.node(0).headState().account(devnet.keys().get(0).address()).balance();
         // Rewarded stake / 16 less its fee, beside what it earned by producing blocks meanwhile.
-        assertThat(reporterAfter - reporterBefore).isGreaterThanOrEqualTo(stakeBefore / 16 - NodeCore.SLASHING_FEE);
+        assertThat(reporterAfter - reporterBefore).isGreaterThanOrEqualTo(stakeBefore / 16 - Validator.SLASHING_FEE);
         assertThat(countSlashes(devnet)).as("slashing transactions on the chain").isEqualTo(1);
     }
 
@@ -75,8 +75,9 @@ class SlashingDevnetTest {
         assertThat(original).isNotNull();
         Header h = original.header();
         Header twin = new Header(h.chainId(), h.height(), h.parentHash(), h.timestamp() + 1, h.slot(), h.proposer(),
-                h.txRoot(), h.stateRoot(), h.engine(), h.engineData(), new byte[0]);
-        Block equivocation = new Block(ProposerSignature.seal(devnet.keys().get(1), twin), original.transactions());
+                h.bodyRoot(), h.stateRoot(), h.engine(), h.engineData(), new byte[0]);
+        Block equivocation = new Block(ProposerSignature.seal(devnet.node(1).tree(), devnet.keys().get(1), twin),
+                original.transactions(), original.votes());
         devnet.gossip(2).onMessage(SimNetwork.peerOf(1), new Message.NewBlock(equivocation), devnet.events().millis());
 
         devnet.advance(8 * SLOT);

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class SlashingProtectionTest {
     private static final String CHAIN = "mvpos-test";
+    private static final mvpos.chain.ChainDomain DOMAIN = mvpos.chain.TestDomain.of(CHAIN);
     private static final KeyPair ALICE = KeyPair.generate(new HashDrbg(1));
     private static final KeyPair BOB = KeyPair.generate(new HashDrbg(2));
 
@@ -30,7 +31,7 @@ class SlashingProtectionTest {
     }
 
     private static Vote vote(KeyPair key, long source, long target, int targetHash) {
-        return Vote.sign(key, CHAIN, source, hash((int) source), target, hash(targetHash));
+        return Vote.sign(key, DOMAIN, source, hash((int) source), target, hash(targetHash));
     }
 
     private static Header unsealed(KeyPair proposer, long slot, int variant) {
@@ -81,14 +82,14 @@ class SlashingProtectionTest {
     @Test
     void signVoteIfSafeSignsOnlySafeVotes() throws IOException {
         try (SlashingProtection protection = SlashingProtection.inMemory()) {
-            Optional<Vote> first = protection.signVoteIfSafe(ALICE, CHAIN, 0, hash(0), 1, hash(1));
+            Optional<Vote> first = protection.signVoteIfSafe(ALICE, DOMAIN, 0, hash(0), 1, hash(1));
             assertThat(first).isPresent();
-            assertThat(first.get().hasValidSignature()).isTrue();
+            assertThat(first.get().hasValidSignature(DOMAIN)).isTrue();
             assertThat(first.get()).isEqualTo(vote(ALICE, 0, 1, 1));
-            assertThat(protection.signVoteIfSafe(ALICE, CHAIN, 0, hash(0), 1, hash(2))).isEmpty();
-            assertThat(protection.signVoteIfSafe(ALICE, CHAIN, 0, hash(0), 1, hash(1))).contains(first.get());
+            assertThat(protection.signVoteIfSafe(ALICE, DOMAIN, 0, hash(0), 1, hash(2))).isEmpty();
+            assertThat(protection.signVoteIfSafe(ALICE, DOMAIN, 0, hash(0), 1, hash(1))).contains(first.get());
             // A vote on another chain does not conflict.
-            assertThat(protection.signVoteIfSafe(ALICE, "elsewhere", 0, hash(0), 1, hash(2))).isPresent();
+            assertThat(protection.signVoteIfSafe(ALICE, mvpos.chain.TestDomain.of("elsewhere"), 0, hash(0), 1, hash(2))).isPresent();
         }
     }
 
@@ -96,17 +97,17 @@ class SlashingProtectionTest {
     void refusesASecondBlockInASlot() throws IOException {
         try (SlashingProtection protection = SlashingProtection.inMemory()) {
             assertThat(protection.maySignBlock(5)).isTrue();
-            Optional<Header> first = protection.signBlockIfSafe(ALICE, unsealed(ALICE, 5, 1));
+            Optional<Header> first = protection.signBlockIfSafe(ALICE, DOMAIN.genesisHash(), unsealed(ALICE, 5, 1));
             assertThat(first).isPresent();
-            assertThat(SignedSeal.isValid(first.get())).isTrue();
+            assertThat(SignedSeal.isValid(first.get(), DOMAIN.genesisHash())).isTrue();
             assertThat(protection.maySignBlock(5)).isFalse();
             assertThat(protection.maySignBlock(5, first.get().hash())).isTrue();
-            assertThat(protection.signBlockIfSafe(ALICE, unsealed(ALICE, 5, 2))).isEmpty();
+            assertThat(protection.signBlockIfSafe(ALICE, DOMAIN.genesisHash(), unsealed(ALICE, 5, 2))).isEmpty();
             assertThat(protection.recordBlock(5, hash(9))).isFalse();
             // The same block again (a re-broadcast), and the next slots, are fine.
-            assertThat(protection.signBlockIfSafe(ALICE, unsealed(ALICE, 5, 1))).contains(first.get());
+            assertThat(protection.signBlockIfSafe(ALICE, DOMAIN.genesisHash(), unsealed(ALICE, 5, 1))).contains(first.get());
             assertThat(protection.recordBlock(6, hash(6))).isTrue();
-            assertThat(protection.signBlockIfSafe(ALICE, unsealed(ALICE, 7, 1))).isPresent();
+            assertThat(protection.signBlockIfSafe(ALICE, DOMAIN.genesisHash(), unsealed(ALICE, 7, 1))).isPresent();
         }
     }
 
@@ -116,7 +117,7 @@ class SlashingProtectionTest {
         Path store = dir.resolve("protection");
         try (SlashingProtection protection = SlashingProtection.open(store)) {
             assertThat(protection.recordVote(vote(ALICE, 2, 3, 3))).isTrue();
-            assertThat(protection.signVoteIfSafe(ALICE, CHAIN, 3, hash(3), 4, hash(4))).isPresent();
+            assertThat(protection.signVoteIfSafe(ALICE, DOMAIN, 3, hash(3), 4, hash(4))).isPresent();
             assertThat(protection.recordBlock(5, hash(5))).isTrue();
         }
         try (SlashingProtection reopened = SlashingProtection.open(store)) {

@@ -11,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import mvpos.chain.Account;
+import mvpos.chain.ChainDomain;
+import mvpos.chain.TestDomain;
 import mvpos.chain.Header;
 import mvpos.chain.SignedSeal;
 import mvpos.chain.SlashingEvidence;
@@ -42,8 +44,10 @@ import org.junit.jupiter.api.Test;
 class StateTransitionTest {
     private static final String CHAIN = "mvpos-test";
     private static final String OTHER_CHAIN = "mvpos-other";
+    private static final ChainDomain DOMAIN = TestDomain.of(CHAIN);
+    private static final ChainDomain OTHER_DOMAIN = TestDomain.of(OTHER_CHAIN);
     private static final long REWARD = 50;
-    private static final StateTransition STF = new StateTransition(CHAIN, REWARD);
+    private static final StateTransition STF = new StateTransition(DOMAIN, REWARD);
     private static final long MAX = Long.MAX_VALUE;
 
     /** A handful of deterministic keys; the generated blocks move tokens among them. */
@@ -92,19 +96,19 @@ class StateTransitionTest {
                                        long fee) {
         Transaction unsigned = new Transaction(chainId, key.publicKey(), nonce, kind, to, amount, fee, new byte[0]);
         return new Transaction(chainId, key.publicKey(), nonce, kind, to, amount, fee,
-                key.sign(unsigned.signedBytes()));
+                key.sign(unsigned.signedBytes(TestDomain.of(chainId))));
     }
 
     private static Transaction transfer(KeyPair from, long nonce, Address to, long amount, long fee) {
-        return Transaction.sign(from, CHAIN, nonce, TxKind.TRANSFER, to, amount, fee);
+        return Transaction.sign(from, DOMAIN, nonce, TxKind.TRANSFER, to, amount, fee);
     }
 
     private static Transaction stake(KeyPair from, long nonce, long amount, long fee) {
-        return Transaction.sign(from, CHAIN, nonce, TxKind.STAKE, null, amount, fee);
+        return Transaction.sign(from, DOMAIN, nonce, TxKind.STAKE, null, amount, fee);
     }
 
     private static Transaction unstake(KeyPair from, long nonce, long amount, long fee) {
-        return Transaction.sign(from, CHAIN, nonce, TxKind.UNSTAKE, null, amount, fee);
+        return Transaction.sign(from, DOMAIN, nonce, TxKind.UNSTAKE, null, amount, fee);
     }
 
     private static State genesis(Object... addressAccountPairs) {
@@ -127,7 +131,7 @@ class StateTransitionTest {
     }
 
     private static Vote vote(KeyPair validator, long source, long target, int targetHash) {
-        return Vote.sign(validator, CHAIN, source, bytes32(source), target, bytes32(targetHash));
+        return Vote.sign(validator, DOMAIN, source, bytes32(source), target, bytes32(targetHash));
     }
 
     private static Header unsealedHeader(KeyPair proposer, String chainId, long slot, int variant) {
@@ -136,7 +140,7 @@ class StateTransitionTest {
     }
 
     private static Header header(KeyPair proposer, long slot, int variant) {
-        return SignedSeal.seal(proposer, unsealedHeader(proposer, CHAIN, slot, variant));
+        return SignedSeal.seal(proposer, DOMAIN.genesisHash(), unsealedHeader(proposer, CHAIN, slot, variant));
     }
 
     /** Two votes for target epoch 2 from one source, for different target checkpoints. */
@@ -160,7 +164,7 @@ class StateTransitionTest {
     }
 
     private static Transaction slash(KeyPair reporter, long nonce, Address offender, byte[] data, long fee) {
-        return Transaction.sign(reporter, CHAIN, nonce, TxKind.SLASH, offender, 0, fee, data);
+        return Transaction.sign(reporter, DOMAIN, nonce, TxKind.SLASH, offender, 0, fee, data);
     }
 
     private static Account slashedAcct(long balance, long nonce) {
@@ -182,7 +186,7 @@ class StateTransitionTest {
     }
 
     private static State applied(StateTransition stf, State pre, Address proposer, Transaction... txs) {
-        Outcome outcome = stf.apply(pre, proposer, List.of(txs), SignatureCheck.DIRECT);
+        Outcome outcome = stf.apply(pre, proposer, List.of(txs), SignatureCheck.direct(stf.domain()));
         assertThat(outcome).isInstanceOf(Applied.class);
         Applied applied = (Applied) outcome;
         assertThat(applied.stateRoot()).isEqualTo(applied.postState().root());
@@ -199,7 +203,7 @@ class StateTransitionTest {
         byte[] root = pre.root();
         Map<Address, Account> before = contents(pre);
 
-        Outcome outcome = stf.apply(pre, proposer, List.of(txs), SignatureCheck.DIRECT);
+        Outcome outcome = stf.apply(pre, proposer, List.of(txs), SignatureCheck.direct(stf.domain()));
 
         assertThat(outcome).isInstanceOf(Rejected.class);
         Rejection rejection = ((Rejected) outcome).rejection();
@@ -219,7 +223,7 @@ class StateTransitionTest {
     @Test
     void transferMovesAmountAndFeeAndRewardsProposer() {
         State pre = genesis(A, acct(1_000, 0, 7), B, acct(5, 3, 0));
-        Outcome outcome = STF.apply(pre, PROPOSER, List.of(transfer(ALICE, 0, B, 300, 5)), SignatureCheck.DIRECT);
+        Outcome outcome = STF.apply(pre, PROPOSER, List.of(transfer(ALICE, 0, B, 300, 5)), SignatureCheck.direct(DOMAIN));
 
         Applied applied = (Applied) outcome;
         State post = applied.postState();
@@ -268,24 +272,24 @@ class StateTransitionTest {
     void unstakeLocksTheStakeForTheWithdrawalDelayThenReleasesItToTheBalance() {
         long delay = StateTransition.DEFAULT_WITHDRAWAL_DELAY;
         State pre = genesis(A, acct(10, 4, 100));
-        Outcome unstaked = STF.apply(pre, PROPOSER, 7, List.of(unstake(ALICE, 4, 100, 2)), SignatureCheck.DIRECT);
+        Outcome unstaked = STF.apply(pre, PROPOSER, 7, List.of(unstake(ALICE, 4, 100, 2)), SignatureCheck.direct(DOMAIN));
         State post = ((Applied) unstaked).postState();
         assertThat(post.account(A)).isEqualTo(new Account(8, 5, 0, false, 100, 7 + delay));
         assertThat(post.account(PROPOSER)).isEqualTo(acct(2 + REWARD, 0, 0));
 
         // One block before the release, the unbonding tokens cannot be spent.
         Transaction spend = transfer(ALICE, 5, B, 50, 1);
-        assertThat(STF.apply(post, PROPOSER, 6 + delay, List.of(spend), SignatureCheck.DIRECT))
+        assertThat(STF.apply(post, PROPOSER, 6 + delay, List.of(spend), SignatureCheck.direct(DOMAIN)))
                 .isInstanceOfSatisfying(Rejected.class, r -> assertThat(r.rejection().reason())
                         .isEqualTo(Reason.INSUFFICIENT_BALANCE));
         // From the release height on, they are the balance's.
-        Outcome released = STF.apply(post, PROPOSER, 7 + delay, List.of(spend), SignatureCheck.DIRECT);
+        Outcome released = STF.apply(post, PROPOSER, 7 + delay, List.of(spend), SignatureCheck.direct(DOMAIN));
         assertThat(((Applied) released).postState().account(A)).isEqualTo(acct(8 + 100 - 51, 6, 0));
         // A later unstake pushes the whole release back.
         Outcome again = STF.apply(genesis(A, acct(10, 0, 100)), PROPOSER, 1,
-                List.of(unstake(ALICE, 0, 30, 0), unstake(ALICE, 1, 20, 0)), SignatureCheck.DIRECT);
+                List.of(unstake(ALICE, 0, 30, 0), unstake(ALICE, 1, 20, 0)), SignatureCheck.direct(DOMAIN));
         State twice = ((Applied) again).postState();
-        Outcome later = STF.apply(twice, PROPOSER, 3, List.of(unstake(ALICE, 2, 10, 0)), SignatureCheck.DIRECT);
+        Outcome later = STF.apply(twice, PROPOSER, 3, List.of(unstake(ALICE, 2, 10, 0)), SignatureCheck.direct(DOMAIN));
         assertThat(((Applied) later).postState().account(A)).isEqualTo(new Account(10, 3, 40, false, 60, 3 + delay));
     }
 
@@ -344,7 +348,7 @@ class StateTransitionTest {
     @Test
     void emptyBlockCreditsOnlyTheReward() {
         State pre = genesis(A, acct(100, 0, 0), PROPOSER, acct(1, 2, 3));
-        Outcome outcome = STF.apply(pre, PROPOSER, List.of(), SignatureCheck.DIRECT);
+        Outcome outcome = STF.apply(pre, PROPOSER, List.of(), SignatureCheck.direct(DOMAIN));
         Applied applied = (Applied) outcome;
         assertThat(applied.postState().account(PROPOSER)).isEqualTo(acct(1 + REWARD, 2, 3));
         assertThat(applied.changes()).isEqualTo(Map.of(PROPOSER, acct(1 + REWARD, 2, 3)));
@@ -354,7 +358,7 @@ class StateTransitionTest {
     @Test
     void zeroRewardEmptyBlockChangesNothing() {
         State pre = genesis(A, acct(100, 0, 0));
-        State post = applied(new StateTransition(CHAIN, 0), pre, PROPOSER);
+        State post = applied(new StateTransition(DOMAIN, 0), pre, PROPOSER);
         assertThat(post.root()).isEqualTo(pre.root());
         assertThat(post.account(PROPOSER)).isEqualTo(Account.EMPTY);
         assertThat(contents(post)).isEqualTo(contents(pre));
@@ -362,7 +366,7 @@ class StateTransitionTest {
 
     @Test
     void negativeBlockRewardIsRefused() {
-        assertThatThrownBy(() -> new StateTransition(CHAIN, -1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new StateTransition(DOMAIN, -1)).isInstanceOf(IllegalArgumentException.class);
     }
 
     /**
@@ -376,13 +380,13 @@ class StateTransitionTest {
         Transaction first = transfer(ALICE, 0, B, 60, 0);
         Transaction bobSpendsIt = transfer(BOB, 0, C, 60, 0);
 
-        assertThat(STF.checkSequence(pre, List.of(), SignatureCheck.DIRECT)).isEmpty();
-        assertThat(STF.checkSequence(pre, List.of(first, bobSpendsIt), SignatureCheck.DIRECT)).isEmpty();
-        assertThat(STF.checkSequence(pre, List.of(bobSpendsIt, first), SignatureCheck.DIRECT))
+        assertThat(STF.checkSequence(pre, List.of(), SignatureCheck.direct(DOMAIN))).isEmpty();
+        assertThat(STF.checkSequence(pre, List.of(first, bobSpendsIt), SignatureCheck.direct(DOMAIN))).isEmpty();
+        assertThat(STF.checkSequence(pre, List.of(bobSpendsIt, first), SignatureCheck.direct(DOMAIN)))
                 .map(r -> r.txIndex() + " " + r.reason()).contains("0 INSUFFICIENT_BALANCE");
-        assertThat(STF.checkSequence(pre, List.of(first, transfer(ALICE, 1, B, 41, 0)), SignatureCheck.DIRECT))
+        assertThat(STF.checkSequence(pre, List.of(first, transfer(ALICE, 1, B, 41, 0)), SignatureCheck.direct(DOMAIN)))
                 .map(r -> r.txIndex() + " " + r.reason()).contains("1 INSUFFICIENT_BALANCE");
-        assertThat(STF.checkSequence(pre, List.of(first, first), SignatureCheck.DIRECT))
+        assertThat(STF.checkSequence(pre, List.of(first, first), SignatureCheck.direct(DOMAIN)))
                 .map(r -> r.txIndex() + " " + r.reason()).contains("1 WRONG_NONCE");
         assertThat(pre.root()).isEqualTo(root);
     }
@@ -423,13 +427,13 @@ class StateTransitionTest {
     @Test
     void wrongChainId() {
         State pre = genesis(A, acct(1_000, 0, 0));
-        Transaction elsewhere = Transaction.sign(ALICE, OTHER_CHAIN, 1, TxKind.TRANSFER, B, 10, 0);
-        assertThat(elsewhere.hasValidSignature()).isTrue();
+        Transaction elsewhere = Transaction.sign(ALICE, OTHER_DOMAIN, 1, TxKind.TRANSFER, B, 10, 0);
+        assertThat(elsewhere.hasValidSignature(OTHER_DOMAIN)).isTrue();
         rejected(pre, 1, Reason.WRONG_CHAIN_ID, transfer(ALICE, 0, B, 10, 0), elsewhere);
-        rejected(pre, 0, Reason.WRONG_CHAIN_ID, Transaction.sign(ALICE, "", 0, TxKind.STAKE, null, 1, 0));
+        rejected(pre, 0, Reason.WRONG_CHAIN_ID, Transaction.sign(ALICE, TestDomain.of(""), 0, TxKind.STAKE, null, 1, 0));
         // The same transaction is valid on the chain it names.
-        Transaction forOther = Transaction.sign(ALICE, OTHER_CHAIN, 0, TxKind.TRANSFER, B, 10, 0);
-        applied(new StateTransition(OTHER_CHAIN, REWARD), pre, PROPOSER, forOther);
+        Transaction forOther = Transaction.sign(ALICE, OTHER_DOMAIN, 0, TxKind.TRANSFER, B, 10, 0);
+        applied(new StateTransition(OTHER_DOMAIN, REWARD), pre, PROPOSER, forOther);
         rejected(pre, 0, Reason.WRONG_CHAIN_ID, forOther);
     }
 
@@ -503,7 +507,7 @@ class StateTransitionTest {
         State pre = genesis(A, acct(1_000, 0, 100));
         for (int kind : new int[] {0, 5, -1, Integer.MAX_VALUE, Integer.MIN_VALUE}) {
             Transaction tx = signRaw(ALICE, CHAIN, 1, kind, B, 10, 0);
-            assertThat(tx.hasValidSignature()).isTrue();
+            assertThat(tx.hasValidSignature(DOMAIN)).isTrue();
             rejected(pre, 1, Reason.UNKNOWN_KIND, transfer(ALICE, 0, B, 1, 0), tx);
         }
     }
@@ -544,7 +548,7 @@ class StateTransitionTest {
     @Test
     void overflowOfProposerBalanceByFee() {
         State pre = genesis(A, acct(100, 0, 0), PROPOSER, acct(MAX - 5, 0, 0));
-        StateTransition noReward = new StateTransition(CHAIN, 0);
+        StateTransition noReward = new StateTransition(DOMAIN, 0);
         rejected(noReward, pre, PROPOSER, 0, Reason.OVERFLOW, transfer(ALICE, 0, B, 1, 6));
         rejected(noReward, pre, PROPOSER, 1, Reason.OVERFLOW, transfer(ALICE, 0, B, 1, 5),
                 transfer(ALICE, 1, B, 1, 1));
@@ -560,7 +564,7 @@ class StateTransitionTest {
         State pre = genesis(A, acct(100, 0, 0), PROPOSER, acct(MAX - REWARD, 0, 0));
         applied(pre);
         rejected(pre, -1, Reason.OVERFLOW, transfer(ALICE, 0, B, 1, 1));
-        rejected(new StateTransition(CHAIN, MAX), genesis(PROPOSER, acct(1, 0, 0)), PROPOSER, -1, Reason.OVERFLOW);
+        rejected(new StateTransition(DOMAIN, MAX), genesis(PROPOSER, acct(1, 0, 0)), PROPOSER, -1, Reason.OVERFLOW);
     }
 
     /** The rules are checked in the documented order: the first one broken is the one reported. */
@@ -603,7 +607,7 @@ class StateTransitionTest {
     void nonceAtLongMaxValueIsATypedRejection() {
         State pre = genesis(A, acct(100, MAX, 0));
         byte[] root = pre.root();
-        Outcome outcome = STF.apply(pre, PROPOSER, List.of(transfer(ALICE, MAX, B, 1, 0)), SignatureCheck.DIRECT);
+        Outcome outcome = STF.apply(pre, PROPOSER, List.of(transfer(ALICE, MAX, B, 1, 0)), SignatureCheck.direct(DOMAIN));
         assertThat(outcome).isInstanceOf(Rejected.class);
         assertThat(((Rejected) outcome).rejection().txIndex()).isZero();
         assertThat(pre.root()).isEqualTo(root);
@@ -634,7 +638,7 @@ class StateTransitionTest {
             rejected(pre, 1, Reason.ALREADY_SLASHED, slash(ALICE, 0, B, evidence, 5),
                     slash(CAROL, 0, B, evidence, 0));
             assertThat(STF.checkSequence(pre, List.of(slash(ALICE, 0, B, evidence, 5),
-                    slash(ALICE, 1, B, evidence, 5)), SignatureCheck.DIRECT))
+                    slash(ALICE, 1, B, evidence, 5)), SignatureCheck.direct(DOMAIN)))
                     .map(r -> r.txIndex() + " " + r.reason()).contains("1 ALREADY_SLASHED");
         }
     }
@@ -681,8 +685,8 @@ class StateTransitionTest {
         rejected(pre, 0, Reason.WRONG_NONCE, slash(ALICE, 1, B, doubleVote(BOB), 0));
         rejected(pre, 0, Reason.NEGATIVE_FEE, slash(ALICE, 0, B, doubleVote(BOB), -1));
         assertThat(applied(pre, slash(ALICE, 0, B, doubleVote(BOB), 4)).account(A)).isEqualTo(acct(100, 1, 0));
-        // An offender that reports itself keeps only the reporter's share.
-        assertThat(applied(pre, slash(BOB, 0, B, doubleVote(BOB), 0)).account(B)).isEqualTo(slashedAcct(100, 1));
+        // An offender that reports itself gets no reporter's share: everything it held burns.
+        assertThat(applied(pre, slash(BOB, 0, B, doubleVote(BOB), 0)).account(B)).isEqualTo(slashedAcct(0, 1));
         // A reward that does not fit the reporter's balance.
         rejected(genesis(A, acct(MAX - 99, 0, 0), B, acct(0, 0, 1_600)), 0, Reason.OVERFLOW,
                 slash(ALICE, 0, B, doubleVote(BOB), 0));
@@ -717,8 +721,8 @@ class StateTransitionTest {
         Vote second = vote(BOB, 0, 2, 2);
         byte[] damaged = second.signature();
         damaged[10] ^= 1;
-        Vote otherChainFirst = Vote.sign(BOB, OTHER_CHAIN, 0, bytes32(0), 2, bytes32(1));
-        Vote otherChainSecond = Vote.sign(BOB, OTHER_CHAIN, 0, bytes32(0), 2, bytes32(2));
+        Vote otherChainFirst = Vote.sign(BOB, OTHER_DOMAIN, 0, bytes32(0), 2, bytes32(1));
+        Vote otherChainSecond = Vote.sign(BOB, OTHER_DOMAIN, 0, bytes32(0), 2, bytes32(2));
         List<SlashingEvidence> notSlashable = List.of(
                 new VotePair(vote(BOB, 1, 2, 1), vote(BOB, 2, 3, 1)), // consecutive links
                 new VotePair(vote(BOB, 1, 4, 1), vote(BOB, 1, 3, 1)), // one source, two targets
@@ -733,8 +737,11 @@ class StateTransitionTest {
                 new HeaderPair(header(BOB, 5, 1), damagedSeal(header(BOB, 5, 2))),
                 new HeaderPair(header(BOB, 5, 1), sealedByAnotherKey(unsealedHeader(BOB, CHAIN, 5, 2), CAROL)),
                 new HeaderPair(header(BOB, 5, 1), header(BOB, 5, 2).withSeal(new byte[8])),
-                new HeaderPair(SignedSeal.seal(BOB, unsealedHeader(BOB, OTHER_CHAIN, 5, 1)),
-                        SignedSeal.seal(BOB, unsealedHeader(BOB, OTHER_CHAIN, 5, 2))));
+                new HeaderPair(SignedSeal.seal(BOB, OTHER_DOMAIN.genesisHash(), unsealedHeader(BOB, OTHER_CHAIN, 5, 1)),
+                        SignedSeal.seal(BOB, OTHER_DOMAIN.genesisHash(), unsealedHeader(BOB, OTHER_CHAIN, 5, 2))),
+                // The same chain id, another genesis: a seal commits to the genesis hash too.
+                new HeaderPair(SignedSeal.seal(BOB, OTHER_DOMAIN.genesisHash(), unsealedHeader(BOB, CHAIN, 5, 1)),
+                        SignedSeal.seal(BOB, OTHER_DOMAIN.genesisHash(), unsealedHeader(BOB, CHAIN, 5, 2))));
         for (SlashingEvidence evidence : notSlashable) {
             rejected(pre, 0, Reason.INVALID_EVIDENCE, slash(ALICE, 0, B, evidence, 0));
         }
@@ -754,10 +761,10 @@ class StateTransitionTest {
         byte[] evidence = doubleVote(BOB).encode();
         for (long amount : new long[] {1, -1, MAX}) {
             rejected(pre, 0, Reason.UNEXPECTED_AMOUNT,
-                    Transaction.sign(ALICE, CHAIN, 0, TxKind.SLASH, B, amount, 0, evidence));
+                    Transaction.sign(ALICE, DOMAIN, 0, TxKind.SLASH, B, amount, 0, evidence));
         }
         for (TxKind kind : List.of(TxKind.TRANSFER, TxKind.STAKE, TxKind.UNSTAKE)) {
-            rejected(pre, 0, Reason.UNEXPECTED_DATA, Transaction.sign(ALICE, CHAIN, 0, kind, B, 1, 0, new byte[] {0}));
+            rejected(pre, 0, Reason.UNEXPECTED_DATA, Transaction.sign(ALICE, DOMAIN, 0, kind, B, 1, 0, new byte[] {0}));
         }
     }
 
@@ -911,7 +918,7 @@ class StateTransitionTest {
                 KeyPair signer = spec.sigMode() == 2 ? KEYS[(spec.sender() + 1) % KEY_COUNT] : key;
                 Transaction unsigned = new Transaction(chainId, key.publicKey(), nonce, spec.kind(), to,
                         amount, spec.fee(), data, new byte[0]);
-                byte[] signature = signer.sign(unsigned.signedBytes());
+                byte[] signature = signer.sign(unsigned.signedBytes(TestDomain.of(chainId)));
                 if (spec.sigMode() == 1) {
                     signature[(int) Math.floorMod(spec.amount(), 64L)] ^= 0x10;
                 }
@@ -944,7 +951,7 @@ class StateTransitionTest {
      * No exception may escape apply: any input ends in Applied or Rejected.
      */
     private static List<Step> run(StateTransition stf, Scenario scenario, boolean sign) {
-        SignatureCheck check = sign ? SignatureCheck.DIRECT : ACCEPT_ALL;
+        SignatureCheck check = sign ? SignatureCheck.direct(DOMAIN) : ACCEPT_ALL;
         State state = scenario.genesisState();
         List<Step> steps = new ArrayList<>();
         for (BlockSpec block : scenario.blocks()) {
@@ -965,6 +972,8 @@ class StateTransitionTest {
                     assertThat(supply(post)).as("supply after %s", txs)
                             .isEqualTo(preSupply.add(BigInteger.valueOf(stf.blockReward()))
                                     .subtract(burnedBySlashes(stf, pre, proposer, txs, check)));
+                    assertThat(supply(post)).as("supply moves by what the block says it minted and burned")
+                            .isEqualTo(preSupply.add(BigInteger.valueOf(applied.minted() - applied.burned())));
                     for (Transaction tx : txs) {
                         if (tx.kind() == TxKind.SLASH.code()) {
                             assertThat(post.account(tx.to()).slashed()).isTrue();
@@ -1021,7 +1030,8 @@ class StateTransitionTest {
             if (tx.kind() == TxKind.SLASH.code()) {
                 State before = ((Applied) stf.apply(pre, proposer, txs.subList(0, i), check)).postState();
                 long stake = before.account(tx.to()).stake() + before.account(tx.to()).unbonding();
-                burned = burned.add(BigInteger.valueOf(stake - stake / 16));
+                // A reporter that is the offender gets nothing: all of it burns.
+                burned = burned.add(BigInteger.valueOf(tx.sender().equals(tx.to()) ? stake : stake - stake / 16));
             }
         }
         return burned;
@@ -1058,7 +1068,7 @@ class StateTransitionTest {
      */
     @Property(tries = 150)
     void signedBlocksKeepInvariants(@ForAll("scenarios") Scenario scenario) {
-        run(new StateTransition(CHAIN, scenario.reward()), scenario, true);
+        run(new StateTransition(DOMAIN, scenario.reward()), scenario, true);
         Statistics.label("outcome").coverage(c -> c.check("applied").percentage(p -> p > 15));
     }
 
@@ -1069,7 +1079,7 @@ class StateTransitionTest {
      */
     @Property(tries = 1000)
     void fuzzedBlocksNeverThrowAndKeepInvariants(@ForAll("scenarios") Scenario scenario) {
-        run(new StateTransition(CHAIN, scenario.reward()), scenario, false);
+        run(new StateTransition(DOMAIN, scenario.reward()), scenario, false);
         Statistics.label("outcome").coverage(c -> {
             c.check("applied").percentage(p -> p > 15);
             c.check("rejected").percentage(p -> p > 10);
@@ -1092,8 +1102,8 @@ class StateTransitionTest {
      */
     @Property(tries = 100)
     void appliedTransactionsCannotBeReplayed(@ForAll("scenarios") Scenario scenario) {
-        StateTransition stf = new StateTransition(CHAIN, scenario.reward());
-        StateTransition other = new StateTransition(OTHER_CHAIN, scenario.reward());
+        StateTransition stf = new StateTransition(DOMAIN, scenario.reward());
+        StateTransition other = new StateTransition(OTHER_DOMAIN, scenario.reward());
         List<Step> steps = run(stf, scenario, true);
 
         for (int s = 0; s < steps.size(); s++) {
@@ -1102,7 +1112,7 @@ class StateTransitionTest {
                 continue;
             }
             Rejection elsewhere = ((Rejected) other.apply(step.pre(), step.proposer(), step.txs(),
-                    SignatureCheck.DIRECT)).rejection();
+                    SignatureCheck.direct(DOMAIN))).rejection();
             assertThat(elsewhere.reason()).isEqualTo(Reason.WRONG_CHAIN_ID);
             assertThat(elsewhere.txIndex()).isZero();
             // Replay in each later state (the post-state of this block and of every later block).
@@ -1110,7 +1120,7 @@ class StateTransitionTest {
                 State replayState = steps.get(later).outcome() instanceof Applied a ? a.postState()
                         : steps.get(later).pre();
                 for (Transaction tx : step.txs()) {
-                    Outcome replay = stf.apply(replayState, step.proposer(), List.of(tx), SignatureCheck.DIRECT);
+                    Outcome replay = stf.apply(replayState, step.proposer(), List.of(tx), SignatureCheck.direct(DOMAIN));
                     assertThat(replay).isInstanceOf(Rejected.class);
                     assertThat(((Rejected) replay).rejection())
                             .extracting(Rejection::txIndex, Rejection::reason)
@@ -1131,12 +1141,12 @@ class StateTransitionTest {
         List<Transaction> txs = new ArrayList<>(realize(block, pre, true));
         int p = Math.floorMod(position, txs.size() + 1);
         KeyPair sender = KEYS[Math.floorMod(position, KEY_COUNT)];
-        Transaction foreign = Transaction.sign(sender, OTHER_CHAIN, pre.account(sender.address()).nonce(),
+        Transaction foreign = Transaction.sign(sender, OTHER_DOMAIN, pre.account(sender.address()).nonce(),
                 TxKind.TRANSFER, ADDRESSES[0], 1, 0);
         txs.add(p, foreign);
 
-        Outcome outcome = new StateTransition(CHAIN, scenario.reward()).apply(pre, ADDRESSES[block.proposer()],
-                txs, SignatureCheck.DIRECT);
+        Outcome outcome = new StateTransition(DOMAIN, scenario.reward()).apply(pre, ADDRESSES[block.proposer()],
+                txs, SignatureCheck.direct(DOMAIN));
 
         assertThat(outcome).isInstanceOf(Rejected.class);
         Rejection rejection = ((Rejected) outcome).rejection();
@@ -1155,8 +1165,8 @@ class StateTransitionTest {
      */
     @Property(tries = 100)
     void applyIsDeterministic(@ForAll("scenarios") Scenario scenario) {
-        List<Step> first = run(new StateTransition(CHAIN, scenario.reward()), scenario, true);
-        List<Step> second = run(new StateTransition(new String(CHAIN.toCharArray()), scenario.reward()),
+        List<Step> first = run(new StateTransition(DOMAIN, scenario.reward()), scenario, true);
+        List<Step> second = run(new StateTransition(new ChainDomain(new String(CHAIN.toCharArray()), DOMAIN.genesisHash()), scenario.reward()),
                 scenario, true);
 
         assertThat(second).hasSameSizeAs(first);

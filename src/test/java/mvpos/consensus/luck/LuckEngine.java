@@ -103,7 +103,7 @@ public final class LuckEngine implements ConsensusEngine {
     @Override
     public Optional<Header> seal(ChainView chain, Header unsealed, KeyPair validator, RandomSource random,
                                  long attempts) {
-        return Optional.of(ProposerSignature.seal(validator, unsealed));
+        return Optional.of(ProposerSignature.seal(chain, validator, unsealed));
     }
 
     @Override

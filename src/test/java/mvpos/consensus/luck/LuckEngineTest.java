@@ -71,7 +71,7 @@ class LuckEngineTest {
     }
 
     private Header sealed(KeyPair proposer, long slot) {
-        return ProposerSignature.seal(proposer, unsealed(proposer, slot, startOf(slot) + 10, new byte[0]));
+        return ProposerSignature.seal(chain, proposer, unsealed(proposer, slot, startOf(slot) + 10, new byte[0]));
     }
 
     private Optional<Reason> verify(Header header, long nowMillis) {
@@ -140,7 +140,7 @@ class LuckEngineTest {
 
     @Test
     void wrongSlot() {
-        Header header = ProposerSignature.seal(ALICE, unsealed(ALICE, 0, GENESIS_MILLIS + 10, new byte[0]));
+        Header header = ProposerSignature.seal(chain, ALICE, unsealed(ALICE, 0, GENESIS_MILLIS + 10, new byte[0]));
         assertThat(verify(header)).contains(Reason.WRONG_SLOT);
     }
 
@@ -156,14 +156,14 @@ class LuckEngineTest {
     @Test
     void badTimestamp() {
         long slot = slotWhere(ALICE, true);
-        Header header = ProposerSignature.seal(ALICE, unsealed(ALICE, slot, startOf(slot + 1), new byte[0]));
+        Header header = ProposerSignature.seal(chain, ALICE, unsealed(ALICE, slot, startOf(slot + 1), new byte[0]));
         assertThat(verify(header, startOf(slot + 2))).contains(Reason.BAD_TIMESTAMP);
     }
 
     @Test
     void malformedSeal() {
         long slot = slotWhere(ALICE, true);
-        Header withData = ProposerSignature.seal(ALICE, unsealed(ALICE, slot, startOf(slot) + 10, new byte[] {1}));
+        Header withData = ProposerSignature.seal(chain, ALICE, unsealed(ALICE, slot, startOf(slot) + 10, new byte[] {1}));
         assertThat(verify(withData)).contains(Reason.MALFORMED_SEAL);
         assertThat(verify(sealed(ALICE, slot).withSeal(new byte[3]))).contains(Reason.MALFORMED_SEAL);
     }
@@ -192,7 +192,7 @@ class LuckEngineTest {
         seal[seal.length - 1] ^= 1;
         assertThat(verify(header.withSeal(seal))).contains(Reason.BAD_SIGNATURE);
         // Bob's key over a header that names Alice.
-        Header bobs = ProposerSignature.seal(BOB, unsealed(BOB, slot, header.timestamp(), new byte[0]));
+        Header bobs = ProposerSignature.seal(chain, BOB, unsealed(BOB, slot, header.timestamp(), new byte[0]));
         assertThat(verify(header.withSeal(bobs.seal()))).contains(Reason.BAD_SIGNATURE);
     }
 

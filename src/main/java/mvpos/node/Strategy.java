@@ -1,0 +1,29 @@
+package mvpos.node;
+
+import mvpos.chain.ChainStore;
+
+/**
+ * How a validator behaves, apart from what the rules are: what it produces and when, what it votes,
+ * when it releases what it made and to whom. Honest behaviour is one strategy ({@link HonestStrategy});
+ * every adversary is another, in a file of its own, overriding the decisions it changes and nothing
+ * else. The {@link Validator} gives a strategy its means (build a block on a parent, sign a vote) and
+ * keeps the node's rules: a strategy cannot make the node accept an invalid block.
+ */
+public interface Strategy {
+
+    /** A tick of the node's timer: the moment to produce, vote and release. */
+    void onTick(Validator validator, Outbox outbox, long nowMillis) throws ChainStore.StoreException;
+
+    /**
+     * Whether the validator checks its signing record before it signs (slashing protection). Honest
+     * validators always do; an adversary may turn it off to equivocate.
+     */
+    default boolean slashingProtection() {
+        return true;
+    }
+
+    /** A short name for logs and reports. */
+    default String name() {
+        return getClass().getSimpleName();
+    }
+}

@@ -1,0 +1,241 @@
+package mvpos.node;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import mvpos.chain.Account;
+import mvpos.chain.Block;
+import mvpos.chain.ChainStore;
+import mvpos.chain.Checkpoint;
+import mvpos.chain.Header;
+import mvpos.chain.SlashingEvidence;
+import mvpos.chain.Transaction;
+import mvpos.chain.TxKind;
+import mvpos.chain.Vote;
+import mvpos.consensus.BlockTree;
+import mvpos.consensus.ConsensusEngine;
+import mvpos.crypto.Address;
+import mvpos.crypto.KeyPair;
+import mvpos.crypto.RandomSource;
+import mvpos.state.BlockContext;
+import mvpos.state.CasperFfg;
+import mvpos.state.FfgConstants;
+import mvpos.state.FinalityState;
+import mvpos.state.StateTransition;
+
+/**
+ * The validator side of a node: its key, its record of what it signed, and its duties, which a
+ * {@link Strategy} decides (honest by default). It gives the strategy its means, each of which keeps
+ * the chain's rules: {@link #produce} builds, seals and adds a valid block on a parent; {@link #signVote}
+ * signs a vote; with slashing protection on (always, for an honest strategy) neither ever signs what
+ * could be slashed. It also reports the offences its node sees, in slashing transactions.
+ */
+public final class Validator {
+    /** Fee of the slashing transactions a validator sends. */
+    public static final long SLASHING_FEE = 1;
+
+    private final NodeCore chain;
+    private final KeyPair key;
+    private final SlashingProtection protection;
+    private final Strategy strategy;
+    private final RandomSource random;
+    private final long attemptsPerTick;
+    private final List<Transaction> outgoing = new ArrayList<>();
+    private long lastVotedEpoch;
+
+    /**
+     * @param attemptsPerTick proof-of-work candidates one production may try (engines that sign ignore it)
+     */
+    public Validator(NodeCore chain, KeyPair key, SlashingProtection protection, Strategy strategy,
+                     RandomSource random, long attemptsPerTick) {
+        this.chain = chain;
+        this.key = key;
+        this.protection = protection;
+        this.strategy = strategy;
+        this.random = random;
+        this.attemptsPerTick = attemptsPerTick;
+        chain.onEvidence(this::report);
+    }
+
+    /** An honest validator. */
+    public static Validator honest(NodeCore chain, KeyPair key, SlashingProtection protection, RandomSource random,
+                                   long attemptsPerTick) {
+        return new Validator(chain, key, protection, HonestStrategy.INSTANCE, random, attemptsPerTick);
+    }
+
+    /** A tick of the node's timer: the strategy acts, then the evidence to report goes out. */
+    public void onTick(long nowMillis, Outbox outbox) throws ChainStore.StoreException {
+        strategy.onTick(this, outbox, nowMillis);
+        drainOutgoing().forEach(outbox::announce);
+    }
+
+    public Address address() {
+        return key.address();
+    }
+
+    public KeyPair key() {
+        return key;
+    }
+
+    public NodeCore chain() {
+        return chain;
+    }
+
+    public Strategy strategy() {
+        return strategy;
+    }
+
+    private boolean protecting() {
+        return strategy.slashingProtection();
+    }
+
+    /** Produces on the node's head, if the engine gives this validator the slot now. */
+    public Optional<Block> produceOnHead(long nowMillis) throws ChainStore.StoreException {
+        return produce(chain.tree().head(), nowMillis);
+    }
+
+    /**
+     * Builds a block on {@code parent} if the engine lets this validator produce there now: transactions
+     * from the mempool, the votes the block may count from the pool, the state transition, the seal;
+     * then adds it to the node like any other block (not announced: the strategy decides). Empty when it
+     * is not this validator's turn, no seal was found, or (with protection on) another block was signed
+     * for the slot.
+     */
+    public Optional<Block> produce(BlockTree.Entry parent, long nowMillis) throws ChainStore.StoreException {
+        ConsensusEngine engine = chain.engine();
+        Optional<ConsensusEngine.Claim> claim = engine.claim(chain.tree(), parent.header(), nowMillis, key);
+        if (claim.isEmpty() || engine.oneBlockPerSlot() && protecting() && !protection.maySignBlock(claim.get().slot())) {
+            return Optional.empty();
+        }
+        StateTransition rules = chain.rules();
+        long height = parent.height() + 1;
+        BlockContext context = new BlockContext(height, claim.get().slot(), parent.hash(), key.address());
+        List<Transaction> txs = chain.transactionsFor(parent.state(), height);
+        List<Vote> votes = rules.hasFinality()
+                ? chain.votesFor(rules.atSlot(parent.state(), context), FfgConstants.MAX_VOTES_PER_BLOCK) : List.of();
+        StateTransition.Outcome outcome = rules.apply(parent.state(), context, txs, votes, chain.signatures());
+        if (!(outcome instanceof StateTransition.Applied applied)) {
+            throw new IllegalStateException("the mempool or the vote pool offered an invalid block: " + outcome);
+        }
+        Header parentHeader = parent.header();
+        long timestamp = Math.max(nowMillis, parentHeader.timestamp() + 1);
+        Header unsealed = new Header(chain.genesis().chainId(), height, parent.hash(), timestamp, claim.get().slot(),
+                key.address(), Block.bodyRoot(txs, votes), applied.stateRoot(), chain.genesis().engine(),
+                claim.get().engineData(), new byte[0]);
+        Optional<Header> sealed = engine.seal(chain.tree(), unsealed, key, random, attemptsPerTick);
+        if (sealed.isEmpty()) {
+            return Optional.empty();
+        }
+        Block block = new Block(sealed.get(), txs, votes);
+        if (engine.oneBlockPerSlot() && protecting() && !record(() -> protection.recordBlock(claim.get().slot(),
+                block.hash()))) {
+            return Optional.empty(); // another block was signed for this slot (before a restart): never equivocate
+        }
+        NodeCore.BlockResult result = chain.addOwnBlock(block, applied, nowMillis);
+        if (!(result instanceof NodeCore.Added)) {
+            throw new IllegalStateException("the engine sealed a block the node refuses: " + result);
+        }
+        return Optional.of(block);
+    }
+
+    /**
+     * The honest finality duty: once per epoch, a quarter into it (so that late blocks of the epoch
+     * before have arrived), a vote for the epoch's checkpoint on the head's chain from the justified
+     * checkpoint that chain has in that epoch, added to the node's pool. The epoch is the clock's (for
+     * engines whose slots are time) or the head's, whichever is later: with no block yet in the epoch,
+     * its checkpoint is the head. Never two votes for one target epoch, and the source only moves
+     * forward, so it never signs a slashable pair.
+     */
+    public Optional<Vote> voteDuty(long nowMillis) throws ChainStore.StoreException {
+        StateTransition rules = chain.rules();
+        if (!rules.hasFinality()) {
+            return Optional.empty();
+        }
+        BlockTree.Entry head = chain.tree().head();
+        ConsensusEngine engine = chain.engine();
+        long slot = engine.oneBlockPerSlot() ? Math.max(head.header().slot(), engine.slotAt(nowMillis))
+                : head.header().slot();
+        long epochLength = rules.epochLength();
+        long epoch = slot / epochLength;
+        if (epoch < 1 || epoch <= lastVotedEpoch || slot < epoch * epochLength + epochLength / 4) {
+            return Optional.empty();
+        }
+        FinalityState f;
+        Account account;
+        if (head.header().slot() >= epoch * epochLength) {
+            f = head.state().finality().orElseThrow();
+            account = head.state().account(key.address());
+        } else {
+            // No block yet in the epoch: its checkpoint is the head.
+            StateTransition.SlotView view = chain.viewEntering(head, epoch);
+            f = view.finality();
+            account = view.account(key.address());
+        }
+        int index = f.validators().indexOf(key.address());
+        if (f.epoch() != epoch || index < 0
+                || CasperFfg.effectiveWeight(f.validators(), index, account) == 0) {
+            return Optional.empty();
+        }
+        lastVotedEpoch = epoch;
+        return signVote(f.currentJustified(), new Checkpoint(epoch, f.currentTarget()), nowMillis);
+    }
+
+    /**
+     * Signs a vote {@code source -> target} (with protection on: only when it is not slashable with one
+     * signed before, recorded before it is signed) and adds it to the node's pool.
+     */
+    public Optional<Vote> signVote(Checkpoint source, Checkpoint target, long nowMillis)
+            throws ChainStore.StoreException {
+        Optional<Vote> vote;
+        if (protecting()) {
+            try {
+                vote = protection.signVoteIfSafe(key, chain.domain(), source.epoch(), source.hash(), target.epoch(),
+                        target.hash());
+            } catch (IOException e) {
+                throw new ChainStore.StoreException("cannot record a signed vote: " + e.getMessage());
+            }
+        } else {
+            vote = Optional.of(Vote.sign(key, chain.domain(), source.epoch(), source.hash(), target.epoch(),
+                    target.hash()));
+        }
+        vote.ifPresent(v -> chain.addVote(v, nowMillis));
+        return vote;
+    }
+
+    /**
+     * An offence the node saw: a validator that can pay the fee sends a slashing transaction (once per
+     * offender, never against itself), into the node's mempool and {@link #drainOutgoing}.
+     */
+    private void report(SlashingEvidence evidence) {
+        Address offender = evidence.offender();
+        if (key.address().equals(offender)) {
+            return;
+        }
+        Transaction slash = Transaction.sign(key, chain.domain(), chain.nextNonce(key.address()), TxKind.SLASH,
+                offender, 0, SLASHING_FEE, evidence.encode());
+        if (chain.submit(slash) instanceof Mempool.Accepted) {
+            outgoing.add(slash);
+        }
+    }
+
+    /** Transactions this validator made (slashing evidence) for the network to carry; each is returned once. */
+    public List<Transaction> drainOutgoing() {
+        List<Transaction> drained = List.copyOf(outgoing);
+        outgoing.clear();
+        return drained;
+    }
+
+    @FunctionalInterface
+    private interface Recording {
+        boolean record() throws IOException;
+    }
+
+    private static boolean record(Recording recording) throws ChainStore.StoreException {
+        try {
+            return recording.record();
+        } catch (IOException e) {
+            throw new ChainStore.StoreException("cannot record a signed block: " + e.getMessage());
+        }
+    }
+}
