@@ -30,7 +30,8 @@ import mvpos.node.Node;
  * GET  /status                 chain id, head, pending transactions; justified and finalized checkpoints (ffg);
  *                              peers, the highest head they showed, and whether the node is syncing
  * GET  /peers                  the connected peers: id, address, direction, connected since
- * GET  /accounts/{address}     balance, nonce, stake, and the nonce its next transaction should carry
+ * GET  /accounts/{address}     balance, nonce, stake, slashed, unbonding tokens and when they are released,
+ *                              and the nonce its next transaction should carry
  * GET  /blocks/latest | /blocks/{height} | /blocks/{hash}
  *                              a block; "canonical" says whether it is on the node's chain (a hash may name
  *                              a block of a fork the node still keeps)
@@ -174,14 +175,41 @@ public final class ApiServer implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new ApiError(400, e.getMessage());
         }
-        Account account = node.account(address);
+        mvpos.state.State state = node.headState();
+        Account account = state.account(address);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("address", address.toString());
         body.put("balance", account.balance());
         body.put("nonce", account.nonce());
         body.put("stake", account.stake());
+        body.put("slashed", account.slashed());
+        body.put("unbonding", account.unbonding());
+        if (account.unbonding() > 0) {
+            body.put("release", release(state, address, account));
+        }
         body.put("nextNonce", node.nextNonce(address));
         ctx.json(body);
+    }
+
+    /**
+     * When an account's unbonding tokens join its balance: at a height (chains without finality), or
+     * once a checkpoint of an epoch is finalized and no dynasty counts them (Casper FFG).
+     */
+    private static Map<String, Object> release(mvpos.state.State state, Address address, Account account) {
+        Map<String, Object> release = new LinkedHashMap<>();
+        java.util.Optional<mvpos.state.FinalityState> finality = state.finality();
+        if (finality.isEmpty()) {
+            release.put("atHeight", account.unbondingUntil());
+            return release;
+        }
+        mvpos.state.FinalityState f = finality.get();
+        int index = f.validators().indexOf(address);
+        boolean counted = index >= 0 && f.validators().highestCeiling(index) > account.stake();
+        release.put("afterFinalizedEpoch", account.unbondingUntil());
+        release.put("finalizedEpoch", f.finalized().epoch());
+        release.put("stillCountedByADynasty", counted);
+        release.put("releasable", mvpos.state.CasperFfg.isWithdrawable(address, account, f));
+        return release;
     }
 
     private void block(Context ctx) throws ChainStore.StoreException, InterruptedException, ExecutionException {

@@ -37,10 +37,6 @@ import org.rocksdb.WriteOptions;
  * as unslashed accounts.
  */
 public final class RocksChainStore implements ChainStore {
-    static {
-        RocksDB.loadLibrary();
-    }
-
     private static final byte[] HEAD = "head".getBytes(StandardCharsets.US_ASCII);
     private static final String ACCOUNT_TAG_V1 = "mvpos.account.v1";
     private static final String UNDO_TAG_V1 = "mvpos.undo.v1";
@@ -81,6 +77,11 @@ public final class RocksChainStore implements ChainStore {
             Files.createDirectories(directory);
         } catch (IOException e) {
             throw new StoreException("cannot create data directory " + directory + ": " + e.getMessage());
+        }
+        try {
+            RocksNativeLibrary.load();
+        } catch (IOException e) {
+            throw new StoreException(e.getMessage());
         }
         DBOptions options = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
                 .setKeepLogFileNum(2);

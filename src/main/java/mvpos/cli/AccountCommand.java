@@ -6,9 +6,10 @@ import mvpos.crypto.Address;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-/** {@code mvpos account ADDR}: an account's balance, nonce and stake, read from a node. */
+/** {@code mvpos account ADDR}: an account's balance, nonce, stake and unbonding tokens, read from a node. */
 @Command(name = "account", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = "Prints an account's balance, nonce and stake, as the node's head state has them.")
+        description = "Prints an account's balance, nonce, stake and unbonding tokens (and when they are "
+                + "released), as the node's head state has them.")
 final class AccountCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -35,6 +36,20 @@ final class AccountCommand implements Runnable {
             out.println("balance  " + account.path("balance").asLong());
             out.println("stake    " + account.path("stake").asLong());
             out.println("nonce    " + account.path("nonce").asLong());
+            if (account.path("slashed").asBoolean()) {
+                out.println("slashed  yes: its stake was cut for a proven offence; it can never stake again");
+            }
+            long unbonding = account.path("unbonding").asLong();
+            if (unbonding > 0) {
+                JsonNode release = account.path("release");
+                String when = release.has("atHeight") ? "joins the balance at height " + release.path("atHeight").asLong()
+                        : release.path("releasable").asBoolean() ? "releasable now (it joins the balance with the "
+                        + "account's next transaction)"
+                        : "locked until epoch " + release.path("afterFinalizedEpoch").asLong() + " is finalized (now "
+                        + release.path("finalizedEpoch").asLong() + ")"
+                        + (release.path("stillCountedByADynasty").asBoolean() ? " and no dynasty counts it" : "");
+                out.println("unbonding " + unbonding + ", " + when);
+            }
         }
         out.flush();
     }

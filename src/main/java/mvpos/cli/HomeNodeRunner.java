@@ -52,8 +52,9 @@ final class HomeNodeRunner {
         }
         P2pNode p2p;
         try {
-            TcpNetwork.Config net = TcpNetwork.Config.defaults(config.bind(), config.p2pPort())
-                    .withConnectionLimits(TcpNetwork.Config.DEFAULT_MAX_CONNECTIONS, TcpNetwork.Config.DEFAULT_MAX_CONNECTIONS);
+            // The defaults: strangers get 50 slots, 8 per address; the configured peers and the peers this node
+            // dials have slots of their own, so a loopback testnet's peers all fit though they share 127.0.0.1.
+            TcpNetwork.Config net = TcpNetwork.Config.defaults(config.bind(), config.p2pPort());
             p2p = P2pNode.start(node, net, config.peerAddresses(), SystemClock.INSTANCE, new SecureRandomSource(),
                     Node.POW_ATTEMPTS_PER_TICK);
         } catch (TcpNetwork.StartException e) {
@@ -71,13 +72,18 @@ final class HomeNodeRunner {
         }
         p2p.startProducing(Math.max(10, home.genesis().blockTimeMillis() / 10));
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        if (!ShutdownHook.register("node-shutdown", () -> {
             log.info("stopping: API, peers, then the chain store");
             api.close();
             p2p.close();
             node.close();
             stopped.countDown();
-        }, "node-shutdown"));
+        })) {
+            api.close(); // stopped while starting
+            p2p.close();
+            node.close();
+            return;
+        }
         log.info("node {} of chain {} ({} engine{}); head is block {}", home.key().address(),
                 home.genesis().chainId(), home.genesis().engine(),
                 "none".equals(home.genesis().finality()) ? "" : ", " + home.genesis().finality() + " finality",

@@ -49,7 +49,8 @@ final class LobbyBenchCommand implements Runnable {
     Duration round;
 
     @Option(names = "--connect", paramLabel = "HOST:PORT",
-            description = "Use a running lobby at this address instead of starting one.")
+            description = "Use a running lobby at this address instead of starting one (all clients come from "
+                + "this host: start that lobby with --max-per-address above --clients).")
     String connect;
 
     @Option(names = "--lobby-pid", paramLabel = "PID",
@@ -151,7 +152,10 @@ final class LobbyBenchCommand implements Runnable {
         }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 "mvpos.cli.Main", "lobby", "--port", "0", "--round", DurationFormat.of(round), "--broadcast", "1h",
-                "--seed", "1", "--data", data.toString()));
+                "--seed", "1", "--data", data.toString(),
+                // every client of the benchmark comes from this host: the per-address limit must let them all in
+                "--max-clients", Integer.toString(Math.max(20_000, clients + 100)),
+                "--max-per-address", Integer.toString(clients + 100)));
         return new ProcessBuilder(command).redirectErrorStream(true).start();
     }
 

@@ -21,10 +21,13 @@ import picocli.CommandLine.Option;
             "The classic Proof-of-Stake lobby of the Coral Health tutorial.",
             "Validators join with 'nc localhost 9000', stake tokens and propose blocks (a BPM); every round one "
                 + "proposer wins with probability proportional to its stake, and its block is appended.",
-            "The chain is kept in --data and survives restarts."
+            "The chain is kept in --data and survives restarts; --fresh starts a new one."
         })
 final class LobbyCommand implements Runnable {
     private static final Logger log = LoggerFactory.getLogger("mvpos.lobby");
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--port", paramLabel = "N",
             description = "TCP port to listen on (default: PORT or ADDR from the environment or ./.env, else 9000).")
@@ -48,8 +51,26 @@ final class LobbyCommand implements Runnable {
     Long seed;
 
     @Option(names = "--data", paramLabel = "DIR", defaultValue = "${sys:user.home}/.mvpos/lobby",
-            description = "Where the chain is kept (default: ${DEFAULT-VALUE}).")
+            description = "Where the chain is kept; a restart continues it (default: ${DEFAULT-VALUE}).")
     Path data;
+
+    @Option(names = "--fresh",
+            description = "Start a new chain in --data, forgetting the one kept there.")
+    boolean fresh;
+
+    @Option(names = "--max-clients", paramLabel = "N", defaultValue = "20000",
+            description = "Most connections at once (default: ${DEFAULT-VALUE}, lowered to what the process may "
+                + "open).")
+    int maxClients;
+
+    @Option(names = "--max-per-address", paramLabel = "N", defaultValue = "256",
+            description = "Most connections at once from one IP address (default: ${DEFAULT-VALUE}).")
+    int maxPerAddress;
+
+    @Option(names = "--register-timeout", paramLabel = "DURATION", defaultValue = "2m",
+            converter = DurationConverter.class,
+            description = "A client that has not given its token balance by then is closed (default: ${DEFAULT-VALUE}).")
+    Duration registerTimeout;
 
     @Option(names = "--max-line", paramLabel = "BYTES", defaultValue = "4096",
             description = "Longest line a client may send; longer ones are refused unread (default: ${DEFAULT-VALUE}).")
@@ -69,10 +90,19 @@ final class LobbyCommand implements Runnable {
             throw new Main.UserError("port " + choice.port() + " (from " + choice.source() + ") is not between 0 and 65535");
         }
         if (maxLine < 16 || maxLine > 1 << 20) {
-            throw new Main.UserError("--max-line must be between 16 and 1048576 bytes");
+            throw Main.badValue(spec, "--max-line must be between 16 and 1048576 bytes, got " + maxLine);
+        }
+        if (maxClients < 1 || maxPerAddress < 1) {
+            throw Main.badValue(spec, "--max-clients and --max-per-address must be at least 1");
+        }
+        if (registerTimeout.toMillis() < 1) {
+            throw Main.badValue(spec, "--register-timeout must be at least 1ms");
         }
         RandomSource random = seed != null ? new HashDrbg(seed) : new SecureRandomSource();
-        LobbyServer.Settings settings = new LobbyServer.Settings(bind, choice.port(), round, broadcast, data, maxLine);
+        LobbyServer.Limits limits = new LobbyServer.Limits(maxClients, maxPerAddress, registerTimeout,
+                LobbyServer.Limits.DEFAULTS.maxUnreadBytes());
+        LobbyServer.Settings settings = new LobbyServer.Settings(bind, choice.port(), round, broadcast, data, maxLine,
+                fresh, limits);
         LobbyServer server;
         try {
             server = LobbyServer.start(settings, SystemClock.INSTANCE, random);
@@ -92,11 +122,14 @@ final class LobbyCommand implements Runnable {
             throw new Main.UserError("cannot serve the explorer: " + e.getMessage());
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        if (!ShutdownHook.register("lobby-shutdown", () -> {
             log.info("stopping: closing connections and the chain store");
             server.close();
             stopped.countDown();
-        }, "lobby-shutdown"));
+        })) {
+            server.close(); // stopped while starting
+            return;
+        }
         log.info("listening on {}:{} (port from {}); rounds every {}, chain broadcast every {}, lottery {}",
                 bind, server.port(), choice.source(), DurationFormat.of(round), DurationFormat.of(broadcast),
                 seed != null ? "seeded with " + seed : "from a secure random source");

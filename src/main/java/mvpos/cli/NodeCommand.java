@@ -30,6 +30,13 @@ import picocli.CommandLine.Option;
         })
 final class NodeCommand implements Runnable {
     private static final Logger log = LoggerFactory.getLogger("mvpos.node");
+    /** Options of a dev chain only, and of a node of a network only: each refused with the other mode. */
+    private static final java.util.List<String> DEV_ONLY = java.util.List.of("--data", "--block-time", "--finality",
+            "--api-bind");
+    private static final java.util.List<String> HOME_ONLY = java.util.List.of("--peers", "--p2p-port");
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--dev", description = "Run the single-node development chain.")
     boolean dev;
@@ -81,14 +88,21 @@ final class NodeCommand implements Runnable {
     @Override
     public void run() {
         if (!finality.equals("none") && !finality.equals("ffg")) {
-            throw new Main.UserError("unknown finality gadget '" + finality + "'; available: none, ffg");
+            throw Main.badValue(spec, "unknown finality gadget '" + finality + "'; available: none, ffg");
         }
         if (dev == (home != null)) {
-            throw new Main.UserError("give either --dev (a single-node development chain) or --home DIR (a node of a "
+            throw Main.badValue(spec, "give either --dev (a single-node development chain) or --home DIR (a node of a "
                     + "network made by 'mvpos testnet')");
         }
         if (apiPort != null && (apiPort < 0 || apiPort > 65535)) {
-            throw new Main.UserError("--api-port " + apiPort + " is not between 0 and 65535");
+            throw Main.badValue(spec, "--api-port " + apiPort + " is not between 0 and 65535");
+        }
+        for (String option : dev ? HOME_ONLY : DEV_ONLY) {
+            if (given(option)) {
+                throw Main.badValue(spec, option + " cannot apply " + (dev
+                        ? "to a dev chain: it is an option of a node of a network (--home)"
+                        : "with --home: the node's genesis and config in " + home + " decide it"));
+            }
         }
         if (home != null) {
             new HomeNodeRunner(home, peers, p2pPort, apiPort).run();
@@ -96,9 +110,6 @@ final class NodeCommand implements Runnable {
         }
         if (apiPort == null) {
             apiPort = 8545;
-        }
-        if (apiPort < 0 || apiPort > 65535) {
-            throw new Main.UserError("--api-port " + apiPort + " is not between 0 and 65535");
         }
         Path dir = data;
         try {
@@ -112,6 +123,7 @@ final class NodeCommand implements Runnable {
         Node node;
         try {
             chain = DevChain.prepare(dir, blockTime.toMillis(), finality, SystemClock.INSTANCE, new SecureRandomSource());
+            refuseWhatTheChainOverrides(chain.genesis(), dir);
             node = Node.open(chain.genesis(), RocksChainStore.open(dir.resolve("chain")), SystemClock.INSTANCE,
                     chain.devKey(), new SecureRandomSource(), openProtection(dir.resolve("signed")));
         } catch (DevChain.DevChainException | ChainStore.StoreException e) {
@@ -124,21 +136,48 @@ final class NodeCommand implements Runnable {
             node.close();
             throw new Main.UserError("cannot serve the API on " + apiBind + ":" + apiPort + ": " + rootMessage(e));
         }
-        node.startProducing(Math.max(10, blockTime.toMillis() / 10));
+        Duration slot = Duration.ofMillis(chain.genesis().blockTimeMillis()); // the chain's, when it existed
+        node.startProducing(Math.max(10, slot.toMillis() / 10));
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        if (!ShutdownHook.register("node-shutdown", () -> {
             log.info("stopping: API, then the chain store");
             api.close();
             node.close();
             stopped.countDown();
-        }, "node-shutdown"));
+        })) {
+            api.close(); // stopped while starting
+            node.close();
+            return;
+        }
         log.info("dev chain {} in {}; head is block {}", chain.genesis().chainId(), dir, node.head().height());
         log.info("developer key: {} (address {}, prefunded, the validator)", chain.keyFile(), chain.devKey().address());
-        log.info("HTTP API on http://{}:{}; a block every {}", apiBind, api.port(), DurationFormat.of(blockTime));
+        log.info("HTTP API on http://{}:{}; a block every {}", apiBind, api.port(), DurationFormat.of(slot));
         try {
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** True when the user gave {@code option} on the command line (not its default). */
+    private boolean given(String option) {
+        return spec.commandLine().getParseResult() != null && spec.commandLine().getParseResult().hasMatchedOption(option);
+    }
+
+    /**
+     * An existing dev chain keeps the finality gadget and block time of its genesis: a flag that asks
+     * for another one cannot apply, and is refused in one line rather than silently ignored.
+     */
+    private void refuseWhatTheChainOverrides(mvpos.chain.Genesis genesis, Path dir) {
+        if (given("--finality") && !genesis.finality().equals(finality)) {
+            throw Main.badValue(spec, "--finality " + finality + " cannot apply: the chain in " + dir
+                    + " was created with finality " + genesis.finality() + ", which its genesis fixes for good"
+                    + " (start a new chain with another --data)");
+        }
+        if (given("--block-time") && genesis.blockTimeMillis() != blockTime.toMillis()) {
+            throw Main.badValue(spec, "--block-time " + DurationFormat.of(blockTime) + " cannot apply: the chain in "
+                    + dir + " was created with a block every " + DurationFormat.of(Duration.ofMillis(
+                    genesis.blockTimeMillis())) + ", which its genesis fixes for good (start a new chain with another --data)");
         }
     }
 

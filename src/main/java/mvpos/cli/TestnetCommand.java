@@ -52,7 +52,6 @@ final class TestnetCommand implements Runnable {
     /** Up to this many nodes, every node knows every other as a bootstrap peer. */
     static final int FULL_MESH_MAX = 8;
     static final int MAX_VALIDATORS = 1000;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Spec
     CommandSpec spec;
@@ -327,7 +326,7 @@ final class TestnetCommand implements Runnable {
         }
         document.put("nodes", list);
         try {
-            return JSON.writeValueAsString(document);
+            return new ObjectMapper().writeValueAsString(document); // made here: every start would pay for a static one
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

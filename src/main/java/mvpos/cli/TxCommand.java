@@ -30,6 +30,9 @@ final class TxCommand implements Runnable {
 
     /** The options every transaction takes. */
     static final class Common {
+        @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
+        picocli.CommandLine.Model.CommandSpec mixee;
+
         @Option(names = "--amount", paramLabel = "N", required = true, description = "Tokens (a whole number, 1 or more).")
         long amount;
 
@@ -55,10 +58,10 @@ final class TxCommand implements Runnable {
 
         void submit(TxKind kind, Address to, PrintWriter out) {
             if (amount < 1) {
-                throw new Main.UserError("--amount must be at least 1");
+                throw Main.badValue(mixee, "--amount must be at least 1, got " + amount);
             }
             if (fee < 0) {
-                throw new Main.UserError("--fee cannot be negative");
+                throw Main.badValue(mixee, "--fee cannot be negative, got " + fee);
             }
             KeyPair keys = readKeys();
             ApiClient api = new ApiClient(node);
@@ -121,7 +124,7 @@ final class TxCommand implements Runnable {
             try {
                 recipient = Address.parse(to);
             } catch (IllegalArgumentException e) {
-                throw new Main.UserError("--to: " + e.getMessage());
+                throw Main.badValue(spec, "--to: " + e.getMessage());
             }
             common.submit(TxKind.TRANSFER, recipient, spec.commandLine().getOut());
         }

@@ -53,7 +53,10 @@ public final class Lobby {
         String remoteAddress();
     }
 
-    /** What a round decided: every candidate's stake, the winner and the appended block. */
+    /**
+     * What a round decided: every candidate's stake, the winner and the appended block. A round is
+     * numbered after the block it decides, so numbers follow the chain across restarts.
+     */
     public record RoundResult(long round, Map<String, Long> candidateStakes, String winner, LobbyBlock block) {
     }
 
@@ -75,7 +78,6 @@ public final class Lobby {
     private final Map<String, Participant> validators = new HashMap<>();
     private final Map<String, LobbyBlock> candidates = new LinkedHashMap<>();
     private final List<Consumer<RoundResult>> roundListeners = new CopyOnWriteArrayList<>();
-    private long round;
 
     public Lobby(Clock clock, RandomSource random, LobbyStore store, LobbyChain chain, int maxLineBytes) {
         this.clock = clock;
@@ -103,6 +105,20 @@ public final class Lobby {
             log.info("validator {} left (stake {}); {} validators remain", participant.address, participant.stake,
                     validators.size());
         }
+    }
+
+    /**
+     * A client's time to give its balance is over: if it has not registered, it is told so and closed
+     * (a socket that never registers would hold a slot for ever). True when it was closed.
+     */
+    public boolean registrationTimedOut(Client client, String within) {
+        Participant participant = clients.get(client);
+        if (participant == null || participant.phase != Phase.STAKING) {
+            return false;
+        }
+        clients.remove(client);
+        client.sendAndClose("\nerror: no token balance within " + within + "; connection closed\n");
+        return true;
     }
 
     /** One line from a client, without its line terminator. */
@@ -152,16 +168,21 @@ public final class Lobby {
             client.send(BPM_PROMPT);
             return;
         }
+        if (!isWholeNumber(line)) {
+            slash(client, participant, line);
+            return;
+        }
         int bpm;
         try {
             bpm = Integer.parseInt(line);
         } catch (NumberFormatException e) {
-            slash(client, participant, line);
+            client.send("error: a BPM must be between " + Integer.MIN_VALUE + " and " + Integer.MAX_VALUE + "\n"
+                    + BPM_PROMPT);
             return;
         }
         LobbyBlock candidate = chain.propose(clock.millis(), bpm, participant.address);
         candidates.put(participant.address, candidate);
-        client.send("proposed block " + candidate.index() + " with BPM " + bpm + " for round " + (round + 1) + "\n"
+        client.send("proposed block " + candidate.index() + " with BPM " + bpm + " for round " + currentRound() + "\n"
                 + BPM_PROMPT);
     }
 
@@ -182,7 +203,7 @@ public final class Lobby {
      * other candidates are discarded. A round without proposals does nothing.
      */
     public void endRound() {
-        round++;
+        long round = currentRound();
         if (candidates.isEmpty()) {
             return;
         }
@@ -260,7 +281,7 @@ public final class Lobby {
      * @throws IllegalArgumentException with a message for the person who typed it
      */
     public static long parseBalance(String text) {
-        if (!text.matches("[+-]?[0-9]+")) {
+        if (!isWholeNumber(text)) {
             throw new IllegalArgumentException("'" + shorten(text) + "' is not a whole number; enter a token balance"
                     + " from 1 to " + Long.MAX_VALUE);
         }
@@ -277,6 +298,19 @@ public final class Lobby {
             throw new IllegalArgumentException("the balance must be at least 1");
         }
         return value;
+    }
+
+    /** The round being played: the one that decides the block after the head. */
+    public long currentRound() {
+        return chain.head().index() + 1;
+    }
+
+    /**
+     * A whole number as a person types it: an optional sign and ASCII digits (other scripts' digits
+     * are not taken, for a balance or a BPM alike).
+     */
+    static boolean isWholeNumber(String text) {
+        return text.matches("[+-]?[0-9]+");
     }
 
     private String newAddress() {

@@ -10,6 +10,7 @@ import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
 /**
@@ -19,10 +20,6 @@ import org.rocksdb.WriteOptions;
  * and a power cut.
  */
 public final class LobbyStore implements AutoCloseable {
-    static {
-        RocksDB.loadLibrary();
-    }
-
     private final Path directory;
     private final Options options;
     private final WriteOptions syncWrites;
@@ -41,6 +38,11 @@ public final class LobbyStore implements AutoCloseable {
             Files.createDirectories(directory);
         } catch (IOException e) {
             throw new StoreException("cannot create data directory " + directory + ": " + e.getMessage());
+        }
+        try {
+            mvpos.chain.RocksNativeLibrary.load();
+        } catch (IOException e) {
+            throw new StoreException(e.getMessage());
         }
         Options options = new Options().setCreateIfMissing(true).setKeepLogFileNum(2);
         WriteOptions syncWrites = new WriteOptions().setSync(true);
@@ -90,6 +92,25 @@ public final class LobbyStore implements AutoCloseable {
         } catch (InvalidChainException e) {
             throw new StoreException("the chain in " + directory + " is invalid: " + e.getMessage());
         }
+    }
+
+    /**
+     * Forgets the stored chain and starts a new one with a genesis block stamped {@code genesisMillis}:
+     * one synchronous write removes every block and stores the genesis, so a crash leaves either chain.
+     */
+    public LobbyChain startFresh(long genesisMillis) throws StoreException {
+        LobbyChain chain = LobbyChain.startingAt(genesisMillis);
+        LobbyBlock genesis = chain.head();
+        try (WriteBatch batch = new WriteBatch(); RocksIterator it = db.newIterator()) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                batch.delete(it.key());
+            }
+            batch.put(indexToKey(genesis.index()), genesis.encode());
+            db.write(syncWrites, batch);
+        } catch (RocksDBException e) {
+            throw new StoreException("cannot start a fresh chain in " + directory + ": " + e.getMessage());
+        }
+        return chain;
     }
 
     /** Writes a block durably; returns only once it is on disk. */

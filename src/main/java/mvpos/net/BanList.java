@@ -1,35 +1,38 @@
 package mvpos.net;
 
-import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalLong;
 import mvpos.chain.Clock;
 
-/** Addresses refused until a time of an injected {@link Clock}. Thread-safe. */
-final class BanList {
+/**
+ * Keys (node identities, addresses) refused until a time of an injected {@link Clock}. Thread-safe.
+ *
+ * @param <K> what is banned
+ */
+final class BanList<K> {
     private final Clock clock;
-    private final Map<InetAddress, Long> bannedUntil = new HashMap<>();
+    private final Map<K, Long> bannedUntil = new HashMap<>();
 
     BanList(Clock clock) {
         this.clock = clock;
     }
 
-    /** Bans {@code address} for {@code millis} from now (a longer ban already in force stays). */
-    synchronized void ban(InetAddress address, long millis) {
+    /** Bans {@code key} for {@code millis} from now (a longer ban already in force stays). */
+    synchronized void ban(K key, long millis) {
         long now = clock.millis();
         bannedUntil.values().removeIf(until -> until <= now);
-        bannedUntil.merge(address, now + millis, Math::max);
+        bannedUntil.merge(key, now + millis, Math::max);
     }
 
-    /** When the ban of {@code address} ends, in clock milliseconds; empty when it is not banned. */
-    synchronized OptionalLong bannedUntil(InetAddress address) {
-        Long until = bannedUntil.get(address);
+    /** When the ban of {@code key} ends, in clock milliseconds; empty when it is not banned. */
+    synchronized OptionalLong bannedUntil(K key) {
+        Long until = bannedUntil.get(key);
         if (until == null) {
             return OptionalLong.empty();
         }
         if (until <= clock.millis()) {
-            bannedUntil.remove(address);
+            bannedUntil.remove(key);
             return OptionalLong.empty();
         }
         return OptionalLong.of(until);

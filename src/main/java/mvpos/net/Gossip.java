@@ -25,7 +25,8 @@ public final class Gossip {
     /** How long a range request may stay unanswered before another may be sent. */
     public static final long SYNC_TIMEOUT_MILLIS = 3_000;
 
-    private final java.util.Map<PeerId, Long> peerHeights = new java.util.concurrent.ConcurrentHashMap<>();
+    /** How far each peer's chain goes, as believed (claims are tested by asking for the blocks). */
+    private final PeerHeights peerHeights = new PeerHeights();
     private PeerId syncingFrom;
     /** The highest height asked of {@link #syncingFrom}. */
     private long requestedUpTo;
@@ -83,9 +84,20 @@ public final class Gossip {
         this.discovered = listener;
     }
 
-    /** The highest chain a peer has shown us (0 before any); any thread. */
+    /**
+     * The highest chain a connected peer has shown us or credibly claimed (0 before any); any thread. A
+     * claim whose blocks did not come when asked for stops counting (see {@link PeerHeights}).
+     */
     public long highestPeerHeight() {
-        return peerHeights.values().stream().mapToLong(Long::longValue).max().orElse(0);
+        return peerHeights.highest();
+    }
+
+    /** A peer left: what it said of its chain no longer counts, and a sync from it is over. */
+    public void peerLeft(PeerId peer) {
+        peerHeights.forget(peer);
+        if (peer.equals(syncingFrom)) {
+            syncingFrom = null;
+        }
     }
 
     /** A message from a peer. */
@@ -176,12 +188,27 @@ public final class Gossip {
         return blocks;
     }
 
-    /** A peer's status: if its chain is ahead of ours, ask it for the next range of blocks. */
+    /** A peer's status: if its chain is ahead of ours (and its claims are believed), ask it for the next range. */
     private void onStatus(PeerId from, Message.Status status, long nowMillis) {
-        peerHeights.merge(from, status.height(), Math::max);
-        if (status.height() > node.head().height() && node.tree().entry(status.headHash()).isEmpty()) {
+        peerHeights.claim(from, status.height(), nowMillis);
+        if (peerHeights.believed(from, nowMillis) > node.head().height()
+                && node.tree().entry(status.headHash()).isEmpty()) {
             requestRange(from, nowMillis);
         }
+    }
+
+    /**
+     * A range asked for that did not come within {@link #SYNC_TIMEOUT_MILLIS}: the claim it was asked on
+     * is refuted, and the sync goes on from another peer believed ahead, if any.
+     */
+    private void expireSyncRequest(long nowMillis) {
+        peerHeights.advance(nowMillis);
+        if (syncingFrom == null || nowMillis - syncRequestedAt < SYNC_TIMEOUT_MILLIS) {
+            return;
+        }
+        peerHeights.refute(syncingFrom, nowMillis);
+        syncingFrom = null;
+        peerHeights.mostAhead(node.head().height(), nowMillis).ifPresent(peer -> requestRange(peer, nowMillis));
     }
 
     /**
@@ -192,16 +219,15 @@ public final class Gossip {
         if (syncingFrom != null && nowMillis - syncRequestedAt < SYNC_TIMEOUT_MILLIS) {
             return;
         }
+        if (syncingFrom != null) {
+            peerHeights.refute(syncingFrom, nowMillis); // the last request went unanswered
+        }
         syncingFrom = peer;
         syncRequestedAt = nowMillis;
         network.send(peer, new Message.GetBlocks(node.head().height() + 1, MAX_BLOCKS_PER_ANSWER));
         requestedUpTo = node.head().height() + MAX_BLOCKS_PER_ANSWER;
     }
 
-    /**
-     * Blocks answering a request, lowest first. If even the first cannot be placed (the chains forked
-     * below our head), ask for what precedes it; if the sender is still ahead, ask for the next range.
-     */
     /**
      * Blocks a peer sent (an answer to a request), whose signatures may have been checked already, off the
      * node's loop; then as {@link #onMessage} with them.
@@ -212,21 +238,27 @@ public final class Gossip {
         announceOutgoing();
     }
 
+    /**
+     * Blocks answering a request, lowest first. If even the first cannot be placed (the chains forked
+     * below our head), ask for what precedes it; if the sender is still ahead, ask for the next range.
+     * The blocks this node could add are what the sender has shown of its chain.
+     */
     private void handleBlocks(PeerId from, List<Block> blocks, long nowMillis, NodeCore.Prechecked prechecked)
             throws ChainStore.StoreException {
         if (blocks.isEmpty()) {
             return;
         }
         Block last = blocks.get(blocks.size() - 1);
-        peerHeights.merge(from, last.height(), Math::max);
+        peerHeights.claimAtLeast(from, last.height(), nowMillis);
         boolean pipelined = false;
-        if (from.equals(syncingFrom) && peerHeights.get(from) > last.height()
+        long peerHeight = peerHeights.believed(from, nowMillis);
+        if (from.equals(syncingFrom) && peerHeight > last.height()
                 && node.tree().contains(blocks.get(0).header().parentHash())) {
             // Keep up to SYNC_RANGES_AHEAD ranges requested beyond this one, so the peer reads and sends them
             // while this one is applied.
             requestedUpTo = Math.max(requestedUpTo, last.height());
             while (requestedUpTo < last.height() + SYNC_RANGES_AHEAD * MAX_BLOCKS_PER_ANSWER
-                    && requestedUpTo < peerHeights.get(from)) {
+                    && requestedUpTo < peerHeight) {
                 network.send(from, new Message.GetBlocks(requestedUpTo + 1, MAX_BLOCKS_PER_ANSWER));
                 requestedUpTo += MAX_BLOCKS_PER_ANSWER;
             }
@@ -234,8 +266,14 @@ public final class Gossip {
             pipelined = true;
         }
         List<NodeCore.BlockResult> results = node.addBlocks(blocks, nowMillis, prechecked);
-        for (NodeCore.BlockResult result : results) {
-            if (result instanceof NodeCore.Invalid invalid && isForged(invalid.rejection())) {
+        for (int i = 0; i < results.size(); i++) {
+            NodeCore.BlockResult result = results.get(i);
+            if (result instanceof NodeCore.Added) {
+                peerHeights.shown(from, blocks.get(i).height(), nowMillis);
+                peerHeights.answered(from); // blocks this node did not have: the peer serves what it claims
+            } else if (result instanceof NodeCore.Known) {
+                peerHeights.shown(from, blocks.get(i).height(), nowMillis);
+            } else if (result instanceof NodeCore.Invalid invalid && isForged(invalid.rejection())) {
                 network.penalize(from, "sent an invalid block: " + invalid.rejection());
                 break;
             }
@@ -245,7 +283,7 @@ public final class Gossip {
         }
         if (results.get(0) instanceof NodeCore.Orphan orphan) {
             network.send(from, new Message.GetBlock(orphan.parentHash()));
-        } else if (!pipelined && peerHeights.getOrDefault(from, 0L) > node.head().height()
+        } else if (!pipelined && peerHeights.believed(from, nowMillis) > node.head().height()
                 && results.get(results.size() - 1) instanceof NodeCore.Added) {
             requestRange(from, nowMillis);
         }
@@ -256,13 +294,13 @@ public final class Gossip {
         NodeCore.BlockResult result = node.addBlock(block, nowMillis);
         switch (result) {
             case NodeCore.Added added -> {
-                peerHeights.merge(from, block.height(), Math::max);
+                peerHeights.shown(from, block.height(), nowMillis);
                 if (!network.broadcastReachesAll()) {
                     network.broadcast(new Message.NewBlock(block));
                 }
             }
             case NodeCore.Orphan orphan -> {
-                peerHeights.merge(from, block.height(), Math::max);
+                peerHeights.claimAtLeast(from, block.height(), nowMillis);
                 if (block.height() > node.head().height() + 1) {
                     requestRange(from, nowMillis); // far behind: forward by ranges
                 } else {
@@ -297,6 +335,7 @@ public final class Gossip {
      * any) acts as its strategy decides, announcing through {@link #outbox()}.
      */
     public void onTick(long nowMillis) throws ChainStore.StoreException {
+        expireSyncRequest(nowMillis);
         node.onTick(nowMillis);
         if (validator != null) {
             validator.onTick(nowMillis, outbox);

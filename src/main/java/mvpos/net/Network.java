@@ -1,9 +1,10 @@
 package mvpos.net;
 
 /**
- * How a node talks to its peers (DESIGN.md, seam 5): the simulated network of a devnet and the TCP
- * network are interchangeable, and the node cannot tell them apart. Messages arrive through whoever
- * drives the node, one at a time, with the peer they came from.
+ * How a node talks to its peers (a seam of the architecture, see docs/architecture.md): the
+ * simulated network of a devnet and the TCP network are interchangeable, and the node cannot tell
+ * them apart. Messages arrive through whoever drives the node, one at a time, with the peer they
+ * came from.
  */
 public interface Network {
 

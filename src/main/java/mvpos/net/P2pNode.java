@@ -51,7 +51,8 @@ public final class P2pNode implements AutoCloseable {
     public static P2pNode start(Node node, TcpNetwork.Config config, List<PeerAddress> bootstrap, Clock clock,
                                 RandomSource random, long powAttemptsPerTick) throws TcpNetwork.StartException {
         PeerNode[] holder = new PeerNode[1];
-        TcpNetwork network = TcpNetwork.start(config, node.genesis().chainId(), genesisHash(node),
+        TcpNetwork network = TcpNetwork.start(config.withConfiguredPeers(resolve(bootstrap)), node.genesis().chainId(),
+                genesisHash(node),
                 new TcpNetwork.Listener() {
                     @Override
                     public void onMessage(PeerId from, Message message) {
@@ -67,6 +68,7 @@ public final class P2pNode implements AutoCloseable {
                     @Override
                     public void onPeerDisconnected(PeerId peer, String reason) {
                         log.info("peer {} disconnected: {}", peer, reason);
+                        holder[0].peerDisconnected(peer);
                     }
                 }, clock, random);
         holder[0] = new PeerNode(node, network);
@@ -76,6 +78,24 @@ public final class P2pNode implements AutoCloseable {
         p2p.dialer.scheduleWithFixedDelay(() -> network.broadcast(new Message.GetPeers()), EXCHANGE_MILLIS / 5,
                 EXCHANGE_MILLIS, TimeUnit.MILLISECONDS);
         return p2p;
+    }
+
+    /**
+     * The bootstrap peers' addresses, resolved now (names are looked up once, at start): the network
+     * keeps slots for them and never bans their addresses. A name that does not resolve is left out
+     * here, and still dialed by name later.
+     */
+    private static List<java.net.InetSocketAddress> resolve(List<PeerAddress> bootstrap) {
+        List<java.net.InetSocketAddress> resolved = new java.util.ArrayList<>();
+        for (PeerAddress address : bootstrap) {
+            java.net.InetSocketAddress socket = new java.net.InetSocketAddress(address.host(), address.port());
+            if (socket.isUnresolved()) {
+                log.warn("bootstrap peer {} does not resolve now; it gets no reserved slot", address);
+            } else {
+                resolved.add(socket);
+            }
+        }
+        return resolved;
     }
 
     private static byte[] genesisHash(Node node) {

@@ -16,12 +16,12 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import mvpos.chain.Clock;
 import mvpos.codec.MalformedEncodingException;
+import mvpos.crypto.HashKey;
 import mvpos.net.TcpNetwork.Direction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,16 +47,29 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements PeerR
 
     /** What every connection of one {@link TcpNetwork} shares. */
     record Shared(TcpNetwork.Config config, Handshake handshake, PeerRegistry<PeerConnection> registry,
-                  ConnectionLimits limits, BanList bans, TcpNetwork.Listener listener, Clock clock) {
+                  ConnectionLimits limits, Bans bans, PeerScores scores, TcpNetwork.Listener listener, Clock clock) {
 
-        /** Why a connection with {@code address} is refused (banned, over a limit), or empty when it is counted. */
-        Optional<String> admit(InetAddress address) {
-            OptionalLong until = bans.bannedUntil(address);
-            if (until.isPresent()) {
-                return Optional.of(address.getHostAddress() + " is banned for another "
-                        + Math.ceilDiv(until.getAsLong() - clock.millis(), 1000) + " s");
+        /** Counts an inbound connection from {@code address}, or says why it is refused (banned, over a limit). */
+        ConnectionLimits.Outcome admitInbound(InetAddress address) {
+            Optional<String> banned = bans.addressRefusal(address);
+            return banned.isPresent() ? new ConnectionLimits.Refused(banned.get())
+                    : limits.acquireInbound(address, bans.isConfiguredAddress(address));
+        }
+
+        /** Counts a connection this node dials to {@code address}, or says why it is refused. */
+        ConnectionLimits.Outcome admitOutbound(InetAddress address) {
+            Optional<String> banned = bans.addressRefusal(address);
+            return banned.isPresent() ? new ConnectionLimits.Refused(banned.get()) : limits.acquireOutbound(address);
+        }
+
+        /** True when a connected peer other than {@code except} comes from {@code address}. */
+        boolean otherPeersAt(InetAddress address, PeerConnection except) {
+            for (PeerConnection peer : registry.all()) {
+                if (peer != except && peer.remote.getAddress().equals(address)) {
+                    return true;
+                }
             }
-            return limits.tryAcquire(address);
+            return false;
         }
     }
 
@@ -68,7 +81,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements PeerR
     private volatile PeerId id;
     private volatile byte[] remoteNodeId;
     private volatile Instant connectedSince;
-    private boolean counted;
+    private ConnectionLimits.Slot slot;
     private boolean open;
     private int score;
     private String closeReason;
@@ -77,24 +90,26 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements PeerR
 
     /** An inbound connection. */
     PeerConnection(Shared shared) {
-        this(shared, Direction.INBOUND, null, null);
+        this(shared, Direction.INBOUND, null, null, null);
     }
 
     /**
      * An outbound connection.
      *
+     * @param slot   where it was counted before it was dialed
      * @param dialed completed with the peer's id when the handshake is done, or failed with the reason
      *               it is not
      */
-    PeerConnection(Shared shared, InetSocketAddress target, CompletableFuture<PeerId> dialed) {
-        this(shared, Direction.OUTBOUND, target, dialed);
+    PeerConnection(Shared shared, InetSocketAddress target, ConnectionLimits.Slot slot, CompletableFuture<PeerId> dialed) {
+        this(shared, Direction.OUTBOUND, target, slot, dialed);
     }
 
-    private PeerConnection(Shared shared, Direction direction, InetSocketAddress target,
+    private PeerConnection(Shared shared, Direction direction, InetSocketAddress target, ConnectionLimits.Slot slot,
                            CompletableFuture<PeerId> dialed) {
         this.shared = shared;
         this.direction = direction;
         this.remote = target;
+        this.slot = slot;
         this.dialed = dialed;
     }
 
@@ -152,14 +167,15 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements PeerR
     public void channelActive(ChannelHandlerContext ctx) {
         remote = (InetSocketAddress) channel.remoteAddress();
         if (direction == Direction.INBOUND) {
-            Optional<String> refusal = shared.admit(remote.getAddress());
-            if (refusal.isPresent()) {
-                log.debug("refused {}: {}", remote, refusal.get());
-                closeWith(refusal.get(), true);
-                return;
+            switch (shared.admitInbound(remote.getAddress())) {
+                case ConnectionLimits.Refused refused -> {
+                    log.debug("refused {}: {}", remote, refused.reason());
+                    closeWith(refused.reason(), true);
+                    return;
+                }
+                case ConnectionLimits.Counted counted -> slot = counted.slot();
             }
         }
-        counted = true; // an outbound connection was counted before it was dialed
         long timeout = shared.config().handshakeTimeout().toMillis();
         handshakeTimer = ctx.executor().schedule(() -> closeWith("no handshake within " + timeout + " ms", true),
                 timeout, TimeUnit.MILLISECONDS);
@@ -224,13 +240,16 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements PeerR
     }
 
     private void onHello(Frame.Hello hello) {
-        Optional<String> refusal = shared.handshake().refusal(hello);
+        PeerId claimed = TcpNetwork.peerId(remote.getAddress(), hello.listenPort());
+        Optional<String> refusal = shared.handshake().refusal(hello)
+                .or(() -> shared.bans().nodeRefusal(hello.nodeId()))
+                .or(() -> shared.limits().handshakeDone(slot, shared.bans().isConfigured(claimed)));
         if (refusal.isPresent()) {
             closeWith(refusal.get(), true);
             return;
         }
         remoteNodeId = hello.nodeId();
-        id = TcpNetwork.peerId(remote.getAddress(), hello.listenPort());
+        id = claimed;
         connectedSince = Instant.ofEpochMilli(shared.clock().millis());
         PeerRegistry.Outcome<PeerConnection> outcome = shared.registry().register(this);
         if (outcome instanceof PeerRegistry.Refused<PeerConnection> refused) {
@@ -254,19 +273,36 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements PeerR
         }
     }
 
-    /** Adds to the peer's score; at the ban score, bans its address and closes. */
+    /**
+     * Adds to the peer's score (its node identity's, once it said hello); at the ban score, bans the
+     * node, and its address unless peers in good standing are known there, and closes.
+     */
     private void misbehaved(String reason, int points) {
         if (closeReason != null) {
             return;
         }
-        score += points;
+        HashKey node = remoteNodeId == null ? null : HashKey.of(remoteNodeId);
+        score = node == null ? score + points : shared.scores().add(node, points);
         String who = id != null ? id.name() : TcpNetwork.peerId(remote.getAddress(), remote.getPort()).name();
         if (score < shared.config().banScore()) {
             log.info("peer {} penalized ({} of {}): {}", who, score, shared.config().banScore(), reason);
             return;
         }
-        shared.bans().ban(remote.getAddress(), shared.config().banDuration().toMillis());
-        log.warn("peer {} banned for {} s: {}", who, shared.config().banDuration().toSeconds(), reason);
+        if (node != null) {
+            shared.scores().forget(node);
+        }
+        InetAddress address = remote.getAddress();
+        boolean addressBanned = shared.bans().ban(remoteNodeId, address, shared.otherPeersAt(address, this),
+                shared.config().banDuration().toMillis());
+        if (node == null && !addressBanned) {
+            // no identity yet, and honest peers share its address: the connection goes, nobody is banned
+            log.warn("peer {} dropped: {} (its address is not banned: honest peers are known there)", who, reason);
+            closeWith("dropped: " + reason, true);
+            return;
+        }
+        log.warn("peer {}{} banned for {} s{}: {}", who, node == null ? "" : " (node " + Bans.shortId(remoteNodeId) + ")",
+                shared.config().banDuration().toSeconds(), addressBanned ? ", and its address"
+                        : "; not its address, where honest peers are known", reason);
         closeWith("banned: " + reason, true);
     }
 
@@ -297,8 +333,8 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements PeerR
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (counted) {
-            shared.limits().release(remote.getAddress());
+        if (slot != null) {
+            shared.limits().release(slot);
         }
         if (closeReason == null) {
             closeReason = "connection closed by the peer";
@@ -346,7 +382,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements PeerR
                         ch.close();
                     }
                 });
-        ch.eventLoop().schedule(() -> ch.close(), counted ? FAREWELL_MILLIS : REFUSAL_FAREWELL_MILLIS,
+        ch.eventLoop().schedule(() -> ch.close(), slot != null ? FAREWELL_MILLIS : REFUSAL_FAREWELL_MILLIS,
                 TimeUnit.MILLISECONDS);
     }
 

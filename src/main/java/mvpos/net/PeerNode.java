@@ -43,6 +43,11 @@ public final class PeerNode {
                 node.core().head().hash())));
     }
 
+    /** A peer is gone (any thread): what it claimed about its chain is forgotten. */
+    public void peerDisconnected(PeerId peer) {
+        node.runOnLoop(() -> gossip.peerLeft(peer));
+    }
+
     /** Gives the validator a chance to produce and vote every {@code tickMillis}, announcing what it makes. */
     public void startProducing(long tickMillis) {
         node.scheduleOnLoop(() -> gossip.onTick(node.clock().millis()), tickMillis);

@@ -24,7 +24,6 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import mvpos.chain.Clock;
@@ -47,13 +46,20 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Protection.</b> Frames over {@link Config#maxFrameBytes()}, frames that do not decode and
  * messages before the handshake cost a peer {@link Config#banScore()} at once; {@link #penalize} costs
- * {@link Config#penalty()}. A peer whose score reaches the ban score is disconnected and its IP address
- * is refused, in and out, for {@link Config#banDuration()} of the injected clock; other connections
- * from that address keep their own scores. A connection is refused over {@link Config#maxConnections()}
- * in total or {@link Config#maxConnectionsPerIp()} per address (handshaking ones count); one that has
- * not finished its handshake within {@link Config#handshakeTimeout()}, or has sent nothing for
- * {@link Config#idleTimeout()}, is closed. A side that has written nothing for half the idle timeout
- * sends a {@link Frame.Ping}, so honest idle peers stay.
+ * {@link Config#penalty()}. Scores belong to node identities (the node id of the hello), so peers that
+ * share an address are scored apart and a peer keeps its score when it reconnects. A peer whose score
+ * reaches the ban score is disconnected and its node identity refused for {@link Config#banDuration()}
+ * of the injected clock; its IP address is refused too, in and out, unless peers in good standing are
+ * known there (a configured peer's address, or another connected peer's): a loopback or NAT testnet
+ * keeps working after one bad peer, and a configured peer is never refused for another connection's
+ * sins. Inbound connections from strangers are refused over {@link Config#maxConnections()}, over
+ * {@link Config#maxConnectionsPerIp()} per address, or when half of {@code maxConnections} are still
+ * in their handshake; connections this node dials and those of its configured peers
+ * ({@link Config#configuredPeers()}) are counted apart, in slots strangers cannot take (see
+ * {@link ConnectionLimits}). A connection that has not finished its handshake within
+ * {@link Config#handshakeTimeout()}, or has sent nothing for {@link Config#idleTimeout()}, is closed.
+ * A side that has written nothing for half the idle timeout sends a {@link Frame.Ping}, so honest idle
+ * peers stay.
  *
  * <p><b>Threads.</b> The {@link Listener} is called on Netty's event-loop threads: in order for any one
  * peer, concurrently for different peers. It must return quickly; a node posts each call to its own loop.
@@ -73,20 +79,24 @@ public final class TcpNetwork implements Network, AutoCloseable {
      * @param maxFrameBytes       largest frame accepted or sent, length prefix excluded (4 MiB)
      * @param handshakeTimeout    time a connection has to complete its handshake (5 s)
      * @param idleTimeout         a peer that sends nothing for this long is closed (60 s)
-     * @param maxConnections      most connections in total, inbound and outbound (50)
-     * @param maxConnectionsPerIp most connections with one IP address (4); raise it for a loopback testnet
+     * @param maxConnections      most inbound connections from strangers (50); as many again are kept for
+     *                            the connections this node dials and for its configured peers
+     * @param maxConnectionsPerIp most inbound connections from one IP address, configured peers apart (8)
      * @param banScore            score at which a peer is banned (100)
      * @param penalty             score one {@link #penalize} adds (25: the fourth offence bans)
-     * @param banDuration         how long a banned address is refused (10 min)
+     * @param banDuration         how long a banned node (and, unless honest peers share it, its address) is
+     *                            refused (10 min)
+     * @param configuredPeers     the peers this node was told to keep (its bootstrap peers): their
+     *                            connections use reserved slots, and their addresses are never banned
      */
     public record Config(String bindHost, int port, int protocolVersion, int maxFrameBytes, Duration handshakeTimeout,
                          Duration idleTimeout, int maxConnections, int maxConnectionsPerIp, int banScore, int penalty,
-                         Duration banDuration) {
+                         Duration banDuration, List<InetSocketAddress> configuredPeers) {
         public static final int DEFAULT_MAX_FRAME_BYTES = 4 * 1024 * 1024;
         public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(5);
         public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
         public static final int DEFAULT_MAX_CONNECTIONS = 50;
-        public static final int DEFAULT_MAX_CONNECTIONS_PER_IP = 4;
+        public static final int DEFAULT_MAX_CONNECTIONS_PER_IP = 8;
         public static final int DEFAULT_BAN_SCORE = 100;
         public static final int DEFAULT_PENALTY = 25;
         public static final Duration DEFAULT_BAN_DURATION = Duration.ofMinutes(10);
@@ -104,38 +114,46 @@ public final class TcpNetwork implements Network, AutoCloseable {
             if (maxConnections < 1 || maxConnectionsPerIp < 1 || banScore < 1 || penalty < 0) {
                 throw new IllegalArgumentException("limits must be positive");
             }
+            configuredPeers = List.copyOf(configuredPeers);
         }
 
         /** The defaults, listening on {@code bindHost:port}. */
         public static Config defaults(String bindHost, int port) {
             return new Config(bindHost, port, PROTOCOL_VERSION, DEFAULT_MAX_FRAME_BYTES, DEFAULT_HANDSHAKE_TIMEOUT,
                     DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_IP, DEFAULT_BAN_SCORE,
-                    DEFAULT_PENALTY, DEFAULT_BAN_DURATION);
+                    DEFAULT_PENALTY, DEFAULT_BAN_DURATION, List.of());
         }
 
         public Config withProtocolVersion(int version) {
             return new Config(bindHost, port, version, maxFrameBytes, handshakeTimeout, idleTimeout, maxConnections,
-                    maxConnectionsPerIp, banScore, penalty, banDuration);
+                    maxConnectionsPerIp, banScore, penalty, banDuration, configuredPeers);
         }
 
         public Config withMaxFrameBytes(int bytes) {
             return new Config(bindHost, port, protocolVersion, bytes, handshakeTimeout, idleTimeout, maxConnections,
-                    maxConnectionsPerIp, banScore, penalty, banDuration);
+                    maxConnectionsPerIp, banScore, penalty, banDuration, configuredPeers);
         }
 
         public Config withTimeouts(Duration handshake, Duration idle) {
             return new Config(bindHost, port, protocolVersion, maxFrameBytes, handshake, idle, maxConnections,
-                    maxConnectionsPerIp, banScore, penalty, banDuration);
+                    maxConnectionsPerIp, banScore, penalty, banDuration, configuredPeers);
         }
 
+        /** Inbound connections from strangers: {@code total} at most, {@code perIp} from one address. */
         public Config withConnectionLimits(int total, int perIp) {
             return new Config(bindHost, port, protocolVersion, maxFrameBytes, handshakeTimeout, idleTimeout, total,
-                    perIp, banScore, penalty, banDuration);
+                    perIp, banScore, penalty, banDuration, configuredPeers);
         }
 
         public Config withScoring(int newBanScore, int newPenalty, Duration newBanDuration) {
             return new Config(bindHost, port, protocolVersion, maxFrameBytes, handshakeTimeout, idleTimeout,
-                    maxConnections, maxConnectionsPerIp, newBanScore, newPenalty, newBanDuration);
+                    maxConnections, maxConnectionsPerIp, newBanScore, newPenalty, newBanDuration, configuredPeers);
+        }
+
+        /** The peers this node keeps (resolved addresses): reserved slots, addresses never banned. */
+        public Config withConfiguredPeers(List<InetSocketAddress> peers) {
+            return new Config(bindHost, port, protocolVersion, maxFrameBytes, handshakeTimeout, idleTimeout,
+                    maxConnections, maxConnectionsPerIp, banScore, penalty, banDuration, peers);
         }
     }
 
@@ -221,8 +239,8 @@ public final class TcpNetwork implements Network, AutoCloseable {
         this.port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
         Frame.Hello hello = new Frame.Hello(config.protocolVersion(), chainId, genesisHash, port, nodeId);
         this.shared = new PeerConnection.Shared(config, new Handshake(hello), new PeerRegistry<>(nodeId),
-                new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerIp()), new BanList(clock),
-                this.listener, clock);
+                new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerIp(), config.maxConnections()),
+                new Bans(clock, config.configuredPeers()), new PeerScores(), this.listener, clock);
         serverChannel.config().setAutoRead(true);
     }
 
@@ -267,9 +285,12 @@ public final class TcpNetwork implements Network, AutoCloseable {
             result.complete(id);
             return result;
         }
-        Optional<String> refusal = shared.admit(address);
-        if (refusal.isPresent()) {
-            return failed(result, id + ": " + refusal.get());
+        ConnectionLimits.Slot slot;
+        switch (shared.admitOutbound(address)) {
+            case ConnectionLimits.Refused refused -> {
+                return failed(result, id + ": " + refused.reason());
+            }
+            case ConnectionLimits.Counted counted -> slot = counted.slot();
         }
         new Bootstrap()
                 .group(workers)
@@ -278,11 +299,11 @@ public final class TcpNetwork implements Network, AutoCloseable {
                         config.handshakeTimeout().toMillis()))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
-                .handler(initializer(() -> new PeerConnection(shared, target, result)))
+                .handler(initializer(() -> new PeerConnection(shared, target, slot, result)))
                 .connect(target)
                 .addListener(connected -> {
                     if (!connected.isSuccess()) {
-                        shared.limits().release(address);
+                        shared.limits().release(slot);
                         failed(result, "cannot connect to " + id + ": " + connected.cause().getMessage());
                     }
                 });

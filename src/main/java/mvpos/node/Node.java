@@ -331,6 +331,11 @@ public final class Node implements AutoCloseable {
         return state.account(address);
     }
 
+    /** The head's state (any thread may read it: a state never changes). */
+    public mvpos.state.State headState() {
+        return state;
+    }
+
     public Optional<Block> blockAt(long height) throws ChainStore.StoreException {
         return core.blockAt(height);
     }

@@ -37,10 +37,6 @@ import org.rocksdb.WriteOptions;
  * <p>Thread-safe.
  */
 public final class SlashingProtection implements AutoCloseable {
-    static {
-        RocksDB.loadLibrary();
-    }
-
     private static final byte VOTE = 'v';
     private static final byte BLOCK = 'b';
 
@@ -70,6 +66,7 @@ public final class SlashingProtection implements AutoCloseable {
             return inMemory();
         }
         Files.createDirectories(directory);
+        mvpos.chain.RocksNativeLibrary.load();
         Options options = new Options().setCreateIfMissing(true).setKeepLogFileNum(2);
         RocksDB db;
         try {

@@ -239,4 +239,13 @@ public final class CasperFfg {
                 justified.finalized(), justified.justificationBits(), f.currentTarget(), checkpoint, dynasty,
                 validators, f.currentVotes(), VoteBits.NONE, justified.participationBasisPoints());
     }
+
+    /**
+     * Whether an account's unbonding tokens may be released on a chain whose finality state is {@code f}
+     * ({@link Dynasties#isWithdrawable}): a checkpoint {@code MIN_VALIDATOR_WITHDRAWABILITY_DELAY} epochs
+     * after the unstake is finalized, and no dynasty counts them any more.
+     */
+    public static boolean isWithdrawable(Address address, Account account, FinalityState f) {
+        return Dynasties.isWithdrawable(address, account, f);
+    }
 }

@@ -262,22 +262,22 @@ class TcpNetworkTest {
     // ---------------------------------------------------------------- hostile peers
 
     @Test
-    void garbageBytesGetThePeerBannedWhileAnHonestPeerKeepsExchanging() throws Exception {
+    void garbageBytesDropThePeerWhileAnHonestPeerOnItsAddressKeepsExchanging() throws Exception {
         Node a = node(config());
         Node honest = node(config());
         connect(honest, a);
 
         RawPeer http = raw("127.0.0.1", a.network().port());
         http.sendRaw("GET / HTTP/1.1\r\nHost: example\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-        assertThat(http.awaitDisconnect(WAIT)).isEqualTo("banned: a frame over 4194304 bytes");
+        assertThat(http.awaitDisconnect(WAIT)).isEqualTo("dropped: a frame over 4194304 bytes");
 
-        RawPeer afterBan = raw("127.0.0.1", a.network().port());
-        assertThat(afterBan.awaitDisconnect(WAIT)).isEqualTo("127.0.0.1 is banned for another 600 s");
+        // An honest peer is connected from 127.0.0.1: the address is not banned for another connection's sins.
+        assertThat(raw("127.0.0.1", a.network().port()).handshake(helloFromPort(40_020))).isInstanceOf(Frame.Hello.class);
 
         for (Message message : everyMessage()) {
             assertExchanges(a, honest, message);
         }
-        assertThat(a.network().peers()).extracting(TcpNetwork.PeerInfo::id).containsExactly(honest.id());
+        assertThat(a.network().peers()).extracting(TcpNetwork.PeerInfo::id).contains(honest.id());
     }
 
     @Test
@@ -405,7 +405,7 @@ class TcpNetworkTest {
     }
 
     @Test
-    void connectionsOverTheTotalLimitAreRefusedBothWays() throws Exception {
+    void inboundConnectionsOverTheTotalLimitAreRefusedAndDialedOnesAreNot() throws Exception {
         Node a = node(config().withConnectionLimits(2, 50));
         Node b = node(config());
         assertThat(raw("127.0.0.2", a.network().port()).handshake(helloFromPort(40_012)))
@@ -414,10 +414,10 @@ class TcpNetworkTest {
                 .isInstanceOf(Frame.Hello.class);
 
         assertThat(raw("127.0.0.4", a.network().port()).awaitDisconnect(WAIT)).isEqualTo("too many connections (2)");
-        assertThat(dialFailure(a.network().connect("127.0.0.1", b.network().port())))
-                .isEqualTo(b.id() + ": too many connections (2)");
         assertThat(dialFailure(b.network().connect("127.0.0.1", a.network().port())))
                 .isEqualTo(a.id() + ": refused by the peer: too many connections (2)");
+        // The peers a node dials have slots of their own: strangers filling the inbound ones cannot stop it.
+        assertThat(a.network().connect("127.0.0.1", b.network().port()).get(5, TimeUnit.SECONDS)).isEqualTo(b.id());
     }
 
     @Test
