@@ -198,4 +198,20 @@ class FinalityNodeTest {
         assertThat(node.headState().account(devnet.keys().get(0).address()).stake()).isEqualTo(1_000);
         assertThat(node.headFinality().orElseThrow().finalized().epoch()).isGreaterThanOrEqualTo(resumed.finalizedEpoch());
     }
+
+    @Test
+    void duringALongStallTheBlockTreeKeepsOnlyItsWindow() throws Exception {
+        // Half the stake offline and long epochs: the leak needs about 30 epochs of 64 slots to take a half.
+        Devnet devnet = new Devnet(Devnet.Config.seeded("poa", 4, SLOT, 26).withFfg(64).withOffline(2, 0),
+                head -> { });
+        devnet.advance(700 * SLOT);
+        NodeCore node = devnet.node(0);
+        FinalityState f = node.headFinality().orElseThrow();
+        assertThat(node.head().height() - node.tree().lowestHeight()).as("the tree's depth")
+                .isLessThanOrEqualTo(mvpos.consensus.ChainView.STATE_HISTORY);
+        assertThat(node.tree().size()).isLessThanOrEqualTo(mvpos.consensus.ChainView.STATE_HISTORY + 8);
+        // The stall was real: far more blocks than the tree keeps went by without a finalized checkpoint.
+        long finalizedHeight = node.blockByHash(f.finalized().hash()).map(Block::height).orElse(0L);
+        assertThat(node.head().height() - finalizedHeight).isGreaterThan(mvpos.consensus.ChainView.STATE_HISTORY);
+    }
 }
