@@ -9,7 +9,7 @@ import mvpos.chain.Account;
 /**
  * Where a node keeps its chain: blocks by hash, the canonical chain by height, the accounts of the
  * head state, and the head. A block and the account changes it made are committed together, in one
- * atomic write, so a crash at any instant leaves a consistent chain (DESIGN.md, seam 6).
+ * atomic write, so a crash at any instant leaves a consistent chain.
  */
 public interface ChainStore extends AutoCloseable {
 

@@ -13,15 +13,18 @@ import mvpos.crypto.Sha256;
 /**
  * A Casper FFG vote: a validator's signed link from a source checkpoint to a target checkpoint,
  * {@code [checkpoint_hash, target_epoch, source_epoch, signature]} in the course's words, with the
- * source's hash too and the chain id; the signature also commits to the chain's genesis hash
+ * source's hash too, the chain id, and the block the validator saw as its head when it voted (the
+ * "latest message" an LMD-GHOST fork choice weighs, as Ethereum attestations carry; a vote made
+ * without one names its target). The signature also commits to the chain's genesis hash
  * ({@link ChainDomain}), so that a vote counts on one chain only.
  *
  * <p>Immutable. A class rather than a record only so that it keeps its encoding, hash and signer's
  * address once computed: in a network every node hashes, compares and looks up every vote.
  */
 public final class Vote {
-    private static final String SIGNED_TAG = "mvpos.ffg.vote.signed.v2";
-    private static final String STORED_TAG = "mvpos.ffg.vote.stored.v1";
+    private static final String SIGNED_TAG = "mvpos.ffg.vote.signed.v3";
+    private static final String STORED_TAG_V1 = "mvpos.ffg.vote.stored.v1";
+    private static final String STORED_TAG = "mvpos.ffg.vote.stored.v2";
 
     private final String chainId;
     private final byte[] validatorKey;
@@ -29,6 +32,7 @@ public final class Vote {
     private final byte[] sourceHash;
     private final long targetEpoch;
     private final byte[] targetHash;
+    private final byte[] headHash;
     private final byte[] signature;
     private volatile byte[] encoded;
     private volatile byte[] hash;
@@ -36,25 +40,41 @@ public final class Vote {
     private volatile byte[] signedBytes;
     private volatile ChainDomain signedFor;
 
-    /** @param validatorKey the voter's Ed25519 public key (its address is derived from it) */
+    /**
+     * @param validatorKey the voter's Ed25519 public key (its address is derived from it)
+     * @param headHash     the block the voter saw as its head
+     */
     public Vote(String chainId, byte[] validatorKey, long sourceEpoch, byte[] sourceHash, long targetEpoch,
-                byte[] targetHash, byte[] signature) {
+                byte[] targetHash, byte[] headHash, byte[] signature) {
         this.chainId = java.util.Objects.requireNonNull(chainId, "chainId");
         this.validatorKey = validatorKey.clone();
         this.sourceEpoch = sourceEpoch;
         this.sourceHash = sourceHash.clone();
         this.targetEpoch = targetEpoch;
         this.targetHash = targetHash.clone();
+        this.headHash = headHash.clone();
         this.signature = signature.clone();
     }
 
-    /** Builds and signs a vote for the chain of {@code domain}. */
+    /** A vote whose head is its target. */
+    public Vote(String chainId, byte[] validatorKey, long sourceEpoch, byte[] sourceHash, long targetEpoch,
+                byte[] targetHash, byte[] signature) {
+        this(chainId, validatorKey, sourceEpoch, sourceHash, targetEpoch, targetHash, targetHash, signature);
+    }
+
+    /** Builds and signs a vote for the chain of {@code domain}, its head its target. */
     public static Vote sign(KeyPair validator, ChainDomain domain, long sourceEpoch, byte[] sourceHash,
                             long targetEpoch, byte[] targetHash) {
+        return sign(validator, domain, sourceEpoch, sourceHash, targetEpoch, targetHash, targetHash);
+    }
+
+    /** Builds and signs a vote for the chain of {@code domain}, made with {@code headHash} as the voter's head. */
+    public static Vote sign(KeyPair validator, ChainDomain domain, long sourceEpoch, byte[] sourceHash,
+                            long targetEpoch, byte[] targetHash, byte[] headHash) {
         Vote unsigned = new Vote(domain.chainId(), validator.publicKey(), sourceEpoch, sourceHash, targetEpoch,
-                targetHash, new byte[0]);
+                targetHash, headHash, new byte[0]);
         return new Vote(domain.chainId(), validator.publicKey(), sourceEpoch, sourceHash, targetEpoch, targetHash,
-                validator.sign(unsigned.signedBytes(domain)));
+                headHash, validator.sign(unsigned.signedBytes(domain)));
     }
 
     /**
@@ -68,7 +88,7 @@ public final class Vote {
         }
         bytes = domain.writeTo(CanonicalEncoder.tagged(SIGNED_TAG)).writeBytes(validatorKey)
                 .writeLong(sourceEpoch).writeBytes(sourceHash).writeLong(targetEpoch).writeBytes(targetHash)
-                .toBytes();
+                .writeBytes(headHash).toBytes();
         signedFor = domain;
         signedBytes = bytes;
         return bytes.clone();
@@ -98,16 +118,24 @@ public final class Vote {
         if (bytes == null) {
             bytes = CanonicalEncoder.tagged(STORED_TAG).writeString(chainId).writeBytes(validatorKey)
                     .writeLong(sourceEpoch).writeBytes(sourceHash).writeLong(targetEpoch).writeBytes(targetHash)
-                    .writeBytes(signature).toBytes();
+                    .writeBytes(headHash).writeBytes(signature).toBytes();
             encoded = bytes;
         }
         return bytes;
     }
 
+    /** Reads a stored vote (a v1 encoding, from before votes named a head, has its target as head). */
     public static Vote decode(byte[] bytes) {
-        CanonicalDecoder in = CanonicalDecoder.tagged(bytes, STORED_TAG);
-        Vote vote = new Vote(in.readString(), in.readBytes(), in.readLong(), in.readBytes(), in.readLong(),
-                in.readBytes(), in.readBytes());
+        CanonicalDecoder in = CanonicalDecoder.taggedAnyOf(bytes, STORED_TAG, STORED_TAG_V1);
+        boolean withHead = in.tag().equals(STORED_TAG);
+        String chainId = in.readString();
+        byte[] key = in.readBytes();
+        long sourceEpoch = in.readLong();
+        byte[] sourceHash = in.readBytes();
+        long targetEpoch = in.readLong();
+        byte[] targetHash = in.readBytes();
+        byte[] headHash = withHead ? in.readBytes() : targetHash;
+        Vote vote = new Vote(chainId, key, sourceEpoch, sourceHash, targetEpoch, targetHash, headHash, in.readBytes());
         in.end();
         if (vote.validatorKey.length != Ed25519.PUBLIC_KEY_BYTES) {
             throw new MalformedEncodingException("a vote's validator key has " + vote.validatorKey.length + " bytes");
@@ -149,14 +177,23 @@ public final class Vote {
         return targetHash.clone();
     }
 
+    /** The block the voter saw as its head when it voted. */
+    public byte[] headHash() {
+        return headHash.clone();
+    }
+
     public byte[] signature() {
         return signature.clone();
     }
 
-    /** Whether the two votes sign the same link (epochs and hashes), whoever signed them and however. */
+    /**
+     * Whether the two votes sign the same data (link epochs and hashes, and head), whoever signed them and
+     * however.
+     */
     public boolean sameLink(Vote other) {
         return sourceEpoch == other.sourceEpoch && targetEpoch == other.targetEpoch
-                && Arrays.equals(sourceHash, other.sourceHash) && Arrays.equals(targetHash, other.targetHash);
+                && Arrays.equals(sourceHash, other.sourceHash) && Arrays.equals(targetHash, other.targetHash)
+                && Arrays.equals(headHash, other.headHash);
     }
 
     /** Whether one validator key signed both (compared without copying). */

@@ -11,7 +11,7 @@ import mvpos.crypto.RandomSource;
 /**
  * A consensus engine: who may produce the next block and how it proves it (the seal), and how much a
  * block weighs when the node chooses between forks. Everything else (transactions, state, storage,
- * network) is the same for every engine (DESIGN.md, seam 2).
+ * network) is the same for every engine (see docs/architecture.md).
  *
  * <p>Engines are found by name with {@link java.util.ServiceLoader}: an engine is a public class with
  * a public no-argument constructor, listed in {@code META-INF/services/mvpos.consensus.ConsensusEngine}.

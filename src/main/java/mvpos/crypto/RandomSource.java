@@ -3,7 +3,7 @@ package mvpos.crypto;
 /**
  * Where core code gets its randomness. It is injected, never created below the node layer, so a run
  * with a seeded source ({@link HashDrbg}) is reproducible and one with a secure source is not
- * predictable (DESIGN.md, seam 4).
+ * predictable (see docs/architecture.md, "Determinism").
  */
 public interface RandomSource {
 

@@ -126,12 +126,28 @@ public final class SlashingProtection implements AutoCloseable {
     public synchronized Optional<Vote> signVoteIfSafe(KeyPair validator, mvpos.chain.ChainDomain domain,
                                                       long sourceEpoch, byte[] sourceHash, long targetEpoch,
                                                       byte[] targetHash) throws IOException {
+        return signVoteIfSafe(validator, domain, sourceEpoch, sourceHash, targetEpoch, targetHash, targetHash);
+    }
+
+    /** As above, the vote naming {@code headHash} as the validator's head. */
+    public synchronized Optional<Vote> signVoteIfSafe(KeyPair validator, mvpos.chain.ChainDomain domain,
+                                                      long sourceEpoch, byte[] sourceHash, long targetEpoch,
+                                                      byte[] targetHash, byte[] headHash) throws IOException {
         Vote unsigned = new Vote(domain.chainId(), validator.publicKey(), sourceEpoch, sourceHash, targetEpoch,
-                targetHash, new byte[0]);
+                targetHash, headHash, new byte[0]);
         if (!recordVote(unsigned)) {
             return Optional.empty();
         }
-        return Optional.of(Vote.sign(validator, domain, sourceEpoch, sourceHash, targetEpoch, targetHash));
+        return Optional.of(Vote.sign(validator, domain, sourceEpoch, sourceHash, targetEpoch, targetHash, headHash));
+    }
+
+    /**
+     * The vote this validator signed for {@code targetEpoch} on chain {@code chainId}, if any (what it
+     * signed before a restart, to be signed again identically rather than differently).
+     */
+    public synchronized Optional<Vote> signedFor(KeyPair validator, String chainId, long targetEpoch) {
+        TreeMap<Long, Vote> signed = votes.get(new Voter(chainId, HashKey.of(validator.publicKey())));
+        return signed == null ? Optional.empty() : Optional.ofNullable(signed.get(targetEpoch));
     }
 
     /** True when no block has been signed for {@code slot}. */

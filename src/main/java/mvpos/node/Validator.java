@@ -178,7 +178,15 @@ public final class Validator {
             return Optional.empty();
         }
         lastVotedEpoch = epoch;
-        return signVote(f.currentJustified(), new Checkpoint(epoch, f.currentTarget()), nowMillis);
+        Checkpoint target = new Checkpoint(epoch, f.currentTarget());
+        // Signed before a restart already: the very same vote again (a different head would be a double vote).
+        Optional<Vote> before = protecting() ? protection.signedFor(key, chain.domain().chainId(), epoch)
+                : Optional.empty();
+        if (before.isPresent() && f.currentJustified().is(before.get().sourceEpoch(), before.get().sourceHash())
+                && target.is(before.get().targetEpoch(), before.get().targetHash())) {
+            return signVote(f.currentJustified(), target, before.get().headHash(), nowMillis);
+        }
+        return signVote(f.currentJustified(), target, head.hash(), nowMillis);
     }
 
     /**
@@ -187,17 +195,23 @@ public final class Validator {
      */
     public Optional<Vote> signVote(Checkpoint source, Checkpoint target, long nowMillis)
             throws ChainStore.StoreException {
+        return signVote(source, target, target.hash(), nowMillis);
+    }
+
+    /** {@link #signVote(Checkpoint, Checkpoint, long)} naming {@code head} as the block the validator sees as head. */
+    public Optional<Vote> signVote(Checkpoint source, Checkpoint target, byte[] head, long nowMillis)
+            throws ChainStore.StoreException {
         Optional<Vote> vote;
         if (protecting()) {
             try {
                 vote = protection.signVoteIfSafe(key, chain.domain(), source.epoch(), source.hash(), target.epoch(),
-                        target.hash());
+                        target.hash(), head);
             } catch (IOException e) {
                 throw new ChainStore.StoreException("cannot record a signed vote: " + e.getMessage());
             }
         } else {
             vote = Optional.of(Vote.sign(key, chain.domain(), source.epoch(), source.hash(), target.epoch(),
-                    target.hash()));
+                    target.hash(), head));
         }
         vote.ifPresent(v -> chain.addVote(v, nowMillis));
         return vote;

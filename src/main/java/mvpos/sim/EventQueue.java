@@ -5,7 +5,7 @@ import java.util.PriorityQueue;
 /**
  * Virtual time for a simulation: events run one at a time in order of (time, sequence number), the
  * sequence number being the order in which they were scheduled, so ties never depend on hash codes or
- * object identity and a run is the same every time (DESIGN.md, "in simulation").
+ * object identity and a run is the same every time.
  *
  * <p>In real-time mode the queue waits, before each event, until the wall clock has caught up with the
  * event's virtual time, so the same simulation can be watched live.
