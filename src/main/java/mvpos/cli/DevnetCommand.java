@@ -158,8 +158,9 @@ final class DevnetCommand implements Runnable {
                 .withOffline(offline, offlineFrom).withStake(stake);
         long wallStart = System.nanoTime();
         Devnet.Summary summary;
+        Devnet devnet;
         try {
-            Devnet devnet = new Devnet(config, head -> {
+            devnet = new Devnet(config, head -> {
                 if (!quiet) {
                     out.println(json ? json(head) : text(head));
                     out.flush();
@@ -202,9 +203,48 @@ final class DevnetCommand implements Runnable {
                 summary.nodesOnTheSameHead(), summary.nodes(), summary.head().substring(0, 16),
                 summary.agree() ? "" : " (NOT all nodes agree)");
         report.flush();
+        if (!quiet || json) {
+            try {
+                printChain(devnet.chainSummary(), json ? spec.commandLine().getErr() : out);
+            } catch (mvpos.chain.ChainStore.StoreException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        }
         if (!summary.agree()) {
             throw new Main.UserError("the nodes did not converge on one head");
         }
+    }
+
+    /** Most validators listed one by one after a run; beyond, only the fairness line. */
+    static final int LISTED_VALIDATORS = 16;
+
+    /**
+     * Each validator's stake and proposals against what its share expects, the forks and reorganisations,
+     * and Pearson's chi-square of proposals against stake with its 5% critical value (Wilson and
+     * Hilferty's approximation).
+     */
+    private static void printChain(Devnet.ChainSummary chain, PrintWriter out) {
+        out.printf("forks: %d blocks were a head but are not on the chain; %d reorganisations%s%n",
+                chain.staleBlocks(), chain.reorganisations(), chain.reorganisations() == 0 ? ""
+                        : ", the deepest " + chain.deepestReorganisation() + " block"
+                        + (chain.deepestReorganisation() == 1 ? "" : "s"));
+        long total = chain.validators().stream().mapToLong(Devnet.ValidatorShare::stake).sum();
+        if (chain.validators().size() <= LISTED_VALIDATORS) {
+            out.println("validator     stake   share  proposals  expected");
+            for (Devnet.ValidatorShare v : chain.validators()) {
+                out.printf("node%-5d %9d  %5.1f%%  %9d  %8.1f%n", v.node(), v.stake(),
+                        total == 0 ? 0 : 100.0 * v.stake() / total, v.proposals(), v.expected());
+            }
+        }
+        int freedom = chain.validators().size() - 1;
+        if (freedom > 0) {
+            double k = freedom;
+            double critical = k * Math.pow(1 - 2 / (9 * k) + 1.6449 * Math.sqrt(2 / (9 * k)), 3);
+            out.printf("proposals against shares: chi-square %.1f with %d degrees of freedom (5%% critical value %.1f: "
+                    + "%s)%n", chain.chiSquare(), freedom, critical, chain.chiSquare() <= critical
+                    ? "consistent with the shares" : "unusual for a fair draw");
+        }
+        out.flush();
     }
 
     private static String text(Devnet.HeadEvent head) {

@@ -144,6 +144,10 @@ public final class Devnet {
     private final SimNetwork network;
     private final List<Gossip> nodes = new ArrayList<>();
     private final Set<HashKey> seenHeads = new HashSet<>();
+    /** The height of every block that was some node's head, for the fork count. */
+    private final Map<HashKey, Long> headHeights = new java.util.LinkedHashMap<>();
+    private int reorganisations;
+    private int deepestReorganisation;
     private final Consumer<HeadEvent> onHead;
     private final java.util.function.IntFunction<mvpos.node.Strategy> strategies;
     private long highestHead;
@@ -244,6 +248,11 @@ public final class Devnet {
     private void reportHead(int node, NodeCore.HeadChanged change) {
         Block head = change.head();
         highestHead = Math.max(highestHead, head.height());
+        if (change.reorgDepth() > 0) {
+            reorganisations++;
+            deepestReorganisation = Math.max(deepestReorganisation, change.reorgDepth());
+        }
+        headHeights.putIfAbsent(HashKey.of(head.hash()), head.height());
         if (!seenHeads.add(HashKey.of(head.hash()))) {
             return;
         }
@@ -372,6 +381,61 @@ public final class Devnet {
         Map.Entry<HashKey, Integer> most = heads.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow();
         return new Summary(highestHead, nodes.size(), most.getValue(), Hex.encode(most.getKey().bytes()),
                 events.millis() - config.startMillis(), events.executed(), network.delivered(), network.dropped());
+    }
+
+    /** A validator's stake and its blocks on the final chain, against what its share of the stake expects. */
+    public record ValidatorShare(int node, String address, long stake, long proposals, double expected) {
+    }
+
+    /**
+     * The chain a run ended with, as node 0 has it: each validator's stake and proposals, the blocks that
+     * were some node's head but are not on the chain (forks), and the reorganisations nodes went through.
+     */
+    public record ChainSummary(List<ValidatorShare> validators, long blocks, long staleBlocks, int reorganisations,
+                               int deepestReorganisation) {
+        /**
+         * Pearson's chi-square of the proposals against the stake shares (for {@code pos}; equal shares for the
+         * other engines), with {@code validators - 1} degrees of freedom.
+         */
+        public double chiSquare() {
+            double chi = 0;
+            for (ValidatorShare v : validators) {
+                if (v.expected() > 0) {
+                    chi += Math.pow(v.proposals() - v.expected(), 2) / v.expected();
+                }
+            }
+            return chi;
+        }
+    }
+
+    /** Summarises the chain of the run so far (call after {@link #run} or {@link #settle}). */
+    public ChainSummary chainSummary() throws mvpos.chain.ChainStore.StoreException {
+        NodeCore node = nodes.get(0).node();
+        long height = node.head().height();
+        Map<Address, Long> won = new java.util.HashMap<>();
+        Set<HashKey> canonical = new HashSet<>();
+        for (long h = 1; h <= height; h++) {
+            Block block = node.blockAt(h).orElseThrow();
+            canonical.add(HashKey.of(block.hash()));
+            won.merge(block.header().proposer(), 1L, Long::sum);
+        }
+        long stale = headHeights.keySet().stream().filter(hash -> !canonical.contains(hash)
+                && headHeights.get(hash) > 0).count();
+        mvpos.state.State state = node.headState();
+        boolean byStake = "pos".equals(config.engine());
+        long totalStake = 0;
+        for (KeyPair key : keys) {
+            totalStake += state.account(key.address()).stake();
+        }
+        List<ValidatorShare> validators = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            Address address = keys.get(i).address();
+            long stake = state.account(address).stake();
+            double share = byStake ? (totalStake == 0 ? 0 : (double) stake / totalStake) : 1.0 / keys.size();
+            validators.add(new ValidatorShare(i, address.toString(), stake, won.getOrDefault(address, 0L),
+                    share * height));
+        }
+        return new ChainSummary(validators, height, stale, reorganisations, deepestReorganisation);
     }
 
     /** Runs the queue for {@code millis} of virtual time with production on (for scenarios and tests). */
