@@ -72,7 +72,15 @@ final class Bans {
      *
      * @return true when the address was banned too
      */
+    private final java.util.concurrent.atomic.AtomicLong bansTotal = new java.util.concurrent.atomic.AtomicLong();
+
+    /** How many bans were pronounced (of a node, of an address, or both at once). */
+    public long bansTotal() {
+        return bansTotal.get();
+    }
+
     boolean ban(byte[] nodeId, InetAddress address, boolean addressShared, long millis) {
+        bansTotal.incrementAndGet();
         if (nodeId != null) {
             nodes.ban(HashKey.of(nodeId), millis);
         }

@@ -100,8 +100,30 @@ public final class Gossip {
         }
     }
 
+    /** Messages received, by kind (the record's simple name); any thread may read it. */
+    private final java.util.Map<String, java.util.concurrent.atomic.LongAdder> received =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** How many messages of each kind this node received (every kind named, 0 when none came). */
+    public java.util.Map<String, Long> messagesReceived() {
+        java.util.Map<String, Long> counts = noMessages();
+        received.forEach((kind, count) -> counts.put(kind, count.sum()));
+        return counts;
+    }
+
+    /** Every kind of message, each with a count of 0. */
+    public static java.util.Map<String, Long> noMessages() {
+        java.util.Map<String, Long> counts = new java.util.TreeMap<>();
+        for (Class<?> kind : Message.class.getPermittedSubclasses()) {
+            counts.put(kind.getSimpleName(), 0L);
+        }
+        return counts;
+    }
+
     /** A message from a peer. */
     public void onMessage(PeerId from, Message message, long nowMillis) throws ChainStore.StoreException {
+        received.computeIfAbsent(message.getClass().getSimpleName(), k -> new java.util.concurrent.atomic.LongAdder())
+                .increment();
         handle(from, message, nowMillis);
         announceOutgoing();
     }
@@ -234,6 +256,7 @@ public final class Gossip {
      */
     public void onBlocks(PeerId from, List<Block> blocks, long nowMillis, NodeCore.Prechecked prechecked)
             throws ChainStore.StoreException {
+        received.computeIfAbsent("Blocks", k -> new java.util.concurrent.atomic.LongAdder()).increment();
         handleBlocks(from, blocks, nowMillis, prechecked);
         announceOutgoing();
     }

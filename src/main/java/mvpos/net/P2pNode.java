@@ -161,6 +161,11 @@ public final class P2pNode implements AutoCloseable {
     }
 
     /** The highest chain a peer has shown this node. */
+    /** The node's side of the conversation with its peers. */
+    public PeerNode peerNode() {
+        return peer;
+    }
+
     public long highestPeerHeight() {
         return peer.gossip().highestPeerHeight();
     }

@@ -372,6 +372,11 @@ public final class TcpNetwork implements Network, AutoCloseable {
     }
 
     /** The peers whose handshake is done, ordered by id. */
+    /** How many bans this node pronounced since it started (peers by identity, addresses). */
+    public long bansTotal() {
+        return shared.bans().bansTotal();
+    }
+
     public List<PeerInfo> peers() {
         return shared.registry().all().stream().map(PeerConnection::info).toList();
     }

@@ -113,6 +113,14 @@ public final class NodeCore {
     public record HeadChanged(Block head, int reorgDepth) {
     }
 
+    /** A valid block added to the tree, on any fork; {@code head} when it is the head afterwards. */
+    public record BlockAdded(Block block, boolean head) {
+    }
+
+    /** What became of the votes this node was offered, and how many the blocks it added carried. */
+    public record VoteCounts(long accepted, long refused, long inBlocks) {
+    }
+
     /**
      * Work done before a block reaches the node, in parallel: the transactions and votes whose
      * signature is known valid and the body root of each block (by identity).
@@ -170,6 +178,8 @@ public final class NodeCore {
     private final List<Consumer<HeadChanged>> headListeners = new ArrayList<>();
     private final List<Consumer<FinalityChanged>> finalityListeners = new ArrayList<>();
     private final List<Consumer<SlashingEvidence>> evidenceListeners = new ArrayList<>();
+    private final List<Consumer<BlockAdded>> blockListeners = new ArrayList<>();
+    private volatile VoteCounts voteCounts = new VoteCounts(0, 0, 0);
 
     /**
      * Opens the chain side of a node on a store: commits genesis to a new store, or checks a stored chain
@@ -251,6 +261,16 @@ public final class NodeCore {
     /** Adds a listener called when the head's justified or finalized checkpoint moves. */
     public void onFinalityChanged(Consumer<FinalityChanged> listener) {
         finalityListeners.add(listener);
+    }
+
+    /** Adds a listener told of each valid block added to the tree, on any fork (on the caller's thread). */
+    public void onBlockAdded(Consumer<BlockAdded> listener) {
+        blockListeners.add(listener);
+    }
+
+    /** The node's vote counts so far (any thread). */
+    public VoteCounts voteCounts() {
+        return voteCounts;
     }
 
     /** Adds a listener told of each offence the node sees (once per offender). */
@@ -374,6 +394,14 @@ public final class NodeCore {
         followJustification(entry);
         if (engine.oneBlockPerSlot()) {
             offences.observe(header).ifPresent(this::report);
+        }
+        if (!block.votes().isEmpty()) {
+            VoteCounts counts = voteCounts;
+            voteCounts = new VoteCounts(counts.accepted(), counts.refused(), counts.inBlocks() + block.votes().size());
+        }
+        if (!blockListeners.isEmpty()) {
+            BlockAdded event = new BlockAdded(block, tree.head() == entry);
+            blockListeners.forEach(listener -> listener.accept(event));
         }
         for (Vote vote : block.votes()) {
             // Kept in the pool too: a fork that does not carry it may still count it.
@@ -726,9 +754,12 @@ public final class NodeCore {
         }
         votes.markSeen(vote);
         Optional<mvpos.state.VoteRejection> problem = whyNotCountableOnTargetChain(vote, target.get());
+        VoteCounts counts = voteCounts;
         if (problem.isPresent()) {
+            voteCounts = new VoteCounts(counts.accepted(), counts.refused() + 1, counts.inBlocks());
             return new VoteIgnored(problem.get().toString(), problem.get().byFault());
         }
+        voteCounts = new VoteCounts(counts.accepted() + 1, counts.refused(), counts.inBlocks());
         votes.add(vote);
         return new VoteAccepted();
     }

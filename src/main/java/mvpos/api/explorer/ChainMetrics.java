@@ -40,6 +40,26 @@ public final class ChainMetrics {
                 + "closed epoch the head's chain counted (1 without a finality gadget).", views, v -> v.finality().participation());
         gauge("mvpos_finality_stalled", "1 when the finalized checkpoint lags the head by more than "
                 + mvpos.api.ChainSnapshot.STALLED_AFTER_EPOCHS + " epochs.", views, v -> v.finality().stalled() ? 1 : 0);
+        CounterWithCallback.builder().name("mvpos_votes_total")
+                .help("Finality votes the node was offered (outcome accepted or refused) and those the blocks it "
+                        + "added carried (outcome in_blocks).")
+                .labelNames("node", "outcome").callback(cb -> {
+                    for (NodeView view : views) {
+                        NodeView.Counters c = view.counters();
+                        cb.call(c.votesAccepted(), view.name(), "accepted");
+                        cb.call(c.votesRefused(), view.name(), "refused");
+                        cb.call(c.votesInBlocks(), view.name(), "in_blocks");
+                    }
+                }).register(registry);
+        CounterWithCallback.builder().name("mvpos_messages_received_total")
+                .help("Messages the node received from its peers, by kind.")
+                .labelNames("node", "kind").callback(cb -> {
+                    for (NodeView view : views) {
+                        view.counters().messages().forEach((kind, count) -> cb.call(count, view.name(), kind));
+                    }
+                }).register(registry);
+        counter("mvpos_peer_bans_total", "Bans the node pronounced (a peer by its identity, or an address).", views,
+                v -> v.counters().bans());
         GaugeWithCallback.builder().name("mvpos_explorer_blocks_known")
                 .help("Blocks on every fork that the explorer holds.")
                 .callback(cb -> cb.call(catalog.size())).register(registry);

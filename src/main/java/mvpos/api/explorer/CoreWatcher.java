@@ -45,6 +45,12 @@ final class CoreWatcher {
         CoreWatcher watcher = new CoreWatcher(explorer, view, core, chainClock);
         watcher.loadRecent();
         core.onHeadChanged(watcher::headChanged);
+        // Blocks of forks that never become this node's head are drawn too.
+        core.onBlockAdded(added -> {
+            if (!added.head()) {
+                explorer.blockSeen(view, added.block());
+            }
+        });
         core.onFinalityChanged(change -> explorer.finalityChanged(view, ChainSnapshot.finality(core)));
         core.onEvidence(evidence -> explorer.evidence(new Explorer.EvidenceView(view.index(),
                 evidence.offender().toString(), describe(evidence), explorer.now())));
@@ -52,7 +58,7 @@ final class CoreWatcher {
 
     /** Only adds the blocks a node makes head to the catalog (the nodes of a large devnet beyond the watched ones). */
     static void collectBlocks(Explorer explorer, NodeView anyView, NodeCore core) {
-        core.onHeadChanged(change -> explorer.blockSeen(anyView, change.head()));
+        core.onBlockAdded(added -> explorer.blockSeen(anyView, added.block()));
     }
 
     private static String describe(SlashingEvidence evidence) {

@@ -45,6 +45,11 @@ public final class DevnetFeed {
         NodeView.Network mesh = new NodeView.Network("in-memory network: every node reaches the " + others
                 + " others unless a partition splits them", others, List.of(), 0, false);
         views.forEach(view -> view.network(() -> mesh));
+        for (NodeView view : views) {
+            mvpos.node.NodeCore core = devnet.node(view.index());
+            mvpos.net.Gossip gossip = devnet.gossip(view.index());
+            view.counters(() -> NodeFeed.counters(core.voteCounts(), gossip.messagesReceived(), 0));
+        }
         return explorer;
     }
 }

@@ -2,6 +2,7 @@ package mvpos.api.explorer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -28,6 +29,10 @@ public final class NodeFeed {
         NodeView view = new NodeView(0, "node", hash -> lookup(node, hash));
         if (p2p != null) {
             view.network(() -> network(node, p2p));
+            view.counters(() -> counters(node.core().voteCounts(), p2p.peerNode().gossip().messagesReceived(),
+                    p2p.network().bansTotal()));
+        } else {
+            view.counters(() -> counters(node.core().voteCounts(), mvpos.net.Gossip.noMessages(), 0));
         }
         var genesis = node.genesis();
         Explorer.Info info = new Explorer.Info("node", genesis.chainId(), genesis.engine(), genesis.finality(),
@@ -63,6 +68,10 @@ public final class NodeFeed {
         } catch (ExecutionException e) {
             return Optional.empty();
         }
+    }
+
+    static NodeView.Counters counters(mvpos.node.NodeCore.VoteCounts votes, Map<String, Long> messages, long bans) {
+        return new NodeView.Counters(votes.accepted(), votes.refused(), votes.inBlocks(), messages, bans);
     }
 
     private static NodeView.Network network(Node node, P2pNode p2p) {

@@ -44,6 +44,7 @@ public final class NodeView {
     private final String name;
     private final Function<byte[], Optional<Block>> blockLookup;
     private volatile Supplier<Network> network = () -> Network.NONE;
+    private volatile Supplier<Counters> counters = () -> Counters.NONE;
     private volatile Head head = new Head("", 0, 0);
     private volatile ChainSnapshot.FinalityView finality = ChainSnapshot.FinalityView.NONE;
     private volatile State state;
@@ -100,6 +101,23 @@ public final class NodeView {
 
     public Network network() {
         return network.get();
+    }
+
+    /**
+     * What a node counts of its traffic: the votes it was offered (accepted, refused) and its blocks
+     * carried, the messages it received by kind, the bans it pronounced.
+     */
+    public record Counters(long votesAccepted, long votesRefused, long votesInBlocks, Map<String, Long> messages,
+                           long bans) {
+        public static final Counters NONE = new Counters(0, 0, 0, Map.of(), 0);
+    }
+
+    public Counters counters() {
+        return counters.get();
+    }
+
+    void counters(Supplier<Counters> supplier) {
+        this.counters = supplier;
     }
 
     public Optional<Block> lookup(byte[] hash) {
