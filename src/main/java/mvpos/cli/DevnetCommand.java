@@ -257,8 +257,10 @@ final class DevnetCommand implements Runnable {
     }
 
     private static String text(Devnet.FinalityEvent event) {
-        return String.format("%s epoch %d  checkpoint %s  (first on node%d)", event.kind(), event.epoch(),
-                event.hash().substring(0, 16), event.node());
+        return String.format("%s epoch %d  checkpoint %s  (first on node%d)%s", event.kind(), event.epoch(),
+                event.hash().substring(0, 16), event.node(), event.kind().equals("finalized")
+                        ? String.format("  dynasty %d, participation %.1f%%", event.dynasty(),
+                        event.participationBasisPoints() / 100.0) : "");
     }
 
     private static String json(Devnet.FinalityEvent event) {
@@ -268,6 +270,8 @@ final class DevnetCommand implements Runnable {
         line.put("epoch", event.epoch());
         line.put("checkpoint", event.hash());
         line.put("time", event.timeMillis());
+        line.put("dynasty", event.dynasty());
+        line.put("participation", event.participationBasisPoints() / 10_000.0);
         return JsonLine.of(line);
     }
 

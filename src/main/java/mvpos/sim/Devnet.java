@@ -125,7 +125,8 @@ public final class Devnet {
     }
 
     /** A checkpoint justified or finalized for the first time on any node. */
-    public record FinalityEvent(int node, String kind, long epoch, String hash, long timeMillis) {
+    public record FinalityEvent(int node, String kind, long epoch, String hash, long timeMillis, long dynasty,
+                                int participationBasisPoints) {
     }
 
     /** How a run ended. */
@@ -270,15 +271,16 @@ public final class Devnet {
     }
 
     private void reportFinality(int node, NodeCore.FinalityChanged change) {
+        mvpos.state.FinalityState f = nodes.get(node).node().headFinality().orElseThrow();
         if (change.justified().epoch() > highestJustified) {
             highestJustified = change.justified().epoch();
             onFinality.accept(new FinalityEvent(node, "justified", highestJustified,
-                    Hex.encode(change.justified().hash()), events.millis()));
+                    Hex.encode(change.justified().hash()), events.millis(), f.dynasty(), f.participationBasisPoints()));
         }
         if (change.finalized().epoch() > highestFinalized) {
             highestFinalized = change.finalized().epoch();
             onFinality.accept(new FinalityEvent(node, "finalized", highestFinalized,
-                    Hex.encode(change.finalized().hash()), events.millis()));
+                    Hex.encode(change.finalized().hash()), events.millis(), f.dynasty(), f.participationBasisPoints()));
         }
     }
 
