@@ -77,15 +77,7 @@ public final class ApiServer implements AutoCloseable {
         app.get("/blocks/{id}", this::block);
         app.post("/transactions", this::submit);
         app.exception(ApiError.class, (e, ctx) -> ctx.status(e.status).json(Map.of("error", e.getMessage())));
-        app.exception(Exception.class, (e, ctx) -> ctx.status(500).json(Map.of("error", "internal error: " + e)));
-        app.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> {
-            if (e.getStatus() == 404 && NotFoundPage.wantsHtml(ctx)) {
-                NotFoundPage.noPage(ctx);
-                return;
-            }
-            ctx.status(e.getStatus()).json(Map.of("error", e.getStatus() == 404 ? "no such endpoint: " + ctx.method()
-                    + " " + ctx.path() : e.getMessage()));
-        });
+        NotFoundPage.answerErrors(app);
         app.error(413, ctx -> ctx.json(Map.of("error", "request body larger than " + MAX_BODY_BYTES + " bytes")));
         app.start(host, port);
     }

@@ -43,11 +43,16 @@ public final class SignatureCache implements StateTransition.SignatureCheck {
 
     @Override
     public boolean isValid(Transaction tx) {
-        HashKey key = HashKey.of(tx.hash()); // covers every field and the signature
+        // The hash covers every field and the signature.
+        return remembered(HashKey.of(tx.hash()), () -> tx.hasValidSignature(domain));
+    }
+
+    /** A check made once: true when {@code key} is known valid, else the check's verdict, remembered when true. */
+    private boolean remembered(HashKey key, java.util.function.BooleanSupplier check) {
         if (verified.containsKey(key)) {
             return true;
         }
-        boolean valid = tx.hasValidSignature(domain);
+        boolean valid = check.getAsBoolean();
         if (valid) {
             verified.put(key, Boolean.TRUE);
         }
@@ -59,18 +64,8 @@ public final class SignatureCache implements StateTransition.SignatureCheck {
      * vote's hash, which covers every field and the signature: the cache serves one chain).
      */
     public boolean isValid(mvpos.chain.Vote vote) {
-        if (!vote.chainId().equals(domain.chainId())) {
-            return false;
-        }
-        HashKey key = HashKey.of(vote.hash());
-        if (verified.containsKey(key)) {
-            return true;
-        }
-        boolean valid = vote.hasValidSignature(domain);
-        if (valid) {
-            verified.put(key, Boolean.TRUE);
-        }
-        return valid;
+        return vote.chainId().equals(domain.chainId())
+                && remembered(HashKey.of(vote.hash()), () -> vote.hasValidSignature(domain));
     }
 
     @Override
@@ -105,15 +100,7 @@ public final class SignatureCache implements StateTransition.SignatureCheck {
         digest.update(publicKey);
         digest.update(signature);
         digest.update(message);
-        HashKey key = HashKey.of(digest.digest());
-        if (verified.containsKey(key)) {
-            return true;
-        }
-        boolean valid = Ed25519.verify(publicKey, message, signature);
-        if (valid) {
-            verified.put(key, Boolean.TRUE);
-        }
-        return valid;
+        return remembered(HashKey.of(digest.digest()), () -> Ed25519.verify(publicKey, message, signature));
     }
 
     public int size() {

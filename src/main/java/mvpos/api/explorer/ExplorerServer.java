@@ -2,7 +2,6 @@ package mvpos.api.explorer;
 
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
-import java.util.Map;
 import mvpos.api.StrictJson;
 
 /**
@@ -20,15 +19,7 @@ public final class ExplorerServer implements AutoCloseable {
             config.jetty.modifyServer(server -> server.setErrorHandler(StrictJson.jettyErrorHandler()));
         });
         ExplorerRoutes.register(app, explorer);
-        app.exception(Exception.class, (e, ctx) -> ctx.status(500).json(Map.of("error", "internal error: " + e)));
-        app.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> {
-            if (e.getStatus() == 404 && NotFoundPage.wantsHtml(ctx)) {
-                NotFoundPage.noPage(ctx);
-                return;
-            }
-            ctx.status(e.getStatus()).json(Map.of("error", e.getStatus() == 404 ? "no such endpoint: " + ctx.method()
-                    + " " + ctx.path() : e.getMessage()));
-        });
+        NotFoundPage.answerErrors(app);
         app.start(host, port);
     }
 

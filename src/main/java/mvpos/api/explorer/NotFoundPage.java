@@ -13,6 +13,24 @@ public final class NotFoundPage {
         return accept != null && accept.contains("text/html");
     }
 
+    /**
+     * The answers of an app for what goes wrong: 500 with a one-line JSON error for an unexpected
+     * exception; for an HTTP error, this page when a browser asked for a page that is not there, else a
+     * one-line JSON error ("no such endpoint" for a 404).
+     */
+    public static void answerErrors(io.javalin.Javalin app) {
+        app.exception(Exception.class, (e, ctx) -> ctx.status(500).json(java.util.Map.of("error",
+                "internal error: " + e)));
+        app.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> {
+            if (e.getStatus() == 404 && wantsHtml(ctx)) {
+                noPage(ctx);
+                return;
+            }
+            ctx.status(e.getStatus()).json(java.util.Map.of("error", e.getStatus() == 404 ? "no such endpoint: "
+                    + ctx.method() + " " + ctx.path() : e.getMessage()));
+        });
+    }
+
     /** The page for a path that names nothing here (shown decoded, as the person typed it, and escaped). */
     public static void noPage(Context ctx) {
         String path = ctx.path();
