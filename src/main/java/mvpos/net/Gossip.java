@@ -104,6 +104,14 @@ public final class Gossip {
     private final java.util.Map<String, java.util.concurrent.atomic.LongAdder> received =
             new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** Requests for blocks left unanswered because the asking peer was not reading what it was sent. */
+    private final java.util.concurrent.atomic.LongAdder unanswered = new java.util.concurrent.atomic.LongAdder();
+
+    /** How many requests for blocks went unanswered because the peer had not read earlier answers. */
+    public long requestsLeftUnanswered() {
+        return unanswered.sum();
+    }
+
     /** How many messages of each kind this node received (every kind named, 0 when none came). */
     public java.util.Map<String, Long> messagesReceived() {
         java.util.Map<String, Long> counts = noMessages();
@@ -161,6 +169,7 @@ public final class Gossip {
             case Message.Peers peers -> discovered.accept(peers.addresses());
             case Message.GetBlocks get -> {
                 if (!network.canSend(from)) {
+                    unanswered.increment();
                     return;
                 }
                 List<Block> range = new ArrayList<>();

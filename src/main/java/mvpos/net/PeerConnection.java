@@ -138,6 +138,13 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements PeerR
         return ch != null && ch.isWritable();
     }
 
+    /** Bytes written to the peer and still waiting in this process for the socket to take them. */
+    long queuedBytes() {
+        Channel ch = channel;
+        io.netty.channel.ChannelOutboundBuffer buffer = ch == null ? null : ch.unsafe().outboundBuffer();
+        return buffer == null ? 0 : buffer.totalPendingWriteBytes();
+    }
+
     /** Writes a frame unless the peer is not reading fast enough; true when it was queued. */
     boolean send(byte[] frame) {
         Channel ch = channel;

@@ -363,6 +363,17 @@ public final class TcpNetwork implements Network, AutoCloseable {
         return connection != null && connection.writable();
     }
 
+    /** Bytes queued in this process for {@code peer} and not yet taken by its socket; 0 when not connected. */
+    public long queuedBytes(PeerId peer) {
+        PeerConnection connection = shared.registry().get(peer);
+        return connection == null ? 0 : connection.queuedBytes();
+    }
+
+    /** The most this process queues for one peer: past it, nothing more is written to the peer. */
+    public long queueLimitBytes() {
+        return waterMark().high() + (long) config.maxFrameBytes();
+    }
+
     @Override
     public void penalize(PeerId peer, String reason) {
         PeerConnection connection = shared.registry().get(peer);
