@@ -19,15 +19,29 @@ import mvpos.crypto.Address;
 /**
  * What a chain starts from, read from a genesis file (JSON, or YAML when the name ends in .yaml or
  * .yml): the chain id, the initial accounts with their balances and stakes (the validators are the
- * accounts with stake), the block reward, the block time, and the consensus engine with its
- * parameters.
+ * accounts with stake), the block reward, the block time, the consensus engine with its
+ * parameters, the finality gadget, and the fork-choice rule with its parameters.
  */
 public record Genesis(String chainId, long timestamp, long blockReward, long blockTimeMillis,
                       SortedMap<Address, Account> accounts, String engine, Map<String, String> engineParams,
-                      String finality, Map<String, String> finalityParams) {
+                      String finality, Map<String, String> finalityParams, String forkChoice,
+                      Map<String, String> forkChoiceParams) {
 
     /** No finality gadget: the engine's fork choice alone decides. */
     public static final String NO_FINALITY = "none";
+    /**
+     * The fork-choice rule a genesis that names none runs: the heaviest chain. Genesis files and hashes
+     * of chains that run it are the same as before fork choice could be chosen.
+     */
+    public static final String DEFAULT_FORK_CHOICE = "heaviest";
+
+    /** A genesis with the default fork choice. */
+    public Genesis(String chainId, long timestamp, long blockReward, long blockTimeMillis,
+                   SortedMap<Address, Account> accounts, String engine, Map<String, String> engineParams,
+                   String finality, Map<String, String> finalityParams) {
+        this(chainId, timestamp, blockReward, blockTimeMillis, accounts, engine, engineParams, finality,
+                finalityParams, DEFAULT_FORK_CHOICE, Map.of());
+    }
 
     /** A genesis without a finality gadget. */
     public Genesis(String chainId, long timestamp, long blockReward, long blockTimeMillis,
@@ -38,13 +52,30 @@ public record Genesis(String chainId, long timestamp, long blockReward, long blo
     /** This genesis with a finality gadget ({@code "ffg"}) and its parameters. */
     public Genesis withFinality(String gadget, Map<String, String> params) {
         return new Genesis(chainId, timestamp, blockReward, blockTimeMillis, accounts, engine, engineParams, gadget,
-                params);
+                params, forkChoice, forkChoiceParams);
+    }
+
+    /** This genesis with a fork-choice rule (see {@code mvpos.consensus.ForkChoices}) and its parameters. */
+    public Genesis withForkChoice(String rule, Map<String, String> params) {
+        return new Genesis(chainId, timestamp, blockReward, blockTimeMillis, accounts, engine, engineParams, finality,
+                finalityParams, rule, params);
+    }
+
+    /** This genesis with another engine and its parameters. */
+    public Genesis withEngine(String name, Map<String, String> params) {
+        return new Genesis(chainId, timestamp, blockReward, blockTimeMillis, accounts, name, params, finality,
+                finalityParams, forkChoice, forkChoiceParams);
+    }
+
+    /** Whether this genesis runs the default fork choice (the heaviest chain, with no parameters). */
+    public boolean defaultForkChoice() {
+        return DEFAULT_FORK_CHOICE.equals(forkChoice) && forkChoiceParams.isEmpty();
     }
 
     /** The file format. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record File(String chainId, Long timestamp, Long blockReward, Long blockTimeMillis, Engine engine,
-                       Engine finality, List<FileAccount> accounts) {
+                       Engine finality, Engine forkChoice, List<FileAccount> accounts) {
     }
 
     public record Engine(String name, Map<String, String> params) {
@@ -58,6 +89,8 @@ public record Genesis(String chainId, long timestamp, long blockReward, long blo
         engineParams = Map.copyOf(engineParams);
         finality = finality == null ? NO_FINALITY : finality;
         finalityParams = Map.copyOf(finalityParams);
+        forkChoice = forkChoice == null ? DEFAULT_FORK_CHOICE : forkChoice;
+        forkChoiceParams = Map.copyOf(forkChoiceParams == null ? Map.of() : forkChoiceParams);
     }
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -144,8 +177,18 @@ public record Genesis(String chainId, long timestamp, long blockReward, long blo
             }
             finalityParams = file.finality().params() == null ? Map.of() : file.finality().params();
         }
+        String forkChoice = DEFAULT_FORK_CHOICE;
+        Map<String, String> forkChoiceParams = Map.of();
+        if (file.forkChoice() != null) {
+            if (file.forkChoice().name() == null || file.forkChoice().name().isBlank()) {
+                throw new IllegalArgumentException("\"forkChoice\" needs a \"name\"");
+            }
+            forkChoice = file.forkChoice().name();
+            forkChoiceParams = file.forkChoice().params() == null ? Map.of() : file.forkChoice().params();
+        }
         return new Genesis(chainId, timestamp, reward, blockTime, accounts, file.engine().name(),
-                file.engine().params() == null ? Map.of() : file.engine().params(), finality, finalityParams);
+                file.engine().params() == null ? Map.of() : file.engine().params(), finality, finalityParams,
+                forkChoice, forkChoiceParams);
     }
 
     public File toFile() {
@@ -153,7 +196,8 @@ public record Genesis(String chainId, long timestamp, long blockReward, long blo
         accounts.forEach((address, account) -> list.add(new FileAccount(address.toString(), account.balance(),
                 account.stake())));
         return new File(chainId, timestamp, blockReward, blockTimeMillis, new Engine(engine, engineParams),
-                NO_FINALITY.equals(finality) ? null : new Engine(finality, finalityParams), list);
+                NO_FINALITY.equals(finality) ? null : new Engine(finality, finalityParams),
+                defaultForkChoice() ? null : new Engine(forkChoice, forkChoiceParams), list);
     }
 
     /** The genesis file as JSON. */
@@ -185,6 +229,11 @@ public record Genesis(String chainId, long timestamp, long blockReward, long blo
         if (!NO_FINALITY.equals(finality)) {
             out.writeString(finality).writeInt(finalityParams.size());
             new TreeMap<>(finalityParams).forEach((key, value) -> out.writeString(key).writeString(value));
+        }
+        if (!defaultForkChoice()) {
+            // Written only for another rule, so that the default keeps every genesis hash as it was.
+            out.writeString("forkChoice").writeString(forkChoice).writeInt(forkChoiceParams.size());
+            new TreeMap<>(forkChoiceParams).forEach((key, value) -> out.writeString(key).writeString(value));
         }
         return out.sha256();
     }

@@ -12,13 +12,14 @@ import mvpos.chain.Account;
 import mvpos.chain.Block;
 import mvpos.chain.Genesis;
 import mvpos.chain.Header;
+import mvpos.consensus.forkchoice.HeaviestChain;
 import mvpos.crypto.Address;
 import mvpos.state.State;
 
 /**
- * The valid blocks a node knows, on every fork, each with the state after it, and the fork-choice
- * rule: the head is the block whose chain has the greatest total weight (the engine says what a block
- * weighs); on a tie the head stays where it is, so the block seen first wins.
+ * The valid blocks a node knows, on every fork, each with the state after it, and its head as a
+ * {@link ForkChoice} rule picks it: by default {@link HeaviestChain}, the block whose chain has the
+ * greatest total weight (the engine says what a block weighs), the block seen first winning a tie.
  *
  * <p>With a finality gadget every head must descend from an <em>anchor</em>, the latest justified
  * checkpoint the node knows of (the FFG paper's fork-choice rule: follow the chain containing the
@@ -56,7 +57,10 @@ public final class BlockTree implements ChainView {
     private final Genesis genesis;
     private final mvpos.chain.ChainDomain domain;
     private final SignatureVerifier verifier;
-    private final Map<HashKey, Entry> entries = new HashMap<>();
+    /** In the order added (a parent before its children): rules that iterate break ties by arrival. */
+    private final Map<HashKey, Entry> entries = new java.util.LinkedHashMap<>();
+    private final Map<HashKey, List<Entry>> children = new HashMap<>();
+    private ForkChoice forkChoice = HeaviestChain.INSTANCE;
     private final Map<Long, List<HashKey>> byHeight = new HashMap<>();
     private long lowestHeight;
     private Entry head;
@@ -84,16 +88,54 @@ public final class BlockTree implements ChainView {
         Entry parent = entry(block.header().parentHash())
                 .orElseThrow(() -> new IllegalArgumentException("the parent of block " + block.height() + " is not in the tree"));
         Entry added = put(new Entry(block, hash, state, before, parent.totalWeight().add(weight)));
-        if (added.totalWeight().compareTo(head.totalWeight()) > 0 && (!anchored || descendsFrom(added, anchor))) {
-            head = added;
+        moveHead(forkChoice.afterAdd(this, added, head));
+        return added;
+    }
+
+    private void moveHead(Entry chosen) {
+        if (chosen != head) {
+            head = chosen;
             forgetBelow(head.height() - STATE_HISTORY);
         }
-        return added;
+    }
+
+    /** Runs another fork-choice rule from now on (the head is chosen again by it). */
+    public void setForkChoice(ForkChoice rule) {
+        forkChoice = rule;
+        moveHead(rule.choose(this, head));
+    }
+
+    public ForkChoice forkChoice() {
+        return forkChoice;
+    }
+
+    /** Asks the fork-choice rule again (its inputs changed: votes, a proposer boost); returns whether the head moved. */
+    public boolean refreshHead() {
+        Entry before = head;
+        moveHead(forkChoice.choose(this, head));
+        return head != before;
+    }
+
+    /** Every block held, in the order added: a parent always comes before its children. */
+    public java.util.Collection<Entry> entries() {
+        return Collections.unmodifiableCollection(entries.values());
+    }
+
+    /** The children of a block held, in the order added. */
+    public List<Entry> children(Entry parent) {
+        List<Entry> list = children.get(HashKey.view(parent.hash()));
+        return list == null ? List.of() : Collections.unmodifiableList(list);
+    }
+
+    /** Whether a finality gadget anchors heads (to its latest justified checkpoint). */
+    public boolean anchored() {
+        return anchored;
     }
 
     private Entry put(Entry entry) {
         HashKey key = HashKey.of(entry.hash());
         entries.put(key, entry);
+        children.computeIfAbsent(HashKey.of(entry.header().parentHash()), k -> new ArrayList<>(1)).add(entry);
         byHeight.computeIfAbsent(entry.height(), h -> new ArrayList<>(1)).add(key);
         return entry;
     }
@@ -114,7 +156,10 @@ public final class BlockTree implements ChainView {
         for (; lowestHeight < height; lowestHeight++) {
             List<HashKey> forgotten = byHeight.remove(lowestHeight);
             if (forgotten != null) {
-                forgotten.forEach(entries::remove);
+                forgotten.forEach(key -> {
+                    entries.remove(key);
+                    children.remove(key);
+                });
             }
         }
     }
@@ -136,15 +181,9 @@ public final class BlockTree implements ChainView {
         }
         anchor = found.get();
         anchored = true;
-        Entry best = descendsFrom(head, anchor) ? head : anchor;
-        for (Entry entry : entries.values()) {
-            if (entry.totalWeight().compareTo(best.totalWeight()) > 0 && descendsFrom(entry, anchor)) {
-                best = entry;
-            }
-        }
-        boolean moved = best != head;
-        head = best;
-        return moved;
+        Entry before = head;
+        head = forkChoice.choose(this, head);
+        return head != before;
     }
 
     public Entry anchor() {

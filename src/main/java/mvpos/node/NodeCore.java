@@ -3,7 +3,6 @@ package mvpos.node;
 import java.math.BigInteger;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -25,6 +24,8 @@ import mvpos.chain.Vote;
 import mvpos.consensus.BlockTree;
 import mvpos.consensus.ChainView;
 import mvpos.consensus.ConsensusEngine;
+import mvpos.consensus.ForkChoice;
+import mvpos.consensus.forkchoice.ForkChoices;
 import mvpos.crypto.Address;
 import mvpos.crypto.Hex;
 import mvpos.state.FinalityState;
@@ -74,6 +75,8 @@ public final class NodeCore implements NodeCoreTypes {
     private final DeepReorganisation deep;
     private final OffenceDetector offences = new OffenceDetector();
     private final VoteIntake voteIntake;
+    private final ForkChoice forkChoice;
+    private final ForkChoiceInputs forkChoiceInputs;
     private final Set<Address> reported = new HashSet<>();
     private final FinalityCheckpoints checkpoints = new FinalityCheckpoints();
     private final CanonicalWriter writer;
@@ -101,22 +104,15 @@ public final class NodeCore implements NodeCoreTypes {
         this.execution = new BlockExecution(rules, signatures, transitions);
         this.writer = new CanonicalWriter(store);
         this.deep = new DeepReorganisation(this, held);
-        this.voteIntake = new VoteIntake(this, offences, signatures, transitions, vote -> { });
-        Block genesisBlock = genesisState.block();
-        Optional<Block> stored = store.head();
-        if (stored.isEmpty()) {
-            store.commit(new ChainStore.HeadChange(List.of(new ChainStore.CanonicalBlock(genesisBlock, Map.of())),
-                    genesis.accounts(), writer.finalityRecords(genesisBlock.hash(), genesisState.state())));
-            tree = new BlockTree(genesis, domain, genesisBlock, genesisState.state(), signatures::verify);
-        } else {
-            Block first = store.blockAt(0).orElseThrow(() -> new ChainStore.StoreException("the stored chain has no block 0"));
-            if (!Arrays.equals(first.hash(), genesisBlock.hash())) {
-                throw new ChainStore.StoreException("the stored chain starts from another genesis (chain "
-                        + first.header().chainId() + ", genesis " + Hex.encode(first.hash()) + ")");
-            }
-            tree = new StoredChain(store, genesis, domain, rules.hasFinality()).rebuild(stored.get(), engine,
-                    signatures::verify);
+        try {
+            this.forkChoice = ForkChoices.forGenesis(genesis);
+        } catch (IllegalArgumentException e) {
+            throw new ChainStore.StoreException("genesis of chain '" + genesis.chainId() + "': " + e.getMessage());
         }
+        this.forkChoiceInputs = new ForkChoiceInputs(forkChoice, engine, genesis.blockTimeMillis());
+        this.voteIntake = new VoteIntake(this, offences, signatures, transitions, forkChoiceInputs::counted);
+        tree = StoredChain.open(store, genesisState, rules.hasFinality(), engine, signatures::verify, writer);
+        tree.setForkChoice(forkChoice);
         tree.head().state().finality().ifPresent(f -> {
             checkpoints.start(f);
             tree.setAnchor(checkpoints.justified().hash());
@@ -197,15 +193,29 @@ public final class NodeCore implements NodeCoreTypes {
         settle(oldHead, added);
         deep.tryAll(nowMillis);
         voteIntake.retryWaiting();
+        refreshHead(nowMillis);
         return results;
     }
 
     /** Offers again the blocks held for being early whose time has come (a node's timer calls this). */
     public void onTick(long nowMillis) throws ChainStore.StoreException {
-        if (!held.hasEarly()) {
-            return;
+        if (held.hasEarly()) {
+            addBlocks(held.takeEarly(), nowMillis, Prechecked.NONE);
         }
-        addBlocks(held.takeEarly(), nowMillis, Prechecked.NONE);
+        refreshHead(nowMillis);
+    }
+
+    /**
+     * Chooses the head again when the fork choice's inputs changed (votes counted, a proposer boost given
+     * or ended) and stores the change; blocks added and {@link #onTick} call this.
+     */
+    public void refreshHead(long nowMillis) throws ChainStore.StoreException {
+        if (forkChoiceInputs.stale(nowMillis)) {
+            BlockTree.Entry oldHead = tree.head();
+            tree.refreshHead();
+            forkChoiceInputs.chosen();
+            settle(oldHead, List.of());
+        }
     }
 
     private BlockResult addOne(Block block, long nowMillis, Prechecked prechecked, List<BlockTree.Entry> added) {
@@ -256,6 +266,7 @@ public final class NodeCore implements NodeCoreTypes {
         State parentState = parent.get().state();
         Map<Address, Account> before = new HashMap<>();
         applied.changes().keySet().forEach(address -> before.put(address, parentState.account(address)));
+        forkChoiceInputs.arriving(header, hash, nowMillis);
         BlockTree.Entry entry = tree.add(block, hash, applied.postState(), before, engine.weight(header));
         added.add(entry);
         followJustification(entry);
@@ -299,6 +310,9 @@ public final class NodeCore implements NodeCoreTypes {
     /** The tree, replaced by a deep reorganisation (which puts the old one back when the fork fails). */
     void replaceTree(BlockTree replacement) {
         tree = replacement;
+        if (replacement.forkChoice() != forkChoice) {
+            replacement.setForkChoice(forkChoice);
+        }
     }
 
     /** After a stored head change: the mempool follows the new head, then the listeners hear of it. */
@@ -381,6 +395,7 @@ public final class NodeCore implements NodeCoreTypes {
         if (headState().account(offender).slashed() || !reported.add(offender)) {
             return;
         }
+        forkChoiceInputs.offence(evidence);
         evidenceListeners.forEach(listener -> listener.accept(evidence));
     }
 

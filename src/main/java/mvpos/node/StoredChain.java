@@ -62,6 +62,29 @@ final class StoredChain {
         return key;
     }
 
+    /**
+     * The block tree of a node on {@code store}: genesis committed to a new store, or the stored chain,
+     * checked to start from this genesis, rebuilt from its undo (and finality) records.
+     */
+    static BlockTree open(ChainStore store, mvpos.state.GenesisState genesisState, boolean finality,
+                          ConsensusEngine engine, BlockTree.SignatureVerifier verifier, CanonicalWriter writer)
+            throws ChainStore.StoreException {
+        Genesis genesis = genesisState.genesis();
+        Block genesisBlock = genesisState.block();
+        Optional<Block> stored = store.head();
+        if (stored.isEmpty()) {
+            store.commit(new ChainStore.HeadChange(List.of(new ChainStore.CanonicalBlock(genesisBlock, Map.of())),
+                    genesis.accounts(), writer.finalityRecords(genesisBlock.hash(), genesisState.state())));
+            return new BlockTree(genesis, genesisState.domain(), genesisBlock, genesisState.state(), verifier);
+        }
+        Block first = store.blockAt(0).orElseThrow(() -> new ChainStore.StoreException("the stored chain has no block 0"));
+        if (!Arrays.equals(first.hash(), genesisBlock.hash())) {
+            throw new ChainStore.StoreException("the stored chain starts from another genesis (chain "
+                    + first.header().chainId() + ", genesis " + mvpos.crypto.Hex.encode(first.hash()) + ")");
+        }
+        return new StoredChain(store, genesis, genesisState.domain(), finality).rebuild(stored.get(), engine, verifier);
+    }
+
     /** Steps back from the head through the undo records, then adds the recent blocks again in order. */
     BlockTree rebuild(Block head, ConsensusEngine engine, BlockTree.SignatureVerifier verifier)
             throws ChainStore.StoreException {
