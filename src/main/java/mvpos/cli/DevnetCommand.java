@@ -94,11 +94,22 @@ final class DevnetCommand implements Runnable {
             description = "Serve the live web explorer of the whole devnet on 127.0.0.1:PORT (kept up after the run).")
     Integer explorer;
 
+    @picocli.CommandLine.Mixin
+    ConsensusOptions consensus = new ConsensusOptions();
+
     @Override
     public void run() {
         ExplorerOption.check(explorer);
         if (!Engines.names().contains(engine)) {
             throw new Main.UserError("unknown engine '" + engine + "'; available: " + String.join(", ", Engines.names()));
+        }
+        consensus.checked(engine, spec);
+        if (!mvpos.chain.Genesis.DEFAULT_FORK_CHOICE.equals(consensus.forkChoice) || !consensus.forkChoiceParams.isEmpty()) {
+            throw Main.badValue(spec, "--fork-choice is not available in devnet yet; a chain made with "
+                    + "'mvpos testnet' or 'mvpos node --dev' takes it");
+        }
+        if (processes && !consensus.engineParams.isEmpty()) {
+            throw Main.badValue(spec, "--engine-param works in one process only, not with --processes");
         }
         if (validators < 1 || validators > 100_000) {
             throw new Main.UserError("--validators must be between 1 and 100000, got " + validators);
@@ -154,7 +165,7 @@ final class DevnetCommand implements Runnable {
         long runSeed = realTime ? new SecureRandomSource().nextLong() : seed;
         long start = realTime ? SystemClock.INSTANCE.millis() : Devnet.SEEDED_START_MILLIS;
         Devnet.Config config = new Devnet.Config(engine, validators, slot.toMillis(), latency.toMillis(),
-                jitter.toMillis(), runSeed, start, realTime, 50, Map.of(), finality, finalityEpoch)
+                jitter.toMillis(), runSeed, start, realTime, 50, consensus.engineParams, finality, finalityEpoch)
                 .withOffline(offline, offlineFrom).withStake(stake);
         long wallStart = System.nanoTime();
         Devnet.Summary summary;

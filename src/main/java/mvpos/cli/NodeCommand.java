@@ -32,7 +32,7 @@ final class NodeCommand implements Runnable {
     private static final Logger log = LoggerFactory.getLogger("mvpos.node");
     /** Options of a dev chain only, and of a node of a network only: each refused with the other mode. */
     private static final java.util.List<String> DEV_ONLY = java.util.List.of("--data", "--block-time", "--finality",
-            "--api-bind");
+            "--api-bind", "--engine", "--engine-param", "--fork-choice", "--fork-choice-param");
     private static final java.util.List<String> HOME_ONLY = java.util.List.of("--peers", "--p2p-port");
 
     @picocli.CommandLine.Spec
@@ -69,6 +69,14 @@ final class NodeCommand implements Runnable {
     @Option(names = "--block-time", paramLabel = "DURATION", defaultValue = "1s", converter = DurationConverter.class,
             description = "Time between blocks (default: ${DEFAULT-VALUE}).")
     Duration blockTime;
+
+    @Option(names = "--engine", paramLabel = "NAME", defaultValue = "poa",
+            description = "Consensus engine of a new dev chain: poa, pos, pow, or any other on the class path "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String engine;
+
+    @picocli.CommandLine.Mixin
+    ConsensusOptions consensus = new ConsensusOptions();
 
     @Option(names = "--finality", paramLabel = "GADGET", defaultValue = "none",
             description = "Finality gadget of a new dev chain: none or ffg (Casper FFG, epochs of 4 blocks) "
@@ -122,12 +130,15 @@ final class NodeCommand implements Runnable {
         DevChain chain;
         Node node;
         try {
-            chain = DevChain.prepare(dir, blockTime.toMillis(), finality, SystemClock.INSTANCE, new SecureRandomSource());
+            chain = DevChain.prepare(dir, blockTime.toMillis(), finality, consensus.choice(engine), SystemClock.INSTANCE,
+                    new SecureRandomSource());
             refuseWhatTheChainOverrides(chain.genesis(), dir);
             node = Node.open(chain.genesis(), RocksChainStore.open(dir.resolve("chain")), SystemClock.INSTANCE,
                     chain.devKey(), new SecureRandomSource(), openProtection(dir.resolve("signed")));
         } catch (DevChain.DevChainException | ChainStore.StoreException e) {
             throw new Main.UserError(e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw Main.badValue(spec, e.getMessage());
         }
         ApiServer api;
         try {
@@ -173,6 +184,12 @@ final class NodeCommand implements Runnable {
             throw Main.badValue(spec, "--finality " + finality + " cannot apply: the chain in " + dir
                     + " was created with finality " + genesis.finality() + ", which its genesis fixes for good"
                     + " (start a new chain with another --data)");
+        }
+        if (given("--engine") && !genesis.engine().equals(engine)
+                || given("--fork-choice") && !genesis.forkChoice().equals(consensus.forkChoice)) {
+            throw Main.badValue(spec, "--engine and --fork-choice cannot apply: the chain in " + dir + " was created with "
+                    + "engine " + genesis.engine() + " and fork choice " + genesis.forkChoice()
+                    + ", which its genesis fixes for good (start a new chain with another --data)");
         }
         if (given("--block-time") && genesis.blockTimeMillis() != blockTime.toMillis()) {
             throw Main.badValue(spec, "--block-time " + DurationFormat.of(blockTime) + " cannot apply: the chain in "

@@ -103,6 +103,9 @@ final class TestnetCommand implements Runnable {
             description = "Folder to write into; it must not exist, or be empty.")
     Path out;
 
+    @picocli.CommandLine.Mixin
+    ConsensusOptions consensus = new ConsensusOptions();
+
     @Option(names = "--json", description = "Print one JSON object instead of the table.")
     boolean json;
 
@@ -121,7 +124,7 @@ final class TestnetCommand implements Runnable {
         }
         Genesis genesis;
         try {
-            genesis = TestnetGenesis.of(engine, keys, timestamp, slot.toMillis(), finality, epoch);
+            genesis = TestnetGenesis.of(consensus.choice(engine), keys, timestamp, slot.toMillis(), finality, epoch);
             Engines.named(engine).configure(genesis);
             if (CasperFfg.NAME.equals(finality)) {
                 CasperFfg.epochLengthOf(genesis);
@@ -158,6 +161,7 @@ final class TestnetCommand implements Runnable {
         if (!finality.equals(Genesis.NO_FINALITY) && !finality.equals(CasperFfg.NAME)) {
             throw new Main.UserError("unknown finality gadget '" + finality + "'; available: none, ffg");
         }
+        consensus.checked(engine, spec);
         if (epoch < 1 || epoch > 64) {
             throw new Main.UserError("--epoch must be between 1 and 64 slots, got " + epoch);
         }

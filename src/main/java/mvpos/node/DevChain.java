@@ -39,6 +39,20 @@ public record DevChain(Genesis genesis, KeyPair devKey, Path keyFile, Path genes
      */
     public static DevChain prepare(Path data, long blockTimeMillis, String finality, Clock clock, RandomSource random)
             throws DevChainException {
+        return prepare(data, blockTimeMillis, finality, mvpos.consensus.EngineChoice.of(PoaEngine.NAME), clock, random);
+    }
+
+    /**
+     * Reads the dev chain of {@code data}, or creates it there with this finality gadget and this engine
+     * and fork choice (the developer key the only validator: poa's authority, pos's staker, pow's miner);
+     * an existing chain keeps its own.
+     *
+     * @throws IllegalArgumentException for a choice the engine or the rules refuse (one line), before
+     *                                  anything is written
+     */
+    public static DevChain prepare(Path data, long blockTimeMillis, String finality,
+                                   mvpos.consensus.EngineChoice choice, Clock clock, RandomSource random)
+            throws DevChainException {
         Path keyFile = data.resolve("dev.key");
         Path genesisFile = data.resolve("genesis.json");
         try {
@@ -51,13 +65,20 @@ public record DevChain(Genesis genesis, KeyPair devKey, Path keyFile, Path genes
                 throw new DevChainException(data + " has only one of dev.key and genesis.json; remove it or use another --data");
             }
             KeyPair key = KeyPair.generate(random);
+            Map<String, String> defaults = switch (choice.engine()) {
+                case PoaEngine.NAME -> Map.of(PoaEngine.AUTHORITIES, key.address().toString());
+                case mvpos.consensus.PowEngine.NAME -> Map.of(mvpos.consensus.PowEngine.DIFFICULTY,
+                        Long.toString(TestnetGenesis.powDifficulty(1)));
+                default -> Map.of();
+            };
             Genesis genesis = new Genesis(CHAIN_ID, clock.millis(), BLOCK_REWARD, blockTimeMillis,
                     new java.util.TreeMap<>(Map.of(key.address(), new mvpos.chain.Account(DEV_BALANCE, 0, DEV_STAKE))),
-                    PoaEngine.NAME, Map.of(PoaEngine.AUTHORITIES, key.address().toString()));
+                    choice.engine(), defaults);
             if (!Genesis.NO_FINALITY.equals(finality)) {
                 genesis = genesis.withFinality(finality, Map.of(mvpos.state.CasperFfg.EPOCH_LENGTH,
                         Long.toString(FFG_EPOCH_SLOTS)));
             }
+            genesis = choice.applyTo(genesis, defaults);
             Files.writeString(genesisFile, genesis.toJson(), StandardCharsets.UTF_8);
             Files.createFile(keyFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(keyFile, KeyFile.write(key, null, random), StandardCharsets.UTF_8);

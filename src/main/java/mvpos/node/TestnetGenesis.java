@@ -39,6 +39,18 @@ public final class TestnetGenesis {
      */
     public static Genesis of(String engine, List<KeyPair> validators, long timestampMillis, long slotMillis,
                              String finality, long epochLength) {
+        return of(mvpos.consensus.EngineChoice.of(engine), validators, timestampMillis, slotMillis, finality,
+                epochLength);
+    }
+
+    /**
+     * The genesis for these validators, with the engine parameters and fork choice chosen (over the
+     * parameters a testnet fills in: the authorities, a difficulty for its miners).
+     *
+     * @throws IllegalArgumentException one line naming a choice the engine or the rules refuse
+     */
+    public static Genesis of(mvpos.consensus.EngineChoice choice, List<KeyPair> validators, long timestampMillis,
+                             long slotMillis, String finality, long epochLength) {
         if (validators.isEmpty()) {
             throw new IllegalArgumentException("a testnet needs at least one validator");
         }
@@ -49,19 +61,20 @@ public final class TestnetGenesis {
             }
         }
         Map<String, String> params = new TreeMap<>();
-        switch (engine) {
+        switch (choice.engine()) {
             case PoaEngine.NAME -> params.put(PoaEngine.AUTHORITIES,
                     String.join(",", validators.stream().map(k -> k.address().toString()).toList()));
             case PowEngine.NAME -> params.put(PowEngine.DIFFICULTY, Long.toString(powDifficulty(validators.size())));
             default -> { }
         }
-        Genesis genesis = new Genesis(CHAIN_ID, timestampMillis, BLOCK_REWARD, slotMillis, accounts, engine, params);
+        Genesis genesis = new Genesis(CHAIN_ID, timestampMillis, BLOCK_REWARD, slotMillis, accounts, choice.engine(),
+                params);
         if (CasperFfg.NAME.equals(finality)) {
             genesis = genesis.withFinality(CasperFfg.NAME, Map.of(CasperFfg.EPOCH_LENGTH, Long.toString(epochLength)));
         } else if (!Genesis.NO_FINALITY.equals(finality)) {
             throw new IllegalArgumentException("unknown finality gadget '" + finality + "'; available: none, ffg");
         }
-        return genesis;
+        return choice.applyTo(genesis, params);
     }
 
     /**
