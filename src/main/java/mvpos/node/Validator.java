@@ -127,6 +127,10 @@ public final class Validator {
         if (sealed.isEmpty()) {
             return Optional.empty();
         }
+        Optional<String> tampered = mvpos.consensus.SealCheck.problem(engine.name(), unsealed, sealed.get());
+        if (tampered.isPresent()) {
+            throw new IllegalStateException(tampered.get()); // refused before it is signed for or leaves the node
+        }
         Block block = new Block(sealed.get(), txs, votes);
         if (engine.oneBlockPerSlot() && protecting() && !record(() -> protection.recordBlock(claim.get().slot(),
                 block.hash()))) {

@@ -1,0 +1,66 @@
+package mvpos.conformance;
+
+import static mvpos.conformance.ConformanceFailure.expect;
+
+import java.util.Optional;
+import mvpos.chain.Block;
+import mvpos.chain.Header;
+import mvpos.consensus.BlockTree;
+import mvpos.consensus.ConsensusEngine;
+import mvpos.consensus.SealCheck;
+import mvpos.crypto.HashDrbg;
+import mvpos.crypto.KeyPair;
+import mvpos.node.NodeCore;
+import mvpos.sim.Devnet;
+
+/**
+ * {@code seal()} changes the seal only: for a header built from a claim the engine gives, the sealed
+ * header differs in no other field, and its seal verifies (the node makes the same check on every
+ * header it seals, and refuses one that fails it).
+ */
+final class SealChangesOnlyTheSeal implements ConformanceCheck {
+    /** Most proof-of-work candidates tried for one seal. */
+    static final long ATTEMPTS = 5_000_000;
+
+    @Override
+    public String name() {
+        return "seal-changes-only-the-seal";
+    }
+
+    @Override
+    public String description() {
+        return "a header sealed from the engine's own claim differs from the one built in its seal only, "
+                + "and its seal verifies";
+    }
+
+    @Override
+    public void run(EngineUnderTest engine) throws Exception {
+        Devnet devnet = engine.devnet(7);
+        devnet.run(4, 0);
+        NodeCore node = devnet.node(0);
+        ConsensusEngine configured = node.engine();
+        BlockTree.Entry parent = node.tree().head();
+        long start = devnet.events().millis();
+        for (long at = start; at < start + 50 * EngineUnderTest.SLOT_MILLIS; at += EngineUnderTest.SLOT_MILLIS / 4) {
+            for (KeyPair key : devnet.keys()) {
+                Optional<ConsensusEngine.Claim> claim = configured.claim(node.tree(), parent.header(), at, key);
+                if (claim.isEmpty()) {
+                    continue;
+                }
+                Header unsealed = new Header(parent.header().chainId(), parent.height() + 1, parent.hash(),
+                        Math.max(at, parent.header().timestamp() + 1), claim.get().slot(), key.address(),
+                        Block.bodyRoot(java.util.List.of(), java.util.List.of()), parent.header().stateRoot(),
+                        configured.name(), claim.get().engineData(), new byte[0]);
+                Optional<Header> sealed = configured.seal(node.tree(), unsealed, key, new HashDrbg(at), ATTEMPTS);
+                expect(sealed.isPresent(), "no seal found in " + ATTEMPTS + " attempts for a claim at " + at + " ms");
+                Optional<String> problem = SealCheck.problem(configured.name(), unsealed, sealed.get());
+                expect(problem.isEmpty(), problem.orElse(""));
+                var rejection = configured.verifySeal(node.tree(), parent.header(), sealed.get(), at);
+                expect(rejection.isEmpty(), "the engine refuses its own seal: " + rejection.map(Object::toString)
+                        .orElse(""));
+                return;
+            }
+        }
+        throw new ConformanceFailure("no validator could claim a block on the head within 50 slots");
+    }
+}
