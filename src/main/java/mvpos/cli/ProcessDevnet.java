@@ -31,6 +31,8 @@ import mvpos.node.NodeHome;
  */
 final class ProcessDevnet {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** How long the nodes have, after the run, to agree on one block before the devnet says they do not. */
+    private static final long SETTLE_SECONDS = 20;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final List<Process> processes = new ArrayList<>();
     private final Map<String, Integer> nodeOf = new HashMap<>();
@@ -39,6 +41,16 @@ final class ProcessDevnet {
 
     int run(String engine, int validators, Duration slot, String finality, long epoch, long blocks, Duration duration,
             Long seed, boolean json, boolean quiet, PrintWriter out, PrintWriter err) throws Exception {
+        try {
+            return runNodes(engine, validators, slot, finality, epoch, blocks, duration, seed, json, quiet, out, err);
+        } finally {
+            stop(); // whatever happened (an error, an interrupt), no node process outlives the run
+        }
+    }
+
+    private int runNodes(String engine, int validators, Duration slot, String finality, long epoch, long blocks,
+            Duration duration, Long seed, boolean json, boolean quiet, PrintWriter out, PrintWriter err)
+            throws Exception {
         Path dir = Files.createTempDirectory("mvpos-devnet-processes");
         basePort = mvpos.net.LoopbackPorts.freeRange(2 * validators);
         List<String> args = new ArrayList<>(List.of("testnet", "--validators", Integer.toString(validators), "--engine",
@@ -68,6 +80,14 @@ final class ProcessDevnet {
         Map<Integer, Long> printedUpTo = new HashMap<>();
         while (System.nanoTime() < until && (blocks == 0 || highest < blocks)) {
             for (int node = 0; node < validators; node++) {
+                if (!processes.get(node).isAlive()) {
+                    int code = processes.get(node).exitValue();
+                    stop();
+                    err.println("mvpos: error: node " + node + " exited with code " + code + "; its log: "
+                            + dir.resolve("node" + node + ".log"));
+                    err.flush();
+                    return 1;
+                }
                 Optional<JsonNode> latest = get(node, "/blocks/latest");
                 if (latest.isEmpty()) {
                     continue;
@@ -85,19 +105,27 @@ final class ProcessDevnet {
             }
             Thread.sleep(50);
         }
-        // Let the last blocks reach everyone, then compare heads.
-        Map<String, Integer> heads = new LinkedHashMap<>();
-        long settleUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        // Let the last blocks reach everyone, then compare the nodes' blocks at one height (the lowest
+        // head among them): asking for heads one node after the other would straddle new blocks.
+        List<Integer> all = new ArrayList<>();
+        for (int node = 0; node < validators; node++) {
+            all.add(node);
+        }
+        Optional<CommonHead.Reading> reading = Optional.empty();
+        long settleUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(SETTLE_SECONDS);
         do {
-            heads.clear();
-            for (int node = 0; node < validators; node++) {
-                get(node, "/status").ifPresent(s -> heads.merge(s.get("head").asText(), 1, Integer::sum));
+            Optional<CommonHead.Reading> next = CommonHead.read(all, this::get);
+            if (next.isPresent()) {
+                reading = next;
+                if (next.get().agree()) {
+                    break;
+                }
             }
             Thread.sleep(100);
-        } while (heads.size() > 1 && System.nanoTime() < settleUntil);
+        } while (System.nanoTime() < settleUntil);
         stop();
-        int agreeing = heads.values().stream().max(Integer::compare).orElse(0);
-        String head = heads.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse("-");
+        int agreeing = reading.map(CommonHead.Reading::agreeing).orElse(0);
+        String head = reading.map(CommonHead.Reading::majorityHash).orElse("-");
         PrintWriter report = json && !quiet ? err : out;
         report.printf("devnet %s: %d node processes, head at height %d after %.1f s of real time, %d/%d nodes on head %s%s%n",
                 engine, validators, highest, (System.nanoTime() - start) / 1e9, agreeing, validators,

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** {@code mvpos devnet} as a user runs it, in process. */
 class DevnetCommandTest {
@@ -78,6 +80,7 @@ class DevnetCommandTest {
     }
 
     @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void withProcessesTheNodesAreSeparateProcessesAndPrintTheSameLines() throws Exception {
         CliRun run = CliRun.run("devnet", "--processes", "--engine", "poa", "--validators", "2", "--slot", "300ms",
                 "--blocks", "5", "--json");
