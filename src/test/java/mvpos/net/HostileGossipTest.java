@@ -218,7 +218,7 @@ class HostileGossipTest {
         do {
             arrived = observer.next(WAIT);
             frames.add(arrived);
-        } while (!(arrived instanceof Frame.Payload(Message.NewBlock(Block block)) && block.height() >= headHeight));
+        } while (!(arrived instanceof Frame.Payload(Message.NewBlock(Block relayed)) && relayed.height() >= headHeight));
         frames.addAll(observer.drain());
         Map<String, Integer> heard = new HashMap<>();
         for (Object frame : frames) {
