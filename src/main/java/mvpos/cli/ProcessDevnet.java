@@ -78,6 +78,7 @@ final class ProcessDevnet {
         long until = duration == null ? Long.MAX_VALUE : start + duration.toNanos();
         long highest = 0;
         Map<Integer, Long> printedUpTo = new HashMap<>();
+        Map<Integer, Map<Long, String>> chainOf = new HashMap<>();
         while (System.nanoTime() < until && (blocks == 0 || highest < blocks)) {
             for (int node = 0; node < validators; node++) {
                 if (!processes.get(node).isAlive()) {
@@ -93,10 +94,17 @@ final class ProcessDevnet {
                     continue;
                 }
                 long height = latest.get().get("height").asLong();
+                Map<Long, String> chain = chainOf.computeIfAbsent(node, n -> new HashMap<>());
                 for (long h = printedUpTo.getOrDefault(node, 0L) + 1; h <= height; h++) {
                     Optional<JsonNode> block = h == height ? latest : get(node, "/blocks/" + h);
-                    if (block.isPresent() && seen.add(block.get().get("hash").asText()) && !quiet) {
-                        out.println(json ? json(node, block.get()) : text(block.get()));
+                    if (block.isEmpty()) {
+                        continue;
+                    }
+                    int reorgDepth = reorgDepth(node, chain, h, block.get().get("parentHash").asText());
+                    chain.put(h, block.get().get("hash").asText());
+                    if (seen.add(block.get().get("hash").asText()) && !quiet) {
+                        out.println(json ? json(node, block.get(), System.currentTimeMillis(), reorgDepth)
+                                : text(block.get()));
                         out.flush();
                     }
                 }
@@ -181,7 +189,28 @@ final class ProcessDevnet {
                 block.get("hash").asText().substring(0, 16), block.get("transactions").size());
     }
 
-    private String json(int node, JsonNode block) {
+    /**
+     * How many of the blocks node {@code node} showed before (below {@code height}) are no longer on its
+     * chain, now that its block at {@code height} has {@code parent}: 0 when it simply grew.
+     */
+    private int reorgDepth(int node, Map<Long, String> chain, long height, String parent) {
+        String before = chain.get(height - 1);
+        if (before == null || before.equals(parent)) {
+            return 0;
+        }
+        int depth = 1;
+        for (long h = height - 2; h >= 1 && depth < 100 && chain.containsKey(h); h--) {
+            Optional<JsonNode> now = get(node, "/blocks/" + h);
+            if (now.isEmpty() || now.get().get("hash").asText().equals(chain.get(h))) {
+                break;
+            }
+            chain.put(h, now.get().get("hash").asText());
+            depth++;
+        }
+        return depth;
+    }
+
+    private String json(int node, JsonNode block, long timeMillis, int reorgDepth) {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("node", node);
         line.put("height", block.get("height").asLong());
@@ -192,6 +221,8 @@ final class ProcessDevnet {
         line.put("proposerNode", nodeOf.getOrDefault(block.get("proposer").asText(), -1));
         line.put("engine", block.get("engine").asText());
         line.put("transactions", block.get("transactions").size());
+        line.put("time", timeMillis); // when the devnet saw it, on the real clock (in process: virtual time)
+        line.put("reorgDepth", reorgDepth);
         return JsonLine.of(line);
     }
 }
