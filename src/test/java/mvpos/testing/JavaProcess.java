@@ -50,7 +50,7 @@ public final class JavaProcess implements AutoCloseable {
 
     /**
      * Starts {@code java <jvmOptions> -cp <test class path> mvpos.cli.Main <args>}, its output logged
-     * to {@code log}; {@code wrapper} goes before {@code java} (for example {@code ip netns exec ns}).
+     * to {@code log} (or only kept in memory when null); {@code wrapper} goes before {@code java} (for example {@code ip netns exec ns}).
      */
     public static JavaProcess start(String name, List<String> wrapper, List<String> jvmOptions, List<String> args,
             Path log) throws IOException {
@@ -61,7 +61,9 @@ public final class JavaProcess implements AutoCloseable {
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "mvpos.cli.Main"));
         command.addAll(args);
-        Files.createDirectories(log.toAbsolutePath().getParent());
+        if (log != null) {
+            Files.createDirectories(log.toAbsolutePath().getParent());
+        }
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         return new JavaProcess(name, process, log);
     }
@@ -73,7 +75,8 @@ public final class JavaProcess implements AutoCloseable {
 
     private void copyOutput() {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                StandardCharsets.UTF_8)); Writer file = Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
+                StandardCharsets.UTF_8)); Writer file = log == null ? Writer.nullWriter()
+                        : Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
             String line;
             while ((line = in.readLine()) != null) {
                 output.add(line);
@@ -110,6 +113,19 @@ public final class JavaProcess implements AutoCloseable {
         if (!process.isAlive()) {
             throw new AssertionError(name + " exited with code " + process.exitValue() + "; " + tail(30));
         }
+    }
+
+    /**
+     * Waits for the process to exit and for its last output to be read; returns its exit code. Fails
+     * after {@code wait}.
+     */
+    public int awaitExit(Duration wait) throws InterruptedException {
+        if (!process.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError(name + " still running after " + wait + "; " + tail(30));
+        }
+        reader.join(wait.toMillis());
+        RUNNING.remove(this);
+        return process.exitValue();
     }
 
     /** Everything the process printed so far. */
