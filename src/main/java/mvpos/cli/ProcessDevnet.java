@@ -31,6 +31,8 @@ import mvpos.node.NodeHome;
  */
 final class ProcessDevnet {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** How long the nodes have, after the run, to agree on one block before the devnet says they do not. */
+    private static final long SETTLE_SECONDS = 20;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final List<Process> processes = new ArrayList<>();
     private final Map<String, Integer> nodeOf = new HashMap<>();
@@ -39,6 +41,16 @@ final class ProcessDevnet {
 
     int run(String engine, int validators, Duration slot, String finality, long epoch, long blocks, Duration duration,
             Long seed, boolean json, boolean quiet, PrintWriter out, PrintWriter err) throws Exception {
+        try {
+            return runNodes(engine, validators, slot, finality, epoch, blocks, duration, seed, json, quiet, out, err);
+        } finally {
+            stop(); // whatever happened (an error, an interrupt), no node process outlives the run
+        }
+    }
+
+    private int runNodes(String engine, int validators, Duration slot, String finality, long epoch, long blocks,
+            Duration duration, Long seed, boolean json, boolean quiet, PrintWriter out, PrintWriter err)
+            throws Exception {
         Path dir = Files.createTempDirectory("mvpos-devnet-processes");
         basePort = mvpos.net.LoopbackPorts.freeRange(2 * validators);
         List<String> args = new ArrayList<>(List.of("testnet", "--validators", Integer.toString(validators), "--engine",
@@ -66,17 +78,33 @@ final class ProcessDevnet {
         long until = duration == null ? Long.MAX_VALUE : start + duration.toNanos();
         long highest = 0;
         Map<Integer, Long> printedUpTo = new HashMap<>();
+        Map<Integer, Map<Long, String>> chainOf = new HashMap<>();
         while (System.nanoTime() < until && (blocks == 0 || highest < blocks)) {
             for (int node = 0; node < validators; node++) {
+                if (!processes.get(node).isAlive()) {
+                    int code = processes.get(node).exitValue();
+                    stop();
+                    err.println("mvpos: error: node " + node + " exited with code " + code + "; its log: "
+                            + dir.resolve("node" + node + ".log"));
+                    err.flush();
+                    return 1;
+                }
                 Optional<JsonNode> latest = get(node, "/blocks/latest");
                 if (latest.isEmpty()) {
                     continue;
                 }
                 long height = latest.get().get("height").asLong();
+                Map<Long, String> chain = chainOf.computeIfAbsent(node, n -> new HashMap<>());
                 for (long h = printedUpTo.getOrDefault(node, 0L) + 1; h <= height; h++) {
                     Optional<JsonNode> block = h == height ? latest : get(node, "/blocks/" + h);
-                    if (block.isPresent() && seen.add(block.get().get("hash").asText()) && !quiet) {
-                        out.println(json ? json(node, block.get()) : text(block.get()));
+                    if (block.isEmpty()) {
+                        continue;
+                    }
+                    int reorgDepth = reorgDepth(node, chain, h, block.get().get("parentHash").asText());
+                    chain.put(h, block.get().get("hash").asText());
+                    if (seen.add(block.get().get("hash").asText()) && !quiet) {
+                        out.println(json ? json(node, block.get(), System.currentTimeMillis(), reorgDepth)
+                                : text(block.get()));
                         out.flush();
                     }
                 }
@@ -85,19 +113,27 @@ final class ProcessDevnet {
             }
             Thread.sleep(50);
         }
-        // Let the last blocks reach everyone, then compare heads.
-        Map<String, Integer> heads = new LinkedHashMap<>();
-        long settleUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        // Let the last blocks reach everyone, then compare the nodes' blocks at one height (the lowest
+        // head among them): asking for heads one node after the other would straddle new blocks.
+        List<Integer> all = new ArrayList<>();
+        for (int node = 0; node < validators; node++) {
+            all.add(node);
+        }
+        Optional<CommonHead.Reading> reading = Optional.empty();
+        long settleUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(SETTLE_SECONDS);
         do {
-            heads.clear();
-            for (int node = 0; node < validators; node++) {
-                get(node, "/status").ifPresent(s -> heads.merge(s.get("head").asText(), 1, Integer::sum));
+            Optional<CommonHead.Reading> next = CommonHead.read(all, this::get);
+            if (next.isPresent()) {
+                reading = next;
+                if (next.get().agree()) {
+                    break;
+                }
             }
             Thread.sleep(100);
-        } while (heads.size() > 1 && System.nanoTime() < settleUntil);
+        } while (System.nanoTime() < settleUntil);
         stop();
-        int agreeing = heads.values().stream().max(Integer::compare).orElse(0);
-        String head = heads.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse("-");
+        int agreeing = reading.map(CommonHead.Reading::agreeing).orElse(0);
+        String head = reading.map(CommonHead.Reading::majorityHash).orElse("-");
         PrintWriter report = json && !quiet ? err : out;
         report.printf("devnet %s: %d node processes, head at height %d after %.1f s of real time, %d/%d nodes on head %s%s%n",
                 engine, validators, highest, (System.nanoTime() - start) / 1e9, agreeing, validators,
@@ -153,7 +189,28 @@ final class ProcessDevnet {
                 block.get("hash").asText().substring(0, 16), block.get("transactions").size());
     }
 
-    private String json(int node, JsonNode block) {
+    /**
+     * How many of the blocks node {@code node} showed before (below {@code height}) are no longer on its
+     * chain, now that its block at {@code height} has {@code parent}: 0 when it simply grew.
+     */
+    private int reorgDepth(int node, Map<Long, String> chain, long height, String parent) {
+        String before = chain.get(height - 1);
+        if (before == null || before.equals(parent)) {
+            return 0;
+        }
+        int depth = 1;
+        for (long h = height - 2; h >= 1 && depth < 100 && chain.containsKey(h); h--) {
+            Optional<JsonNode> now = get(node, "/blocks/" + h);
+            if (now.isEmpty() || now.get().get("hash").asText().equals(chain.get(h))) {
+                break;
+            }
+            chain.put(h, now.get().get("hash").asText());
+            depth++;
+        }
+        return depth;
+    }
+
+    private String json(int node, JsonNode block, long timeMillis, int reorgDepth) {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("node", node);
         line.put("height", block.get("height").asLong());
@@ -164,6 +221,8 @@ final class ProcessDevnet {
         line.put("proposerNode", nodeOf.getOrDefault(block.get("proposer").asText(), -1));
         line.put("engine", block.get("engine").asText());
         line.put("transactions", block.get("transactions").size());
+        line.put("time", timeMillis); // when the devnet saw it, on the real clock (in process: virtual time)
+        line.put("reorgDepth", reorgDepth);
         return JsonLine.of(line);
     }
 }

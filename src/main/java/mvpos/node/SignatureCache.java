@@ -23,6 +23,7 @@ import mvpos.state.StateTransition;
 public final class SignatureCache implements StateTransition.SignatureCheck {
     private static final byte[] RAW_TAG = "mvpos.sigcache.raw.v1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private final Map<HashKey, Boolean> verified;
+    private final java.util.concurrent.atomic.LongAdder checks = new java.util.concurrent.atomic.LongAdder();
     private final mvpos.chain.ChainDomain domain;
 
     /** A cache for the signatures of one chain (transactions and votes commit to its domain). */
@@ -52,6 +53,7 @@ public final class SignatureCache implements StateTransition.SignatureCheck {
         if (verified.containsKey(key)) {
             return true;
         }
+        checks.increment();
         boolean valid = check.getAsBoolean();
         if (valid) {
             verified.put(key, Boolean.TRUE);
@@ -101,6 +103,11 @@ public final class SignatureCache implements StateTransition.SignatureCheck {
         digest.update(signature);
         digest.update(message);
         return remembered(HashKey.of(digest.digest()), () -> Ed25519.verify(publicKey, message, signature));
+    }
+
+    /** How many signatures this cache has actually verified (not answered from memory) since it was made. */
+    public long verifications() {
+        return checks.sum();
     }
 
     public int size() {

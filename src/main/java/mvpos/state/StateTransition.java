@@ -459,6 +459,9 @@ public record StateTransition(ChainDomain domain, long blockReward, long withdra
         long cut = offender.locked();
         boolean selfReport = tx.sender().equals(tx.to());
         long reward = selfReport ? 0 : whistleblowerReward(cut);
+        if (changes.burned() > Long.MAX_VALUE - (cut - reward)) {
+            return reject(index, Rejection.Reason.OVERFLOW, "the tokens burned in this block overflow");
+        }
         changes.put(tx.to(), offender.slashedAccount());
         changes.burn(cut - reward);
         Account reporter = changes.get(tx.sender());

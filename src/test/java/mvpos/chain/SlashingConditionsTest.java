@@ -140,7 +140,7 @@ class SlashingConditionsTest {
      * key); a double vote is the same target epoch with anything signed different; a surround vote is a
      * link whose epoch interval strictly contains the other's at both ends.
      */
-    @Property(tries = 2000)
+    @Property(tries = 2000, seed = "1205")
     void classificationMatchesTheDefinition(@ForAll("votes") Vote a, @ForAll("votes") Vote b) {
         boolean oneVoter = a.chainId().equals(b.chainId()) && a.validator().equals(b.validator());
         boolean differentData = !Arrays.equals(a.signedBytes(TestDomain.of(a.chainId())), b.signedBytes(TestDomain.of(a.chainId())));
@@ -174,7 +174,7 @@ class SlashingConditionsTest {
                         proposer, hash(2), hash(3), "poa", new byte[0], seal));
     }
 
-    @Property(tries = 1000)
+    @Property(tries = 1000, seed = "1206")
     void equivocationMatchesTheDefinition(@ForAll("headers") Header a, @ForAll("headers") Header b) {
         boolean expected = a.chainId().equals(b.chainId()) && a.proposer().equals(b.proposer())
                 && a.slot() == b.slot() && a.timestamp() != b.timestamp();

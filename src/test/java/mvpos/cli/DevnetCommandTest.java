@@ -4,8 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import mvpos.testing.JavaProcess;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code mvpos devnet} as a user runs it, in process. */
 class DevnetCommandTest {
@@ -77,19 +84,50 @@ class DevnetCommandTest {
         assertThat(slot.err()).contains("soon");
     }
 
+    /**
+     * The seeded devnet is the same byte for byte in another JVM (not only twice in this one): nothing in
+     * it depends on the process, its start time, hash codes or thread timing.
+     */
     @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void aSeededRunIsTheSameByteForByteInAnotherJvm(@TempDir Path dir) throws Exception {
+        String[] args = {"devnet", "--engine", "poa", "--validators", "3", "--slot", "100ms", "--blocks", "12",
+            "--seed", "42", "--json"};
+        CliRun here = CliRun.run(args);
+        assertThat(here.exitCode()).as(here.err()).isZero();
+        try (JavaProcess other = JavaProcess.mvpos("devnet", dir.resolve("devnet.log"), args)) {
+            assertThat(other.process().waitFor(120, TimeUnit.SECONDS)).as("the other JVM finished").isTrue();
+            assertThat(other.process().exitValue()).as(other.tail(20)).isZero();
+            other.awaitLine(java.util.regex.Pattern.compile("nodes on head"), Duration.ofSeconds(10));
+            List<String> lines = other.output().stream().filter(l -> l.startsWith("{")).toList();
+            assertThat(String.join("\n", lines) + "\n").isEqualTo(here.out().replace(System.lineSeparator(), "\n"));
+        }
+    }
+
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void withProcessesTheNodesAreSeparateProcessesAndPrintTheSameLines() throws Exception {
         CliRun run = CliRun.run("devnet", "--processes", "--engine", "poa", "--validators", "2", "--slot", "300ms",
                 "--blocks", "5", "--json");
         assertThat(run.exitCode()).as(run.err()).isZero();
+        // The same lines as the in-process devnet: the same fields in the same order, for every height.
+        List<String> inProcessFields = new ArrayList<>();
+        JSON.readTree(CliRun.run("devnet", "--engine", "poa", "--validators", "2", "--blocks", "1", "--seed", "1",
+                "--json").out().lines().findFirst().orElseThrow()).fieldNames().forEachRemaining(inProcessFields::add);
         List<String> lines = run.out().lines().toList();
         assertThat(lines).hasSizeGreaterThanOrEqualTo(5);
+        java.util.Set<Long> heights = new java.util.TreeSet<>();
         for (String line : lines) {
             JsonNode head = JSON.readTree(line);
-            for (String field : List.of("node", "height", "slot", "hash", "parent", "proposer", "engine")) {
-                assertThat(head.has(field)).as("field %s in %s", field, line).isTrue();
-            }
+            List<String> fields = new ArrayList<>();
+            head.fieldNames().forEachRemaining(fields::add);
+            assertThat(fields).as(line).isEqualTo(inProcessFields);
+            assertThat(head.get("engine").asText()).isEqualTo("poa");
+            assertThat(head.get("proposerNode").asInt()).isBetween(0, 1);
+            assertThat(head.get("hash").asText()).matches("[0-9a-f]{64}");
+            heights.add(head.get("height").asLong());
         }
+        assertThat(heights).contains(1L, 2L, 3L, 4L, 5L);
         assertThat(run.err()).contains("2 node processes").contains("2/2 nodes on head");
         assertThat(ProcessHandle.current().children().filter(ProcessHandle::isAlive).count()).isZero();
     }

@@ -47,10 +47,20 @@ class KeysCommandTest {
     void aPassphraseFileSealsTheKey() throws Exception {
         Path passphrase = Files.writeString(dir.resolve("pass.txt"), "open sesame\n");
         Path file = dir.resolve("carol.key");
-        assertThat(CliRun.run("keys", "new", "--out", file.toString(), "--passphrase-file", passphrase.toString())
-                .out()).contains("(passphrase protected)");
-        assertThat(CliRun.run("keys", "show", file.toString()).out()).contains("protected   yes");
-        assertThat(KeyFile.read(Files.readString(file), "open sesame".toCharArray())).isNotNull();
+        CliRun created = CliRun.run("keys", "new", "--out", file.toString(), "--passphrase-file",
+                passphrase.toString());
+        assertThat(created.out()).contains("(passphrase protected)");
+        String address = created.out().lines().findFirst().orElseThrow().substring("address ".length(),
+                "address ".length() + 40);
+        assertThat(CliRun.run("keys", "show", file.toString()).out()).contains("protected   yes", address);
+        // The sealed key opens to the very key whose address was printed (a wrong key, or one sealed
+        // under another passphrase, would show another address), and not under a wrong passphrase.
+        mvpos.crypto.KeyPair opened = KeyFile.read(Files.readString(file), "open sesame".toCharArray());
+        assertThat(opened.address().toString()).isEqualTo(address);
+        byte[] message = "a message".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(mvpos.crypto.Ed25519.verify(opened.publicKey(), message, opened.sign(message))).isTrue();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> KeyFile.read(Files.readString(file),
+                "open sesame!".toCharArray())).isInstanceOf(KeyFile.KeyFileException.class);
     }
 
     @Test

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -211,8 +213,10 @@ class LobbyServerTest {
 
     @Test
     void clientsThatDisconnectAtAnyPointAreCleanedUpAtOnce() throws Exception {
-        // Warm up: the event-loop threads start with the first connections.
-        for (int i = 0; i < 8; i++) {
+        // Warm up: the event-loop threads start with the first connections (one per worker loop, at
+        // most max(2, cores) of them), so enough clients to have started all of them.
+        int warmUp = Math.max(8, 2 * Runtime.getRuntime().availableProcessors() + 2);
+        for (int i = 0; i < warmUp; i++) {
             connect().register(5);
         }
         for (LobbyTestClient c : clients) {
@@ -220,9 +224,11 @@ class LobbyServerTest {
         }
         clients.clear();
         eventually(() -> server.lobby().clientCount() == 0, "warm-up clients gone");
-        int threadsBefore = serverThreads();
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long startedBefore = threads.getTotalStartedThreadCount();
 
-        for (int i = 0; i < 150; i++) {
+        int count = 150;
+        for (int i = 0; i < count; i++) {
             LobbyTestClient client = connect();
             switch (i % 5) {
                 case 0 -> { } // leaves at the balance prompt
@@ -239,27 +245,23 @@ class LobbyServerTest {
                 }
             }
         }
-        eventually(() -> server.lobby().clientCount() == 150, "all connected");
+        eventually(() -> server.lobby().clientCount() == count, "all connected");
+        // No thread per client, not even one that ends with its client: the JVM started no more threads
+        // than the test's own client readers (one each), give or take a few of the JVM's own. A server
+        // with a thread per client would have started 150 more.
+        long startedByOthers = threads.getTotalStartedThreadCount() - startedBefore - count;
+        assertThat(startedByOthers).as("threads started while %d clients connected, besides their readers", count)
+                .isLessThanOrEqualTo(10);
         for (LobbyTestClient c : clients) {
             c.close();
         }
         clients.clear();
         eventually(() -> server.lobby().clientCount() == 0 && server.lobby().validatorCount() == 0,
                 "every client and validator removed");
-        // No thread per client: the count is what it was with no one connected.
-        assertThat(serverThreads()).isLessThanOrEqualTo(threadsBefore);
+        assertThat(threads.getTotalStartedThreadCount() - startedBefore - count).isLessThanOrEqualTo(10);
         // No candidate of a departed validator survives: a round appends nothing.
         endRound();
         assertThat(onLoop(() -> server.lobby().blocks())).hasSize(1);
-    }
-
-    /** Live threads other than the test's own clients and Netty's shared housekeeping thread. */
-    private static int serverThreads() {
-        return (int) Thread.getAllStackTraces().keySet().stream()
-                .filter(Thread::isAlive)
-                .map(Thread::getName)
-                .filter(name -> !name.startsWith("test-client-reader") && !name.startsWith("globalEventExecutor"))
-                .count();
     }
 
     @Test

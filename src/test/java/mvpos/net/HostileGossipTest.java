@@ -209,10 +209,19 @@ class HostileGossipTest {
                 .containsExactlyInAnyOrder(new PeerId("127.0.0.1:" + producerNet.network().port()),
                         new PeerId("127.0.0.3:40003"));
 
-        // The honest observer heard of each block and of the transaction once, never of a repeat.
-        Thread.sleep(200);
+        // The honest observer heard of each block and of the transaction once, never of a repeat. Frames
+        // on one connection arrive in order: once the observer has a block as high as the follower's head,
+        // it has every frame the follower sent it before (no sleep and hope).
+        long headHeight = follower.head().height();
+        List<Object> frames = new ArrayList<>();
+        Object arrived;
+        do {
+            arrived = observer.next(WAIT);
+            frames.add(arrived);
+        } while (!(arrived instanceof Frame.Payload(Message.NewBlock(Block relayed)) && relayed.height() >= headHeight));
+        frames.addAll(observer.drain());
         Map<String, Integer> heard = new HashMap<>();
-        for (Object frame : observer.drain()) {
+        for (Object frame : frames) {
             if (frame instanceof Frame.Payload(Message.NewBlock block)) {
                 heard.merge("block " + Hex.encode(block.block().hash()), 1, Integer::sum);
             } else if (frame instanceof Frame.Payload(Message.NewTransaction tx)) {

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,10 +14,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import mvpos.cli.CommonHead;
 import mvpos.cli.Main;
+import mvpos.testing.JavaProcess;
+import mvpos.testing.Processes;
+import mvpos.testing.SameHead;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * other side's blocks are abandoned, finality goes on, and no block any node had finalized is
  * reverted.
  */
+@Timeout(value = 420, unit = TimeUnit.SECONDS)
 class PartitionNetnsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int NODES = 4;
@@ -36,18 +42,11 @@ class PartitionNetnsTest {
     Path dir;
 
     private NetnsLab lab;
-    private final List<Process> processes = new ArrayList<>();
+    private final Processes processes = new Processes();
 
     @AfterEach
-    void tearDown() throws InterruptedException {
-        for (Process process : processes) {
-            process.destroy();
-        }
-        for (Process process : processes) {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        }
+    void tearDown() {
+        processes.close();
         if (lab != null) {
             lab.close();
         }
@@ -86,33 +85,40 @@ class PartitionNetnsTest {
             start(i);
         }
         List<Integer> all = List.of(0, 1, 2, 3);
-        List<JsonNode> before = await(all, s -> sameHead(s) && finalizedEpoch(s.get(0)) >= 1,
-                "four nodes on one head, finalizing");
-        String finalizedBefore = before.get(0).get("finalized").get("hash").asText();
+        CommonHead.Reading before = await(all, r -> finalizedEpoch(r.status(0)) >= 1,
+                "four nodes on one chain, finalizing");
+        String finalizedBefore = before.status(0).get("finalized").get("hash").asText();
 
         lab.partition(sideB);
-        long heightAtCut = status(0).orElseThrow().get("height").asLong();
-        long finalizedAtCut = finalizedEpoch(status(0).orElseThrow());
+        JsonNode atCut = await(List.of(0), r -> true, "node 0 answering at the cut").status(0);
+        long heightAtCut = atCut.get("height").asLong();
+        long finalizedAtCut = finalizedEpoch(atCut);
         // Each side goes on producing in its own validators' slots, on a fork of its own; a side with 2/3
         // of the stake goes on finalizing too. (Votes already on their way at the cut may still finalize
         // one epoch more anywhere.)
+        // A side's "head" is the block all its nodes hold at one height past the cut.
         List<JsonNode> ends = new ArrayList<>();
+        List<String> sideHeads = new ArrayList<>();
         for (List<Integer> side : List.of(sideA, sideB)) {
             boolean finalizes = 3 * side.size() >= 2 * NODES;
-            List<JsonNode> statuses = await(side, s -> sameHead(s) && s.get(0).get("height").asLong() >= heightAtCut + 5
-                    && (!finalizes || finalizedEpoch(s.get(0)) >= finalizedAtCut + 2), "side " + side + " going on");
+            CommonHead.Reading reading = await(side, r -> r.height() >= heightAtCut + 5
+                    && (!finalizes || finalizedEpoch(r.status(side.get(0))) >= finalizedAtCut + 2),
+                    "side " + side + " going on");
+            JsonNode end = reading.status(side.get(0));
             if (!finalizes) {
-                assertThat(finalizedEpoch(statuses.get(0))).as("side %s cannot finalize alone", side)
+                assertThat(finalizedEpoch(end)).as("side %s cannot finalize alone", side)
                         .isLessThanOrEqualTo(finalizedAtCut + 1);
             }
-            ends.add(statuses.get(0));
+            ends.add(end);
+            sideHeads.add(reading.majorityHash());
         }
         Map<Integer, String> finalizedDuringCut = new LinkedHashMap<>();
         for (int i : all) {
-            finalizedDuringCut.put(i, status(i).orElseThrow().get("finalized").get("hash").asText());
+            JsonNode status = await(List.of(i), r -> true, "node " + i + " answering").status(i);
+            finalizedDuringCut.put(i, status.get("finalized").get("hash").asText());
         }
-        String headA = ends.get(0).get("head").asText();
-        String headB = ends.get(1).get("head").asText();
+        String headA = sideHeads.get(0);
+        String headB = sideHeads.get(1);
         assertThat(knownCanonical(sideA.get(0), headB)).as("side A has not seen side B's head").isEmpty();
         assertThat(knownCanonical(sideB.get(0), headA)).as("side B has not seen side A's head").isEmpty();
         long highest = Math.max(ends.get(0).get("height").asLong(), ends.get(1).get("height").asLong());
@@ -120,14 +126,13 @@ class PartitionNetnsTest {
 
         lab.heal();
         long healedAt = System.nanoTime();
-        List<JsonNode> healed = await(all, s -> sameHead(s) && s.get(0).get("height").asLong() > highest + 2
-                && finalizedEpoch(s.get(0)) > finalizedHighest, "all four converging and finalizing after the heal");
+        CommonHead.Reading healed = await(all, r -> r.height() > highest + 2
+                && finalizedEpoch(r.status(0)) > finalizedHighest, "all four converging and finalizing after the heal");
         System.out.printf("partition %s | %s: cut at height %d (finalized epoch %d); heads then at %d and %d (finalized"
                 + " %d and %d); %.1f s after the heal all at height %d, finalized epoch %d%n", sideA, sideB, heightAtCut,
                 finalizedAtCut, ends.get(0).get("height").asLong(), ends.get(1).get("height").asLong(),
                 finalizedEpoch(ends.get(0)), finalizedEpoch(ends.get(1)), (System.nanoTime() - healedAt) / 1e9,
-                healed.get(0).get("height").asLong(),
-                finalizedEpoch(healed.get(0)));
+                healed.height(), finalizedEpoch(healed.status(0)));
         for (int i : all) {
             // Every checkpoint any node finalized, before or during the partition, is on every chain.
             assertThat(knownCanonical(i, finalizedBefore)).as("node %d keeps the checkpoint finalized before", i)
@@ -156,12 +161,9 @@ class PartitionNetnsTest {
     }
 
     private void start(int node) throws IOException {
-        List<String> command = List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx160m",
-                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), "mvpos.cli.Main", "node",
-                "--home", dir.resolve("net").resolve("node" + node).toString());
-        Process process = new ProcessBuilder(lab.onHost(node, command)).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("node" + node + ".log").toFile()).start();
-        processes.add(process);
+        processes.add(JavaProcess.start("node" + node, lab.onHost(node, List.of()), List.of("-Xmx160m",
+                "-XX:TieredStopAtLevel=1"), List.of("node", "--home", dir.resolve("net").resolve("node" + node).toString()),
+                dir.resolve("node" + node + ".log")));
     }
 
     /** The node's answer: the JSON body and the HTTP status, or empty when the node did not answer. */
@@ -174,10 +176,6 @@ class PartitionNetnsTest {
         int newline = out.lastIndexOf('\n');
         int code = Integer.parseInt(out.substring(newline + 1).strip());
         return Optional.of(Map.entry(code, JSON.readTree(out.substring(0, newline))));
-    }
-
-    private Optional<JsonNode> status(int node) throws IOException, InterruptedException {
-        return get(node, "/status").filter(answer -> answer.getKey() == 200).map(Map.Entry::getValue);
     }
 
     /** Whether the node has the block on its chain; empty if the node does not know the block (404). */
@@ -195,32 +193,23 @@ class PartitionNetnsTest {
         return status.get("finalized").get("epoch").asLong();
     }
 
-    private static boolean sameHead(List<JsonNode> statuses) {
-        String head = statuses.get(0).get("head").asText();
-        return statuses.stream().allMatch(s -> s.get("head").asText().equals(head));
+    /** The body of a 200 answer, or empty (no answer, or another status): what {@link SameHead} reads. */
+    private Optional<JsonNode> ok(int node, String path) throws IOException, InterruptedException {
+        return get(node, path).filter(answer -> answer.getKey() == 200).map(Map.Entry::getValue);
     }
 
-    private List<JsonNode> await(List<Integer> nodes, Predicate<List<JsonNode>> condition, String what)
-            throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        List<JsonNode> last = List.of();
-        while (System.nanoTime() < deadline) {
-            List<JsonNode> statuses = new ArrayList<>();
+    /**
+     * Waits until {@code nodes} name one block at one height and {@code condition} holds on that
+     * reading; fails after 90 s with the reading and the nodes' last log lines.
+     */
+    private CommonHead.Reading await(List<Integer> nodes, Predicate<CommonHead.Reading> condition, String what)
+            throws Exception {
+        return SameHead.await(nodes, this::ok, condition, Duration.ofSeconds(90), what, () -> {
+            StringBuilder logs = new StringBuilder();
             for (int node : nodes) {
-                status(node).ifPresent(statuses::add);
+                logs.append('\n').append(processes.get(node).tail(15));
             }
-            if (statuses.size() == nodes.size() && condition.test(statuses)) {
-                return statuses;
-            }
-            last = statuses;
-            Thread.sleep(300);
-        }
-        StringBuilder logs = new StringBuilder();
-        for (int node : nodes) {
-            List<String> lines = Files.readAllLines(dir.resolve("node" + node + ".log"));
-            logs.append("\n--- node ").append(node).append(" (last lines) ---\n")
-                    .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size())));
-        }
-        throw new AssertionError("timed out waiting for " + what + "; last statuses: " + last + logs);
+            return logs.toString();
+        });
     }
 }

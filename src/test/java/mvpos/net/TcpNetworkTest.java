@@ -339,9 +339,19 @@ class TcpNetworkTest {
 
         assertThat(silent.awaitDisconnect(WAIT)).isEqualTo("no handshake within 300 ms");
 
+        // Not before the timeout (a slow machine only makes it later).
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(250));
-        assertThat(raw("127.0.0.1", a.network().port()).handshake(helloFromPort(40_003)))
-                .as("a slow peer is not banned").isInstanceOf(Frame.Hello.class);
+        // A slow peer is not banned: a later peer from the same address still gets a handshake. That peer
+        // has 300 ms too, which a loaded machine may miss; a miss says "no handshake within", a ban says
+        // so, so only a miss is tried again.
+        Object answer = null;
+        for (int attempt = 0; attempt < 20 && !(answer instanceof Frame.Hello); attempt++) {
+            answer = raw("127.0.0.1", a.network().port()).handshake(helloFromPort(40_003));
+            if (answer instanceof Frame.Disconnect(String reason)) {
+                assertThat(reason).as("a slow peer is not banned").startsWith("no handshake within");
+            }
+        }
+        assertThat(answer).as("a slow peer is not banned").isInstanceOf(Frame.Hello.class);
     }
 
     @Test
@@ -363,15 +373,20 @@ class TcpNetworkTest {
 
     @Test
     void idlePeersStayThanksToPingsAndSilentOnesAreClosed() throws Exception {
-        TcpNetwork.Config quick = config().withTimeouts(Duration.ofSeconds(5), Duration.ofMillis(400));
+        // Pings every 1.2 s against a 2.4 s timeout: the honest link survives any stall under 1.2 s. The
+        // verdict waits on events, never on the clock: a silent peer connected after the first one is
+        // closed (so a whole idle timeout passed with only pings between a and b), then the link is checked.
+        TcpNetwork.Config quick = config().withTimeouts(Duration.ofSeconds(5), Duration.ofMillis(2400));
         Node a = node(quick);
         Node b = node(quick);
         connect(b, a);
         RawPeer silent = raw("127.0.0.2", a.network().port());
         assertThat(silent.handshake(helloFromPort(40_004))).isInstanceOf(Frame.Hello.class);
+        assertThat(silent.awaitDisconnect(WAIT)).isEqualTo("silent for 2400 ms");
 
-        assertThat(silent.awaitDisconnect(WAIT)).isEqualTo("silent for 400 ms");
-        Thread.sleep(600); // over the idle timeout again: only the pings have passed between a and b
+        RawPeer later = raw("127.0.0.3", a.network().port());
+        assertThat(later.handshake(helloFromPort(40_005))).isInstanceOf(Frame.Hello.class);
+        assertThat(later.awaitDisconnect(WAIT)).isEqualTo("silent for 2400 ms");
         assertThat(a.network().peers()).extracting(TcpNetwork.PeerInfo::id).containsExactly(b.id());
         assertThat(b.listener().disconnected).isEmpty();
         assertExchanges(a, b, new Message.NewTransaction(transaction(4)));

@@ -15,21 +15,28 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
+import mvpos.cli.CommonHead;
 import mvpos.cli.Main;
+import mvpos.testing.JavaProcess;
+import mvpos.testing.Processes;
+import mvpos.testing.SameHead;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Three real {@code mvpos node --home} processes of a testnet on loopback: they converge on one head
  * and finalize; one is killed with -9, the chain moves on without it, and once restarted it catches
- * up from its peers.
+ * up from its peers. "On one chain" is read as every node naming the same block at one height (see
+ * {@link SameHead}), never as heads polled one after the other inside a slot.
  */
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
 class TestnetProcessTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration WAIT = Duration.ofSeconds(90);
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private final List<Process> processes = new ArrayList<>();
+    private final Processes processes = new Processes();
 
     @TempDir
     Path dir;
@@ -37,30 +44,19 @@ class TestnetProcessTest {
     private int basePort;
 
     @AfterEach
-    void stopAll() throws InterruptedException {
-        for (Process process : processes) {
-            process.destroy();
-        }
-        for (Process process : processes) {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        }
+    void stopAll() {
+        processes.close();
     }
 
-    private Process start(int node) throws IOException {
-        Process process = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx192m",
-                "-cp", System.getProperty("java.class.path"), "mvpos.cli.Main", "node", "--home",
-                dir.resolve("net").resolve("node" + node).toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("node" + node + ".log").toFile()).start();
-        processes.add(process);
-        return process;
+    private JavaProcess start(int node) throws IOException {
+        return JavaProcess.start("node" + node, List.of(), List.of("-Xmx192m"), List.of("node", "--home",
+                dir.resolve("net").resolve("node" + node).toString()), dir.resolve("node" + node + ".log"));
     }
 
-    private Optional<JsonNode> status(int node) {
+    private Optional<JsonNode> get(int node, String path) {
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                    + (basePort + 2 * node + 1) + "/status")).timeout(Duration.ofSeconds(2)).build(),
+                    + (basePort + 2 * node + 1) + path)).timeout(Duration.ofSeconds(5)).build(),
                     HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200 ? Optional.of(JSON.readTree(response.body())) : Optional.empty();
         } catch (IOException e) {
@@ -71,28 +67,29 @@ class TestnetProcessTest {
         }
     }
 
-    private List<JsonNode> awaitStatuses(List<Integer> nodes, Predicate<List<JsonNode>> condition, String what)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        List<JsonNode> last = List.of();
-        while (System.nanoTime() < deadline) {
-            List<JsonNode> all = new ArrayList<>();
-            for (int node : nodes) {
-                status(node).ifPresent(all::add);
-            }
-            if (all.size() == nodes.size() && condition.test(all)) {
-                return all;
-            }
-            last = all;
-            Thread.sleep(200);
+    /** The nodes' last log lines, for a failure message. */
+    private String logs(List<Integer> nodes) {
+        StringBuilder text = new StringBuilder();
+        for (int node : nodes) {
+            text.append('\n').append(processes.get(node).tail(15));
         }
-        throw new AssertionError("timed out waiting for " + what + "; last statuses: " + last);
+        return text.toString();
     }
 
-    private static boolean sameHead(List<JsonNode> statuses, long minHeight) {
-        String head = statuses.get(0).get("head").asText();
-        return statuses.stream().allMatch(s -> s.get("head").asText().equals(head)
-                && s.get("height").asLong() >= minHeight);
+    /** Waits until {@code nodes} hold one block at one height, at least {@code minHeight}, and {@code more} holds. */
+    private CommonHead.Reading awaitSameChain(List<Integer> nodes, long minHeight,
+            java.util.function.Predicate<CommonHead.Reading> more, String what) throws Exception {
+        return SameHead.await(nodes, this::get, r -> r.height() >= minHeight && more.test(r), WAIT, what,
+                () -> logs(nodes));
+    }
+
+    private List<JsonNode> awaitStatuses(List<Integer> nodes, java.util.function.Predicate<List<JsonNode>> condition,
+            String what) throws Exception {
+        return SameHead.awaitStatuses(nodes, this::get, condition, WAIT, what, () -> logs(nodes));
+    }
+
+    private static long finalizedEpoch(JsonNode status) {
+        return status.get("finalized").get("epoch").asLong();
     }
 
     @Test
@@ -103,29 +100,27 @@ class TestnetProcessTest {
                 "--out", dir.resolve("net").toString());
         assertThat(code).isZero();
         for (int node = 0; node < 3; node++) {
-            start(node);
+            processes.add(start(node));
         }
-        List<JsonNode> converged = awaitStatuses(List.of(0, 1, 2), s -> sameHead(s, 12)
-                && s.get(0).get("finalized").get("epoch").asLong() > 0, "three nodes on one head, finalizing");
-        long finalizedEpoch = converged.get(0).get("finalized").get("epoch").asLong();
+        CommonHead.Reading converged = awaitSameChain(List.of(0, 1, 2), 12,
+                r -> finalizedEpoch(r.status(0)) > 0, "three nodes on one chain, finalizing");
+        long finalizedEpoch = finalizedEpoch(converged.status(0));
         assertThat(finalizedEpoch).isPositive();
 
         // kill -9 node 2; the two others (2/3 of the stake) go on, and keep finalizing.
-        processes.get(2).destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        long heightAtKill = converged.get(0).get("height").asLong();
-        awaitStatuses(List.of(0, 1), s -> sameHead(s, heightAtKill + 8)
-                && s.get(0).get("finalized").get("epoch").asLong() > finalizedEpoch, "the chain moving on without node 2");
+        processes.get(2).killHard();
+        long heightAtKill = converged.height();
+        CommonHead.Reading without = awaitSameChain(List.of(0, 1), heightAtKill + 8,
+                r -> finalizedEpoch(r.status(0)) > finalizedEpoch, "the chain moving on without node 2");
 
-        start(2);
-        JsonNode leader = status(0).orElseThrow();
-        long target = leader.get("height").asLong();
-        List<JsonNode> caughtUp = awaitStatuses(List.of(0, 1, 2), s -> sameHead(s, target), "node 2 catching up");
-        assertThat(caughtUp.get(2).get("genesis").asText()).isEqualTo(caughtUp.get(0).get("genesis").asText());
-        JsonNode restarted = awaitStatuses(List.of(2), s -> s.get(0).get("peers").asInt() == 2, "node 2's peers").get(0);
+        processes.set(2, start(2));
+        long target = without.height();
+        CommonHead.Reading caughtUp = awaitSameChain(List.of(0, 1, 2), target, r -> true, "node 2 catching up");
+        assertThat(caughtUp.status(2).get("genesis").asText()).isEqualTo(caughtUp.status(0).get("genesis").asText());
+        JsonNode restarted = awaitStatuses(List.of(2), s -> s.get(0).get("peers").asInt() == 2
+                && !s.get(0).get("syncing").asBoolean(), "node 2 with both peers, not syncing").get(0);
         assertThat(restarted.get("syncing").asBoolean()).isFalse();
-        HttpResponse<String> peers = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + (basePort + 5)
-                + "/peers")).build(), HttpResponse.BodyHandlers.ofString());
-        JsonNode list = JSON.readTree(peers.body());
+        JsonNode list = get(2, "/peers").orElseThrow(() -> new AssertionError("node 2 did not answer /peers"));
         assertThat(list).hasSize(2);
         List<String> ids = new ArrayList<>();
         list.forEach(p -> ids.add(p.get("id").asText()));
@@ -159,12 +154,11 @@ class TestnetProcessTest {
             JSON.writeValue(config.toFile(), json);
         }
         for (int node = 0; node < 3; node++) {
-            start(node);
+            processes.add(start(node));
         }
-        long before = awaitStatuses(List.of(0, 1, 2), s -> sameHead(s, 20), "three nodes on one head").get(0)
-                .get("height").asLong();
-        start(3);
+        long before = awaitSameChain(List.of(0, 1, 2), 20, r -> true, "three nodes on one chain").height();
+        processes.add(start(3));
         awaitStatuses(List.of(3), s -> s.get(0).get("peers").asInt() == 3, "node 3 connected to all three others");
-        awaitStatuses(List.of(0, 1, 2, 3), s -> sameHead(s, before + 2), "four nodes on one head");
+        awaitSameChain(List.of(0, 1, 2, 3), before + 2, r -> true, "four nodes on one chain");
     }
 }

@@ -115,12 +115,19 @@ class MempoolTest {
         SignatureCache cache = new SignatureCache(DOMAIN, 1000);
         List<Transaction> txs = java.util.stream.LongStream.range(0, 40).mapToObj(n -> transfer(alice, n, 1)).toList();
         cache.verifyAll(txs);
+        assertThat(cache.verifications()).as("one verification per transaction").isEqualTo(40);
+        cache.verifyAll(txs);
+        assertThat(txs).allMatch(cache::isValid);
+        assertThat(cache.verifications()).as("the second time, every answer from memory").isEqualTo(40);
         assertThat(cache.size()).isEqualTo(40);
+
+        // A forged signature is refused, and not remembered: asked again, it is verified again.
         Transaction forged = new Transaction(CHAIN, bob.publicKey(), 0, TxKind.TRANSFER.code(), carol, 1, 1,
                 txs.get(0).signature());
         assertThat(cache.isValid(forged)).isFalse();
+        assertThat(cache.isValid(forged)).isFalse();
+        assertThat(cache.verifications()).isEqualTo(42);
         assertThat(cache.size()).isEqualTo(40);
-        assertThat(txs).allMatch(cache::isValid);
     }
 
     private static String reason(Mempool.Admission admission) {

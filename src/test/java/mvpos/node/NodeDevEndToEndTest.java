@@ -4,29 +4,33 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.ServerSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import mvpos.cli.CliRun;
+import mvpos.testing.Eventually;
+import mvpos.testing.JavaProcess;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code mvpos node --dev} as a real process, driven by the wallet commands through its HTTP API;
  * then killed with kill -9 and restarted on the same RocksDB data.
  */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
 class NodeDevEndToEndTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
@@ -34,63 +38,49 @@ class NodeDevEndToEndTest {
     @TempDir
     Path dir;
 
-    /** A node --dev process on a free API port. */
+    /**
+     * A node --dev process on an API port it chose itself (port 0) and printed: no port is picked
+     * free by the test and then taken by someone else before the node binds it.
+     */
     private static final class DevNode implements AutoCloseable {
-        final Process process;
-        final List<String> output = new CopyOnWriteArrayList<>();
+        private static final Pattern LISTENING = Pattern.compile("HTTP API on http://[^:]+:(\\d+)");
+        final JavaProcess process;
         final int port;
 
-        DevNode(Path data, int port) throws Exception {
-            this.port = port;
-            process = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx256m", "-cp",
-                    System.getProperty("java.class.path"), "mvpos.cli.Main", "node", "--dev", "--data", data.toString(),
-                    "--api-port", Integer.toString(port), "--block-time", "200ms").redirectErrorStream(true).start();
-            Thread reader = new Thread(() -> {
-                try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                        StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = in.readLine()) != null) {
-                        output.add(line);
-                    }
-                } catch (IOException e) {
-                    // ended
-                }
-            });
-            reader.setDaemon(true);
-            reader.start();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (output.stream().noneMatch(l -> l.contains("HTTP API on"))) {
-                if (!process.isAlive() || System.nanoTime() > deadline) {
-                    throw new AssertionError("node did not start: " + output);
-                }
-                Thread.sleep(50);
+        DevNode(Path data, Path log) throws Exception {
+            process = JavaProcess.mvpos("node --dev", log, "node", "--dev", "--data", data.toString(), "--api-port", "0",
+                    "--block-time", "200ms");
+            try {
+                port = Integer.parseInt(process.awaitLine(LISTENING, Duration.ofSeconds(90)).group(1));
+            } catch (Exception | AssertionError e) {
+                process.close();
+                throw e;
             }
+        }
+
+        List<String> output() {
+            return process.output();
         }
 
         String url() {
             return "http://127.0.0.1:" + port;
         }
 
-        void killHard() throws InterruptedException {
-            process.destroyForcibly();
-            process.waitFor(30, TimeUnit.SECONDS);
+        void killHard() {
+            process.killHard();
         }
 
         @Override
-        public void close() throws InterruptedException {
-            if (process.isAlive()) {
-                process.destroy();
-                if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                    killHard();
-                }
-            }
+        public void close() {
+            process.close();
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+    /** A port on which nothing listens, held (bound, not listening) so that nothing can start listening on it. */
+    private static Socket unlistenedPort() throws IOException {
+        Socket socket = new Socket();
+        socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        return socket;
     }
 
     private HttpResponse<String> request(String url, String method, String body) throws Exception {
@@ -108,26 +98,20 @@ class NodeDevEndToEndTest {
     }
 
     private void awaitBalance(DevNode node, String address, long expected) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (balanceOf(node, address) != expected) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("balance of " + address + " is " + balanceOf(node, address) + ", not " + expected);
-            }
-            Thread.sleep(50);
-        }
+        Eventually.holds(() -> balanceOf(node, address) == expected, Duration.ofSeconds(60),
+                "balance of " + address + " at " + expected);
     }
 
     @Test
     void transfersThroughTheCliAndNoReportedBlockIsLostAfterKillDashNine() throws Exception {
         Path data = dir.resolve("chain");
-        int port = freePort();
         String bob = CliRun.run("keys", "new", "--out", dir.resolve("bob.key").toString()).out().lines().findFirst()
                 .orElseThrow().substring("address ".length());
         Path devKey = data.resolve("dev.key");
         long reportedHeight;
         String reportedHash;
-        try (DevNode node = new DevNode(data, port)) {
-            assertThat(node.output).anyMatch(l -> l.contains("developer key: " + devKey));
+        try (DevNode node = new DevNode(data, dir.resolve("first.log"))) {
+            assertThat(node.output()).anyMatch(l -> l.contains("developer key: " + devKey));
             String node1 = "--node=" + node.url();
             for (int amount : new int[] {100, 200, 300}) {
                 CliRun sent = CliRun.run("tx", "send", "--to", bob, "--amount", Integer.toString(amount), "--key",
@@ -173,16 +157,13 @@ class NodeDevEndToEndTest {
             node.killHard(); // while it keeps producing blocks every 200 ms
         }
 
-        try (DevNode restarted = new DevNode(data, port)) {
+        try (DevNode restarted = new DevNode(data, dir.resolve("restarted.log"))) {
             JsonNode block = get(restarted.url() + "/blocks/" + reportedHeight);
             assertThat(block.path("hash").asText()).isEqualTo(reportedHash);
             assertThat(balanceOf(restarted, bob)).isEqualTo(549);
             // It goes on producing on top of what it had.
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (get(restarted.url() + "/status").path("height").asLong() <= reportedHeight + 2) {
-                assertThat(System.nanoTime()).isLessThan(deadline);
-                Thread.sleep(50);
-            }
+            Eventually.holds(() -> get(restarted.url() + "/status").path("height").asLong() > reportedHeight + 2,
+                    Duration.ofSeconds(60), "the restarted node producing on top of height " + reportedHeight);
         }
     }
 
@@ -190,8 +171,11 @@ class NodeDevEndToEndTest {
     void theWalletSaysClearlyWhenNoNodeIsThere() throws Exception {
         Path key = dir.resolve("k.key");
         CliRun.run("keys", "new", "--out", key.toString());
-        CliRun run = CliRun.run("tx", "send", "--to", "00".repeat(20), "--amount", "1", "--key", key.toString(),
-                "--node=http://127.0.0.1:" + freePort());
+        CliRun run;
+        try (Socket nobody = unlistenedPort()) {
+            run = CliRun.run("tx", "send", "--to", "00".repeat(20), "--amount", "1", "--key", key.toString(),
+                    "--node=http://127.0.0.1:" + nobody.getLocalPort());
+        }
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).contains("cannot reach the node at http://127.0.0.1:");
         List<String> lines = new ArrayList<>(run.err().lines().toList());

@@ -1066,7 +1066,7 @@ class StateTransitionTest {
      * Supply and validity invariants over signed blocks (see {@link #run}); enough blocks must apply for the
      * property to mean something.
      */
-    @Property(tries = 150)
+    @Property(tries = 150, seed = "1202")
     void signedBlocksKeepInvariants(@ForAll("scenarios") Scenario scenario) {
         run(new StateTransition(DOMAIN, scenario.reward()), scenario, true);
         Statistics.label("outcome").coverage(c -> c.check("applied").percentage(p -> p > 15));
@@ -1077,7 +1077,7 @@ class StateTransitionTest {
      * tries of the arithmetic with negative, huge and Long.MAX_VALUE amounts and fees, unknown kinds and
      * bad nonces. Any exception escaping apply fails the property.
      */
-    @Property(tries = 1000)
+    @Property(tries = 1000, seed = "1203")
     void fuzzedBlocksNeverThrowAndKeepInvariants(@ForAll("scenarios") Scenario scenario) {
         run(new StateTransition(DOMAIN, scenario.reward()), scenario, false);
         Statistics.label("outcome").coverage(c -> {
@@ -1134,7 +1134,7 @@ class StateTransitionTest {
      * A transaction signed for another chain id is rejected with WRONG_CHAIN_ID at its position, wherever
      * it is placed in an otherwise generated block (unless an earlier transaction is already rejected).
      */
-    @Property(tries = 100)
+    @Property(tries = 100, seed = "1204")
     void transactionForAnotherChainIsRejected(@ForAll("scenarios") Scenario scenario, @ForAll int position) {
         State pre = scenario.genesisState();
         BlockSpec block = scenario.blocks().get(0);
