@@ -21,7 +21,22 @@ import mvpos.node.Validator;
 public final class DoubleVoter implements Strategy {
     private final Set<HashKey> tips = new LinkedHashSet<>();
     private final Set<String> voted = new java.util.HashSet<>();
+    private final java.util.function.Consumer<mvpos.chain.Vote> router;
     private NodeCore watched;
+
+    /** A double voter that announces its votes to every peer. */
+    public DoubleVoter() {
+        this(null);
+    }
+
+    /**
+     * A double voter whose votes go where {@code router} sends them (null: to every peer): an adversary
+     * that controls its own links shows each side only the votes for that side, so that no honest node
+     * sees both votes of a pair while the partition lasts.
+     */
+    public DoubleVoter(java.util.function.Consumer<mvpos.chain.Vote> router) {
+        this.router = router;
+    }
 
     @Override
     public void onTick(Validator validator, Outbox outbox, long nowMillis) throws ChainStore.StoreException {
@@ -57,7 +72,13 @@ public final class DoubleVoter implements Strategy {
             Checkpoint target = new Checkpoint(epoch, finality.get().currentTarget());
             if (voted.add(epoch + ":" + HashKey.of(target.hash()))) {
                 validator.signVote(finality.get().currentJustified(), target, entry.hash(), nowMillis)
-                        .ifPresent(outbox::announce);
+                        .ifPresent(vote -> {
+                            if (router != null) {
+                                router.accept(vote);
+                            } else {
+                                outbox.announce(vote);
+                            }
+                        });
             }
         }
     }

@@ -85,7 +85,7 @@ public final class Simulation {
         Devnet.Setup setup = new Devnet.Setup(scenario.nodes() - scenario.validators(), stakes, links, neighbours, skew,
                 links.delayBound() + 2 * scenario.slotMillis());
         devnet = new Devnet(config, head -> highestHead = Math.max(highestHead, head.height()),
-                index -> byzantine.contains(index) ? new DoubleVoter() : null, setup);
+                index -> byzantine.contains(index) ? new DoubleVoter(vote -> route(index, vote)) : null, setup);
         checker = new InvariantChecker(() -> devnet.events().millis() - Devnet.SEEDED_START_MILLIS);
         metrics = new SimMetrics(scenario.nodes(), () -> devnet.events().millis());
         devnet.onNodeStarted((node, index) -> {
@@ -111,6 +111,28 @@ public final class Simulation {
         }
         schedule();
     }
+
+    /**
+     * A byzantine validator's vote, sent only to the nodes that have its target block (the side of the
+     * partition it is meant for), and remembered: two votes of one validator for one target epoch are
+     * slashable, and their stake is what the attack proves slashable.
+     */
+    private void route(int from, mvpos.chain.Vote vote) {
+        String key = from + ":" + vote.targetEpoch();
+        String target = mvpos.crypto.Hex.encode(vote.targetHash());
+        String before = targetsVoted.putIfAbsent(key, target);
+        if (before != null && !before.equals(target)) {
+            offenders.add(from);
+        }
+        SimNetwork.Endpoint endpoint = devnet.network().endpointOf(from);
+        for (int to = 0; to < devnet.size(); to++) {
+            if (to != from && !devnet.isDown(to) && devnet.node(to).tree().contains(vote.targetHash())) {
+                endpoint.send(SimNetwork.peerOf(to), new mvpos.net.Message.NewVote(vote));
+            }
+        }
+    }
+
+    private final Map<String, String> targetsVoted = new java.util.HashMap<>();
 
     private void at(long millis, EventQueue.Event event) {
         devnet.events().scheduleAt(Devnet.SEEDED_START_MILLIS + millis, event);
