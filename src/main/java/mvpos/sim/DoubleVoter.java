@@ -70,7 +70,7 @@ public final class DoubleVoter implements Strategy {
                 continue;
             }
             Checkpoint target = new Checkpoint(epoch, finality.get().currentTarget());
-            if (voted.add(epoch + ":" + HashKey.of(target.hash()))) {
+            if (voted.add(epoch + ":" + HashKey.of(target.hash()) + ":" + finality.get().currentJustified().epoch())) {
                 validator.signVote(finality.get().currentJustified(), target, entry.hash(), nowMillis)
                         .ifPresent(vote -> {
                             if (router != null) {

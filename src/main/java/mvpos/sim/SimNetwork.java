@@ -87,7 +87,7 @@ public final class SimNetwork {
         return new Endpoint(index);
     }
 
-    /** Splits the network: node i can reach node j only when {@code group[i] == group[j]} (or one is a bridge). */
+    /** Splits the network: node i can reach node j only when {@code group[i] == group[j]} (or j is a bridge). */
     public void partition(int[] group) {
         if (group.length != receivers.size()) {
             throw new IllegalArgumentException("a partition names a group for each of the " + receivers.size() + " nodes");
@@ -100,7 +100,10 @@ public final class SimNetwork {
         groups = new int[receivers.size()];
     }
 
-    /** A node that reaches every group of a partition (an adversary connected to both sides). */
+    /**
+     * A node that hears every group of a partition (an adversary connected to both sides); what it sends
+     * reaches only its own group, unless it sends {@link #sendAcross}.
+     */
     public void setBridge(int node, boolean isBridge) {
         bridge[node] = isBridge;
     }
@@ -140,11 +143,23 @@ public final class SimNetwork {
     }
 
     private boolean reachable(int from, int to) {
-        return !down[from] && !down[to] && (groups[from] == groups[to] || bridge[from] || bridge[to]);
+        return !down[from] && !down[to] && (groups[from] == groups[to] || bridge[to]);
+    }
+
+    /**
+     * Sends a message from a bridge node to any node, across a partition: how an adversary that listens to
+     * every side chooses what each side hears from it.
+     */
+    public void sendAcross(int from, int to, Message message) {
+        deliver(from, to, message, true);
     }
 
     private void deliver(int from, int to, Message message) {
-        if (!reachable(from, to)) {
+        deliver(from, to, message, false);
+    }
+
+    private void deliver(int from, int to, Message message, boolean across) {
+        if (across ? down[from] || down[to] : !reachable(from, to)) {
             dropped++;
             return;
         }
@@ -155,7 +170,7 @@ public final class SimNetwork {
         }
         for (long delay : delays) {
             events.schedule(delay + extraDelayMillis, () -> {
-                if (!reachable(from, to)) {
+                if (across ? down[from] || down[to] : !reachable(from, to)) {
                     dropped++; // the partition or the crash came while it was on the way
                     return;
                 }

@@ -113,7 +113,7 @@ public final class Simulation {
     }
 
     /**
-     * A byzantine validator's vote, sent only to the nodes that have its target block (the side of the
+     * A byzantine validator's vote, sent only to the honest nodes whose chain has its target block (the side of the
      * partition it is meant for), and remembered: two votes of one validator for one target epoch are
      * slashable, and their stake is what the attack proves slashable.
      */
@@ -124,10 +124,10 @@ public final class Simulation {
         if (before != null && !before.equals(target)) {
             offenders.add(from);
         }
-        SimNetwork.Endpoint endpoint = devnet.network().endpointOf(from);
         for (int to = 0; to < devnet.size(); to++) {
-            if (to != from && !devnet.isDown(to) && devnet.node(to).tree().contains(vote.targetHash())) {
-                endpoint.send(SimNetwork.peerOf(to), new mvpos.net.Message.NewVote(vote));
+            if (to != from && !devnet.isDown(to) && !byzantine.contains(to)
+                    && InvariantChecker.onChain(devnet.node(to), target)) {
+                devnet.network().sendAcross(from, to, new mvpos.net.Message.NewVote(vote));
             }
         }
     }
