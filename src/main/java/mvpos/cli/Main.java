@@ -13,6 +13,7 @@ public final class Main implements Runnable {
     /** The commands, in the order of the help. */
     private static final java.util.List<Class<?>> COMMANDS = java.util.List.of(LobbyCommand.class, NodeCommand.class,
             KeysCommand.class, TxCommand.class, AccountCommand.class, BlockCommand.class, DevnetCommand.class,
+            SimCommand.class,
             TestnetCommand.class, BenchCommand.class, StartupTrainingCommand.class,
             ConformanceCommand.class,
             CommandLine.HelpCommand.class);

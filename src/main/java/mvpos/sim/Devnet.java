@@ -169,9 +169,54 @@ public final class Devnet {
      */
     public Devnet(Config config, Consumer<HeadEvent> onHead,
                   java.util.function.IntFunction<mvpos.node.Strategy> strategies) throws Exception {
+        this(config, onHead, strategies, Setup.DEFAULT);
+    }
+
+    /**
+     * What a simulation adds to a devnet's configuration: nodes that only follow the chain, the
+     * validators' stakes, how the network carries messages, and each node's clock skew.
+     *
+     * @param followers    nodes without a validator, after the validators (indexes from {@code validators})
+     * @param stakes       each validator's stake (empty: as the configuration says)
+     * @param links        how messages travel (null: the configuration's latency and jitter)
+     * @param neighbours   each node's peers (null: a full mesh)
+     * @param clockSkew    each node's clock ahead (+) or behind (-) the network's time, in ms (empty: none)
+     * @param settleMillis how long {@link #settle} lets messages in flight arrive (0: from the latency)
+     */
+    public record Setup(int followers, List<Long> stakes, SimNetwork.Links links, int[][] neighbours,
+                        long[] clockSkew, long settleMillis) {
+        public static final Setup DEFAULT = new Setup(0, List.of(), null, null, new long[0], 0);
+
+        public Setup {
+            if (followers < 0) {
+                throw new IllegalArgumentException("followers cannot be negative");
+            }
+            stakes = List.copyOf(stakes);
+            clockSkew = clockSkew.clone();
+        }
+    }
+
+    private final Setup setup;
+    private final mvpos.state.GenesisState genesisState;
+    private final ConsensusEngine template;
+    private final SignatureCache signatures;
+    private final TransitionCache transitions;
+    private final List<MemoryChainStore> stores = new ArrayList<>();
+    private final List<mvpos.node.SlashingProtection> protections = new ArrayList<>();
+    private final HashDrbg restartRandom;
+    private final List<java.util.function.ObjIntConsumer<NodeCore>> nodeStarted = new ArrayList<>();
+
+    /** A devnet with validators behaving as {@code strategies} says, extended as {@code setup} says. */
+    public Devnet(Config config, Consumer<HeadEvent> onHead,
+                  java.util.function.IntFunction<mvpos.node.Strategy> strategies, Setup setup) throws Exception {
         this.config = config;
         this.onHead = onHead;
         this.strategies = strategies;
+        this.setup = setup;
+        if (!setup.stakes().isEmpty() && setup.stakes().size() != config.validators()) {
+            throw new IllegalArgumentException("stakes name " + setup.stakes().size() + " validators, not "
+                    + config.validators());
+        }
         HashDrbg random = new HashDrbg(config.seed());
         this.keys = new ArrayList<>();
         for (int i = 0; i < config.validators(); i++) {
@@ -179,34 +224,86 @@ public final class Devnet {
             keys.add(key);
             nodeOf.put(key.address(), i);
         }
-        this.genesis = genesis(config, keys, random);
-        ConsensusEngine template = Engines.named(config.engine());
+        this.genesis = genesis(config, keys, random, setup.stakes());
+        this.template = Engines.named(config.engine());
         this.events = new EventQueue(config.startMillis(), config.realTime());
-        this.network = new SimNetwork(events, new HashDrbg(random.nextLong()), config.latencyMillis(),
-                config.jitterMillis());
-        mvpos.state.GenesisState genesisState = mvpos.state.GenesisState.of(genesis);
-        SignatureCache signatures = new SignatureCache(genesisState.domain(), 1_000_000);
-        TransitionCache transitions = new TransitionCache(16_384);
-        for (int i = 0; i < config.validators(); i++) {
+        HashDrbg networkRandom = new HashDrbg(random.nextLong());
+        this.network = setup.links() == null && setup.neighbours() == null
+                ? new SimNetwork(events, networkRandom, config.latencyMillis(), config.jitterMillis())
+                : new SimNetwork(events, networkRandom, setup.links() != null ? setup.links()
+                        : (from, to, message, r) -> new long[] {config.latencyMillis()
+                                + (config.jitterMillis() == 0 ? 0 : r.nextLong(config.jitterMillis() + 1))},
+                        setup.neighbours());
+        this.genesisState = mvpos.state.GenesisState.of(genesis);
+        this.signatures = new SignatureCache(genesisState.domain(), 1_000_000);
+        this.transitions = new TransitionCache(16_384);
+        int total = config.validators() + setup.followers();
+        for (int i = 0; i < total; i++) {
             int index = i;
-            NodeCore core = new NodeCore(genesisState, template.configure(genesis), new MemoryChainStore(),
-                    signatures, transitions);
-            mvpos.node.Validator validator = new mvpos.node.Validator(core, keys.get(i),
-                    mvpos.node.SlashingProtection.inMemory(), strategyOf(i), new HashDrbg(random.nextLong()),
-                    config.powAttemptsPerTick());
-            core.onHeadChanged(change -> reportHead(index, change));
-            if (i == 0) {
-                core.onHeadChanged(change -> watchStall(core));
-            }
-            core.onFinalityChanged(change -> reportFinality(index, change));
-            core.onEvidence(evidence -> onEvidence.accept(new EvidenceEvent(index, evidence.offender().toString(),
-                    nodeOf.getOrDefault(evidence.offender(), -1), evidence instanceof mvpos.chain.SlashingEvidence.VotePair
-                            ? "slashable votes" : "two blocks for one slot", events.millis())));
-            Gossip[] gossip = new Gossip[1];
-            SimNetwork.Endpoint endpoint = network.join((from, message) ->
-                    gossip[0].onMessage(from, message, events.millis()));
-            gossip[0] = new Gossip(core, validator, endpoint);
-            nodes.add(gossip[0]);
+            MemoryChainStore store = new MemoryChainStore();
+            stores.add(store);
+            protections.add(mvpos.node.SlashingProtection.inMemory());
+            HashDrbg validatorRandom = i < config.validators() ? new HashDrbg(random.nextLong()) : null;
+            network.join((from, message) -> nodes.get(index).onMessage(from, message, nodeMillis(index)));
+            nodes.add(start(i, validatorRandom));
+        }
+        this.restartRandom = new HashDrbg(random.nextLong());
+    }
+
+    /** Builds node {@code index} on its store (a new one, or after a crash the one it had): the recovery path. */
+    private Gossip start(int index, HashDrbg validatorRandom) throws Exception {
+        NodeCore core = new NodeCore(genesisState, template.configure(genesis), stores.get(index), signatures,
+                transitions);
+        mvpos.node.Validator validator = index < config.validators()
+                ? new mvpos.node.Validator(core, keys.get(index), protections.get(index), strategyOf(index),
+                        validatorRandom, config.powAttemptsPerTick())
+                : null;
+        core.onHeadChanged(change -> reportHead(index, change));
+        if (index == 0) {
+            core.onHeadChanged(change -> watchStall(core));
+        }
+        core.onFinalityChanged(change -> reportFinality(index, change));
+        core.onEvidence(evidence -> onEvidence.accept(new EvidenceEvent(index, evidence.offender().toString(),
+                nodeOf.getOrDefault(evidence.offender(), -1), evidence instanceof mvpos.chain.SlashingEvidence.VotePair
+                        ? "slashable votes" : "two blocks for one slot", events.millis())));
+        return new Gossip(core, validator, network.endpointOf(index));
+    }
+
+    /** Node {@code index}'s clock: the network's time plus its skew. */
+    public long nodeMillis(int index) {
+        return events.millis() + (index < setup.clockSkew().length ? setup.clockSkew()[index] : 0);
+    }
+
+    /**
+     * Node {@code index} crashes: it stops, loses what it held only in memory (mempool, vote pool, block
+     * tree) and the messages on the way to it; its store stays.
+     */
+    public void crash(int index) {
+        network.setDown(index, true);
+    }
+
+    /** Node {@code index} starts again from its own store, through the node's recovery path, and reconnects. */
+    public void restart(int index) throws Exception {
+        Gossip started = start(index, index < config.validators() ? new HashDrbg(restartRandom.nextLong()) : null);
+        nodes.set(index, started);
+        network.setDown(index, false);
+        for (var listener : nodeStarted) {
+            listener.accept(started.node(), index);
+        }
+    }
+
+    public boolean isDown(int index) {
+        return network.isDown(index);
+    }
+
+    /**
+     * Calls {@code listener} with every node now and with each node started again later (after a crash),
+     * so that what watches nodes watches the ones running.
+     */
+    public void onNodeStarted(java.util.function.ObjIntConsumer<NodeCore> listener) {
+        nodeStarted.add(listener);
+        for (int i = 0; i < nodes.size(); i++) {
+            listener.accept(nodes.get(i).node(), i);
         }
     }
 
@@ -224,10 +321,15 @@ public final class Devnet {
 
     /** The genesis of a devnet: each validator funded and staked, the engine's parameters filled in. */
     static Genesis genesis(Config config, List<KeyPair> keys, HashDrbg random) {
+        return genesis(config, keys, random, List.of());
+    }
+
+    private static Genesis genesis(Config config, List<KeyPair> keys, HashDrbg random, List<Long> stakes) {
         TreeMap<Address, Account> accounts = new TreeMap<>();
-        for (KeyPair key : keys) {
+        for (int i = 0; i < keys.size(); i++) {
             long stake = 1_000 + random.nextLong(9_001); // drawn even when fixed, so the seed gives the same keys
-            accounts.put(key.address(), new Account(1_000_000_000L, 0, config.stake() > 0 ? config.stake() : stake));
+            long chosen = !stakes.isEmpty() ? stakes.get(i) : config.stake() > 0 ? config.stake() : stake;
+            accounts.put(keys.get(i).address(), new Account(1_000_000_000L, 0, chosen));
         }
         Map<String, String> params = new TreeMap<>();
         switch (config.engine()) {
@@ -338,9 +440,10 @@ public final class Devnet {
         if (!producing) {
             return;
         }
-        long now = events.millis();
-        for (Gossip node : nodes) {
-            node.onTick(now);
+        for (int i = 0; i < nodes.size(); i++) {
+            if (!network.isDown(i)) {
+                nodes.get(i).onTick(nodeMillis(i));
+            }
         }
         events.schedule(tickMillis(), this::tick);
         tickScheduled = true;
@@ -365,17 +468,31 @@ public final class Devnet {
      * arrive, and says whether every node ended on the same head.
      */
     public Summary run(long blocks, long durationMillis) throws Exception {
+        return run(blocks, durationMillis, () -> false);
+    }
+
+    /** {@link #run(long, long)}, stopping early (without settling) when {@code stop} says so. */
+    public Summary run(long blocks, long durationMillis, java.util.function.BooleanSupplier stop) throws Exception {
         startProducing();
         long until = durationMillis > 0 ? config.startMillis() + durationMillis : Long.MAX_VALUE;
-        events.run(until, () -> blocks > 0 && highestHead >= blocks);
+        events.run(until, () -> blocks > 0 && highestHead >= blocks || stop.getAsBoolean());
+        if (stop.getAsBoolean()) {
+            producing = false;
+            return summary();
+        }
         return settle();
     }
 
     /** Stops production, delivers what is in flight, and summarises. */
     public Summary settle() throws Exception {
         producing = false;
-        events.run(events.millis() + 2 * (config.latencyMillis() + config.jitterMillis()) + config.slotMillis() + 1,
-                () -> false);
+        long settle = setup.settleMillis() > 0 ? setup.settleMillis()
+                : 2 * (config.latencyMillis() + config.jitterMillis()) + config.slotMillis() + 1;
+        events.run(events.millis() + settle, () -> false);
+        return summary();
+    }
+
+    private Summary summary() {
         Map<HashKey, Integer> heads = new java.util.HashMap<>();
         for (Gossip node : nodes) {
             heads.merge(HashKey.of(node.node().head().hash()), 1, Integer::sum);

@@ -8,9 +8,12 @@ import mvpos.net.Network;
 import mvpos.net.PeerId;
 
 /**
- * A full-mesh network in memory: every message takes a latency (a base plus a seeded random jitter)
- * of virtual time on the {@link EventQueue}; a partition drops messages between groups until it heals.
- * Each node sees it through its own {@link Endpoint}.
+ * A network in memory: every message takes a delay of virtual time on the {@link EventQueue}, drawn by
+ * its {@link Links} (by default a base latency plus a seeded random jitter); a partition drops messages
+ * between groups until it heals. By default every node reaches every other (a full mesh); with a
+ * topology of neighbours a broadcast reaches only them and nodes relay what is new to them. Nodes can be
+ * taken down (crashed, not yet joined) and bridge nodes reach every group of a partition. Each node sees
+ * the network through its own {@link Endpoint}.
  */
 public final class SimNetwork {
 
@@ -20,12 +23,26 @@ public final class SimNetwork {
         void receive(PeerId from, Message message) throws Exception;
     }
 
+    /**
+     * How one message travels from one node to another: the delays after which copies of it arrive (none:
+     * lost; two: duplicated). Drawn from the network's seeded random source, in the order messages are sent.
+     */
+    @FunctionalInterface
+    public interface Links {
+        long[] delays(int from, int to, Message message, RandomSource random);
+    }
+
     private final EventQueue events;
     private final RandomSource random;
+    private final Links links;
     private final long latencyMillis;
     private final long jitterMillis;
     private final List<Receiver> receivers = new ArrayList<>();
+    private int[][] neighbours;
     private int[] groups = new int[0];
+    private boolean[] down = new boolean[0];
+    private boolean[] bridge = new boolean[0];
+    private long extraDelayMillis;
     private long delivered;
     private long dropped;
 
@@ -37,16 +54,40 @@ public final class SimNetwork {
         this.random = random;
         this.latencyMillis = latencyMillis;
         this.jitterMillis = jitterMillis;
+        this.links = (from, to, message, r) -> new long[] {latencyMillis + (jitterMillis == 0 ? 0 : r.nextLong(jitterMillis + 1))};
+    }
+
+    /**
+     * A network whose messages travel as {@code links} draws, over {@code neighbours} (node i's peers;
+     * null: a full mesh).
+     */
+    public SimNetwork(EventQueue events, RandomSource random, Links links, int[][] neighbours) {
+        this.events = events;
+        this.random = random;
+        this.links = links;
+        this.latencyMillis = 0;
+        this.jitterMillis = 0;
+        this.neighbours = neighbours == null ? null : neighbours.clone();
     }
 
     /** Adds a node; its endpoint is the {@link Network} it sends through. */
     public Endpoint join(Receiver receiver) {
         receivers.add(receiver);
         groups = java.util.Arrays.copyOf(groups, receivers.size());
+        down = java.util.Arrays.copyOf(down, receivers.size());
+        bridge = java.util.Arrays.copyOf(bridge, receivers.size());
         return new Endpoint(receivers.size() - 1);
     }
 
-    /** Splits the network: node i can reach node j only when {@code group[i] == group[j]}. */
+    /** The endpoint of node {@code index}, already joined (a node started again sends through it too). */
+    public Endpoint endpointOf(int index) {
+        if (index < 0 || index >= receivers.size()) {
+            throw new IllegalArgumentException("no node " + index);
+        }
+        return new Endpoint(index);
+    }
+
+    /** Splits the network: node i can reach node j only when {@code group[i] == group[j]} (or j is a bridge). */
     public void partition(int[] group) {
         if (group.length != receivers.size()) {
             throw new IllegalArgumentException("a partition names a group for each of the " + receivers.size() + " nodes");
@@ -57,6 +98,36 @@ public final class SimNetwork {
     /** Joins every node again. */
     public void heal() {
         groups = new int[receivers.size()];
+    }
+
+    /**
+     * A node that hears every group of a partition (an adversary connected to both sides); what it sends
+     * reaches only its own group, unless it sends {@link #sendAcross}.
+     */
+    public void setBridge(int node, boolean isBridge) {
+        bridge[node] = isBridge;
+    }
+
+    /** A node that is down neither sends nor receives; messages on the way to it are lost. */
+    public void setDown(int node, boolean isDown) {
+        down[node] = isDown;
+    }
+
+    public boolean isDown(int node) {
+        return down[node];
+    }
+
+    /** An extra delay every message takes from now on (a delay spike; 0 ends it). */
+    public void setExtraDelay(long millis) {
+        if (millis < 0) {
+            throw new IllegalArgumentException("an extra delay cannot be negative");
+        }
+        extraDelayMillis = millis;
+    }
+
+    /** The longest a message takes without faults, as far as the default links say (for settling a run). */
+    public long baseDelayBound() {
+        return latencyMillis + jitterMillis;
     }
 
     public long delivered() {
@@ -71,20 +142,42 @@ public final class SimNetwork {
         return new PeerId("node" + index);
     }
 
+    private boolean reachable(int from, int to) {
+        return !down[from] && !down[to] && (groups[from] == groups[to] || bridge[to]);
+    }
+
+    /**
+     * Sends a message from a bridge node to any node, across a partition: how an adversary that listens to
+     * every side chooses what each side hears from it.
+     */
+    public void sendAcross(int from, int to, Message message) {
+        deliver(from, to, message, true);
+    }
+
     private void deliver(int from, int to, Message message) {
-        if (groups[from] != groups[to]) {
+        deliver(from, to, message, false);
+    }
+
+    private void deliver(int from, int to, Message message, boolean across) {
+        if (across ? down[from] || down[to] : !reachable(from, to)) {
             dropped++;
             return;
         }
-        long delay = latencyMillis + (jitterMillis == 0 ? 0 : random.nextLong(jitterMillis + 1));
-        events.schedule(delay, () -> {
-            if (groups[from] != groups[to]) {
-                dropped++; // the partition began while it was on the way
-                return;
-            }
-            delivered++;
-            receivers.get(to).receive(peerOf(from), message);
-        });
+        long[] delays = links.delays(from, to, message, random);
+        if (delays.length == 0) {
+            dropped++;
+            return;
+        }
+        for (long delay : delays) {
+            events.schedule(delay + extraDelayMillis, () -> {
+                if (across ? down[from] || down[to] : !reachable(from, to)) {
+                    dropped++; // the partition or the crash came while it was on the way
+                    return;
+                }
+                delivered++;
+                receivers.get(to).receive(peerOf(from), message);
+            });
+        }
     }
 
     /** One node's view of the network. */
@@ -110,6 +203,12 @@ public final class SimNetwork {
 
         @Override
         public void broadcast(Message message) {
+            if (neighbours != null) {
+                for (int to : neighbours[index]) {
+                    deliver(index, to, message);
+                }
+                return;
+            }
             for (int to = 0; to < receivers.size(); to++) {
                 if (to != index) {
                     deliver(index, to, message);
@@ -119,7 +218,7 @@ public final class SimNetwork {
 
         @Override
         public boolean broadcastReachesAll() {
-            return true;
+            return neighbours == null;
         }
     }
 }

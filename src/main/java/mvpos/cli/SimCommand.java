@@ -1,0 +1,226 @@
+package mvpos.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import mvpos.sim.Scenario;
+import mvpos.sim.ScenarioException;
+import mvpos.sim.ScenarioReader;
+import mvpos.sim.SimOutput;
+import mvpos.sim.SimReport;
+import mvpos.sim.Simulation;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code mvpos sim}: a deterministic simulation of real nodes, with faults and safety invariants. */
+@Command(name = "sim",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = {
+            "Runs a scenario (a YAML file, or flags alone) of real nodes in virtual time: network model, faults, "
+                + "byzantine validators; checks the safety invariants on every honest node as it runs and prints a "
+                + "summary. The same seed gives the same output, byte for byte.",
+            "Exit code 1 when an invariant is violated (with the command that replays it), 2 for a bad scenario."
+        })
+final class SimCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "SCENARIO.yaml",
+            description = "The scenario (default: flags and defaults only).")
+    Path file;
+
+    @Option(names = "--seed", paramLabel = "N", description = "The seed (default: the scenario's, else 1).")
+    Long seed;
+
+    @Option(names = "--seeds", paramLabel = "A..B", description = "A campaign: run every seed from A to B, one line each.")
+    String seeds;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Write CSV files and JSON lines here.")
+    Path out;
+
+    @Option(names = "--json", description = "Print the summary as one JSON line.")
+    boolean json;
+
+    @Option(names = "--quiet", description = "No progress on standard error.")
+    boolean quiet;
+
+    @Option(names = "--nodes", paramLabel = "N", description = "Sets nodes.")
+    String nodes;
+
+    @Option(names = "--validators", paramLabel = "N", description = "Sets validators.")
+    String validators;
+
+    @Option(names = "--engine", paramLabel = "NAME", description = "Sets engine (pos, pow, poa, ...).")
+    String engine;
+
+    @Option(names = "--finality", paramLabel = "GADGET", description = "Sets finality (none or ffg).")
+    String finality;
+
+    @Option(names = "--epoch", paramLabel = "SLOTS", description = "Sets epoch.")
+    String epoch;
+
+    @Option(names = "--slot", paramLabel = "DURATION", description = "Sets slot.")
+    String slot;
+
+    @Option(names = "--blocks", paramLabel = "N", description = "Sets run.blocks.")
+    String blocks;
+
+    @Option(names = "--slots", paramLabel = "N", description = "Sets run.slots.")
+    String slots;
+
+    @Option(names = "--duration", paramLabel = "DURATION", description = "Sets run.duration (virtual time).")
+    String duration;
+
+    @Option(names = "--topology", paramLabel = "TYPE", description = "Sets network.topology (full-mesh, random).")
+    String topology;
+
+    @Option(names = "--tps", paramLabel = "N", description = "Sets workload.tps.")
+    String tps;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter stdout = spec.commandLine().getOut();
+        String source = file == null ? "(flags)" : file.toString();
+        Scenario scenario;
+        try {
+            scenario = scenario();
+        } catch (ScenarioException e) {
+            err.println("mvpos: error: " + source + ": " + e.getMessage());
+            err.flush();
+            return 2;
+        }
+        long first;
+        long last;
+        if (seeds != null) {
+            String[] range = seeds.split("\\.\\.", -1);
+            try {
+                first = Long.parseLong(range[0]);
+                last = range.length == 2 ? Long.parseLong(range[1]) : -1;
+            } catch (NumberFormatException e) {
+                last = -1;
+                first = 0;
+            }
+            if (range.length != 2 || first < 0 || last < first) {
+                err.println("mvpos: error: --seeds must be A..B with 0 <= A <= B, not '" + seeds + "'");
+                err.flush();
+                return 2;
+            }
+        } else {
+            first = seed != null ? seed : scenario.seed();
+            last = first;
+        }
+        int violations = 0;
+        long wallStart = System.nanoTime();
+        for (long s = first; s <= last; s++) {
+            Simulation simulation = new Simulation(scenario, s);
+            long runStart = System.nanoTime();
+            SimReport report = simulation.run(quiet || seeds != null ? (v, e, h) -> { } : progress(err, scenario));
+            double wall = (System.nanoTime() - runStart) / 1e9;
+            if (seeds != null) {
+                stdout.println(SimOutput.line(report));
+            } else {
+                stdout.print(json ? SimOutput.json(report) + "\n" : SimOutput.text(report));
+                if (!quiet) {
+                    err.printf(Locale.ROOT, "%nwall %.1f s  %.0f events/s  peak memory %s%n", wall,
+                            report.events() / Math.max(wall, 1e-9), PeakMemory.describe());
+                }
+            }
+            if (out != null) {
+                SimOutput.write(out, report, simulation.metrics());
+            }
+            if (report.violated()) {
+                violations++;
+                stdout.println("replay: " + replay(s));
+            }
+            stdout.flush();
+        }
+        if (seeds != null) {
+            double minutes = (System.nanoTime() - wallStart) / 6e10;
+            stdout.printf(Locale.ROOT, "seeds %d  violations %d  seeds/minute %.1f%n", last - first + 1, violations,
+                    (last - first + 1) / Math.max(minutes, 1e-9));
+            stdout.flush();
+        }
+        return violations > 0 ? 1 : 0;
+    }
+
+    private Scenario scenario() throws ScenarioException {
+        ObjectNode tree;
+        String name = "flags";
+        if (file != null) {
+            String text;
+            try {
+                text = Files.readString(file);
+            } catch (IOException e) {
+                throw new ScenarioException("", "cannot read the file (" + e.getClass().getSimpleName() + ")");
+            }
+            tree = ScenarioReader.parse(text);
+            name = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
+        } else {
+            tree = ScenarioReader.parse("");
+        }
+        String[][] overrides = {{"nodes", nodes}, {"validators", validators}, {"engine", engine},
+            {"finality", finality}, {"epoch", epoch}, {"slot", slot}, {"run.blocks", blocks}, {"run.slots", slots},
+            {"run.duration", duration}, {"network.topology", topology}, {"workload.tps", tps}};
+        for (String[] o : overrides) {
+            if (o[1] != null) {
+                if (o[0].startsWith("run.")) {
+                    tree.remove("run"); // a length given as a flag replaces the scenario's
+                }
+                ScenarioReader.override(tree, o[0], o[1]);
+            }
+        }
+        return ScenarioReader.read(tree, name);
+    }
+
+    /** The command that runs this seed again, with the flags this run was given. */
+    private String replay(long s) {
+        List<String> args = new ArrayList<>(List.of("mvpos", "sim"));
+        if (file != null) {
+            args.add(file.toString());
+        }
+        String[][] flags = {{"--nodes", nodes}, {"--validators", validators}, {"--engine", engine},
+            {"--finality", finality}, {"--epoch", epoch}, {"--slot", slot}, {"--blocks", blocks}, {"--slots", slots},
+            {"--duration", duration}, {"--topology", topology}, {"--tps", tps}};
+        for (String[] f : flags) {
+            if (f[1] != null) {
+                args.add(f[0]);
+                args.add(f[1]);
+            }
+        }
+        args.add("--seed");
+        args.add(Long.toString(s));
+        return String.join(" ", args);
+    }
+
+    /** Progress on standard error, at most once a second of wall time: virtual time, events/s, ETA. */
+    private static Simulation.Progress progress(PrintWriter err, Scenario scenario) {
+        long start = System.nanoTime();
+        long[] lastPrint = {start};
+        long duration = scenario.length().durationMillis(scenario.slotMillis());
+        long blocks = scenario.length().blocks();
+        return (virtual, events, head) -> {
+            long now = System.nanoTime();
+            if (now - lastPrint[0] < 1_000_000_000L) {
+                return;
+            }
+            lastPrint[0] = now;
+            double wall = (now - start) / 1e9;
+            double done = Math.max(duration > 0 ? (double) virtual / duration : 0, blocks > 0 ? (double) head / blocks : 0);
+            String eta = done > 0 ? String.format(Locale.ROOT, "%.0fs", wall * (1 - done) / done) : "?";
+            err.printf(Locale.ROOT, "\rvirtual %ds  height %d  %.0f events/s  ETA %s   ", virtual / 1_000, head,
+                    events / wall, eta);
+            err.flush();
+        };
+    }
+}

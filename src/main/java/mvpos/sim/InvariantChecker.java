@@ -1,0 +1,161 @@
+package mvpos.sim;
+
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+import mvpos.chain.Block;
+import mvpos.chain.Checkpoint;
+import mvpos.crypto.Hex;
+import mvpos.node.NodeCore;
+
+/**
+ * The safety invariants, checked on every honest node while a simulation runs: agreement (no two
+ * conflicting finalized checkpoints, on any two nodes), finality never reverts on a node (its finalized
+ * block stays on its chain and its finalized epoch never goes back), and every head is valid (it extends
+ * a stored parent one height below). The first violation is kept, with the events that led to it.
+ */
+public final class InvariantChecker {
+    /** What was broken, where and when, with the last events before it. */
+    public record Violation(String invariant, String detail, long timeMillis, List<String> recentEvents) {
+    }
+
+    private record Finalized(int node, String hash, Predicate<String> onChainOfNode) {
+    }
+
+    private static final int RECENT = 12;
+    private static final String GENESIS = Hex.encode(Checkpoint.GENESIS_PLACEHOLDER);
+    private final LongSupplier clock;
+    private final TreeMap<Long, Finalized> finalizedByEpoch = new TreeMap<>();
+    private final Map<Integer, Checkpoint> lastFinalized = new HashMap<>();
+    private final Deque<String> recent = new ArrayDeque<>();
+    private Violation violation;
+
+    public InvariantChecker(LongSupplier clock) {
+        this.clock = clock;
+    }
+
+    /** Watches node {@code index} (call again with the new core after a restart). */
+    public void watch(NodeCore node, int index) {
+        Predicate<String> onChain = hash -> onChain(node, hash);
+        node.storeFinalized().ifPresent(c -> finalized(index, c.epoch(), Hex.encode(c.hash()), onChain));
+        node.onFinalityChanged(change -> finalized(index, change.finalized().epoch(),
+                Hex.encode(change.finalized().hash()), onChain));
+        node.onHeadChanged(change -> head(index, node, change));
+    }
+
+    /** Whether the block {@code hash} is on the chain the node has now. */
+    static boolean onChain(NodeCore node, String hash) {
+        if (hash.equals(GENESIS)) {
+            return true; // genesis's checkpoint, on every chain
+        }
+        try {
+            Optional<Block> block = node.blockByHash(Hex.decode(hash));
+            return block.isPresent() && node.blockAt(block.get().height())
+                    .map(b -> Arrays.equals(b.hash(), block.get().hash())).orElse(false);
+        } catch (mvpos.chain.ChainStore.StoreException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Node {@code node} finalized {@code (epoch, hash)}; {@code onChainOfNode} says whether a block is on
+     * that node's chain. A conflict with what any node finalized, or a step back on this node, is a violation.
+     */
+    public void finalized(int node, long epoch, String hash, Predicate<String> onChainOfNode) {
+        if (epoch == 0) {
+            return; // the genesis epoch: finalized by definition, whatever block stands for it
+        }
+        note("node " + node + " finalized epoch " + epoch + " " + shortHash(hash));
+        Checkpoint before = lastFinalized.get(node);
+        if (before != null) {
+            String beforeHash = Hex.encode(before.hash());
+            if (epoch < before.epoch() || epoch == before.epoch() && !beforeHash.equals(hash)) {
+                fail("finality never reverts", "node " + node + " finalized epoch " + epoch + " " + shortHash(hash)
+                        + " after epoch " + before.epoch() + " " + shortHash(beforeHash));
+            } else if (!onChainOfNode.test(beforeHash)) {
+                fail("finality never reverts", "node " + node + " finalized epoch " + epoch + " " + shortHash(hash)
+                        + ", which does not descend from its finalized epoch " + before.epoch() + " "
+                        + shortHash(beforeHash));
+            }
+        }
+        lastFinalized.put(node, new Checkpoint(epoch, Hex.decode(hash)));
+        Finalized same = finalizedByEpoch.get(epoch);
+        if (same != null && !same.hash().equals(hash)) {
+            fail("agreement", "node " + same.node() + " finalized epoch " + epoch + " " + shortHash(same.hash())
+                    + ", node " + node + " finalized epoch " + epoch + " " + shortHash(hash));
+            return;
+        }
+        Map.Entry<Long, Finalized> lower = finalizedByEpoch.lowerEntry(epoch);
+        if (lower != null && !onChainOfNode.test(lower.getValue().hash())) {
+            fail("agreement", "node " + lower.getValue().node() + " finalized epoch " + lower.getKey() + " "
+                    + shortHash(lower.getValue().hash()) + ", node " + node + " finalized epoch " + epoch + " "
+                    + shortHash(hash) + " on a chain without it");
+            return;
+        }
+        Map.Entry<Long, Finalized> higher = finalizedByEpoch.higherEntry(epoch);
+        if (higher != null && !higher.getValue().onChainOfNode().test(hash)) {
+            fail("agreement", "node " + higher.getValue().node() + " finalized epoch " + higher.getKey() + " "
+                    + shortHash(higher.getValue().hash()) + " on a chain without epoch " + epoch + " "
+                    + shortHash(hash) + ", which node " + node + " finalized");
+            return;
+        }
+        if (same == null) {
+            finalizedByEpoch.put(epoch, new Finalized(node, hash, onChainOfNode));
+        }
+    }
+
+    private void head(int index, NodeCore node, NodeCore.HeadChanged change) {
+        Block head = change.head();
+        if (change.reorgDepth() > 0) {
+            note("node " + index + " reorganised " + change.reorgDepth() + " deep to height " + head.height());
+        }
+        if (head.height() > 0) {
+            boolean parentBelow;
+            try {
+                parentBelow = node.blockByHash(head.header().parentHash())
+                        .map(p -> p.height() == head.height() - 1).orElse(false);
+            } catch (mvpos.chain.ChainStore.StoreException e) {
+                parentBelow = false;
+            }
+            if (!parentBelow) {
+                fail("every head is valid", "node " + index + "'s head " + shortHash(Hex.encode(head.hash()))
+                        + " at height " + head.height() + " does not extend a stored parent one height below");
+            }
+        }
+        Checkpoint finalized = lastFinalized.get(index);
+        if (finalized != null && !onChain(node, Hex.encode(finalized.hash()))) {
+            fail("finality never reverts", "node " + index + " switched to head " + shortHash(Hex.encode(head.hash()))
+                    + ", a chain without its finalized epoch " + finalized.epoch() + " "
+                    + shortHash(Hex.encode(finalized.hash())));
+        }
+    }
+
+    /** Something outside the checks broke a rule (an exception escaping a node, liveness). */
+    public void fail(String invariant, String detail) {
+        if (violation == null) {
+            violation = new Violation(invariant, detail, clock.getAsLong(), List.copyOf(recent));
+        }
+    }
+
+    private void note(String event) {
+        if (recent.size() == RECENT) {
+            recent.removeFirst();
+        }
+        recent.addLast(event);
+    }
+
+    public Optional<Violation> violation() {
+        return Optional.ofNullable(violation);
+    }
+
+    static String shortHash(String hash) {
+        return hash.length() > 12 ? hash.substring(0, 12) : hash;
+    }
+}
