@@ -13,7 +13,7 @@ public final class Main implements Runnable {
     /** The commands, in the order of the help. */
     private static final java.util.List<Class<?>> COMMANDS = java.util.List.of(LobbyCommand.class, NodeCommand.class,
             KeysCommand.class, TxCommand.class, AccountCommand.class, BlockCommand.class, DevnetCommand.class,
-            TestnetCommand.class, BenchCommand.class, StartupTrainingCommand.class, CommandLine.HelpCommand.class);
+            TestnetCommand.class, BenchCommand.class, LabCommand.class, StartupTrainingCommand.class, CommandLine.HelpCommand.class);
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
