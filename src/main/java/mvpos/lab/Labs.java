@@ -9,7 +9,7 @@ public final class Labs {
     }
 
     public static List<Lab> all() {
-        return List.of(new DoubleSpendLab());
+        return List.of(new DoubleSpendLab(), new SelfishMiningLab());
     }
 
     public static Optional<Lab> named(String name) {
