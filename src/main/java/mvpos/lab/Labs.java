@@ -9,7 +9,7 @@ public final class Labs {
     }
 
     public static List<Lab> all() {
-        return List.of(new DoubleSpendLab(), new SelfishMiningLab());
+        return List.of(new DoubleSpendLab(), new SelfishMiningLab(), new FinalityStallLab());
     }
 
     public static Optional<Lab> named(String name) {
