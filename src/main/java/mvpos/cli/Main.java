@@ -14,7 +14,7 @@ public final class Main implements Runnable {
     private static final java.util.List<Class<?>> COMMANDS = java.util.List.of(LobbyCommand.class, NodeCommand.class,
             KeysCommand.class, TxCommand.class, AccountCommand.class, BlockCommand.class, DevnetCommand.class,
             SimCommand.class,
-            TestnetCommand.class, BenchCommand.class, StartupTrainingCommand.class,
+            TestnetCommand.class, BenchCommand.class, LabCommand.class, StartupTrainingCommand.class,
             ConformanceCommand.class,
             CommandLine.HelpCommand.class);
 
