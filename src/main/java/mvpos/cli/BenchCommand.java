@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
         description = "Load generators and benchmarks; each prints the figures it measured.",
         subcommands = {BenchCommand.Sampler.class, BenchCommand.Proposer.class, BenchCommand.Signatures.class,
             LobbyBenchCommand.class, ImportBenchCommand.class, VoteBenchCommand.class, SyncBenchCommand.class,
-            PropagationBenchCommand.class, ExplorerBenchCommand.class})
+            PropagationBenchCommand.class, ExplorerBenchCommand.class, BenchCommand.ForkChoice.class})
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -97,6 +97,38 @@ final class BenchCommand implements Runnable {
         @Override
         public void run() {
             runJmh(ProposerBenchmark.class, quick, true);
+        }
+    }
+
+    @Command(name = "fork-choice",
+            mixinStandardHelpOptions = true,
+            versionProvider = VersionProvider.class,
+            description = "Times LMD-GHOST's head computation (latest messages, FFG filter, proposer boost) over a "
+                + "forking tree, one new latest message before each computation; prints the median, p99 and max.")
+    static final class ForkChoice implements Runnable {
+        @Option(names = "--validators", paramLabel = "N", defaultValue = "10000",
+                description = "Validators, each with a latest message (default: ${DEFAULT-VALUE}).")
+        int validators;
+
+        @Option(names = "--blocks", paramLabel = "N", defaultValue = "256",
+                description = "Blocks in the tree, each on one of the last eight (default: ${DEFAULT-VALUE}).")
+        int blocks;
+
+        @Option(names = "--runs", paramLabel = "N", defaultValue = "2000",
+                description = "Head computations measured (default: ${DEFAULT-VALUE}).")
+        int runs;
+
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            if (validators < 1 || validators > 1_000_000 || blocks < 1 || blocks > 100_000 || runs < 1 || runs > 1_000_000) {
+                throw Main.badValue(spec, "--validators must be 1 to 1000000, --blocks 1 to 100000, --runs 1 to 1000000");
+            }
+            var result = mvpos.bench.ForkChoiceBench.run(validators, blocks, runs, 1);
+            spec.commandLine().getOut().println(result.line());
+            spec.commandLine().getOut().flush();
         }
     }
 }

@@ -26,7 +26,7 @@ final class ConformanceCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--engine", paramLabel = "NAME", required = true,
+    @Option(names = "--engine", paramLabel = "NAME",
             description = "The engine to check, by the name it registers.")
     String engine;
 
@@ -47,6 +47,10 @@ final class ConformanceCommand implements Runnable {
             }
             out.flush();
             return;
+        }
+        if (engine == null) {
+            throw Main.badValue(spec, "give the engine to check with --engine NAME; available: "
+                    + String.join(", ", Engines.names()));
         }
         if (!Engines.names().contains(engine)) {
             throw Main.badValue(spec, "unknown engine '" + engine + "'; available: " + String.join(", ", Engines.names()));

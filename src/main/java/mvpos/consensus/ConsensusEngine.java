@@ -91,4 +91,13 @@ public interface ConsensusEngine {
      * total weight (most work for proof of work; one per block, the longest chain, for slot engines).
      */
     BigInteger weight(Header header);
+
+    /**
+     * The engine's rewards and penalties, applied by the pure state transition after each block and at
+     * the engine's epoch boundaries ({@link mvpos.state.EngineHooks}). By default the proposer of each
+     * block earns the genesis block reward.
+     */
+    default mvpos.state.EngineHooks hooks(Genesis genesis) {
+        return mvpos.state.EngineHooks.fixedReward(genesis.blockReward());
+    }
 }

@@ -50,6 +50,9 @@ public record EngineChoice(String engine, Map<String, String> engineParams, Stri
             unconfigured.configure(genesis);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("engine '" + engine + "': " + e.getMessage());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("engine '" + engine + "' failed to read its parameters: "
+                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()));
         }
         return genesis;
     }

@@ -28,8 +28,19 @@ public final class Engines {
 
     private static TreeMap<String, ConsensusEngine> all() {
         TreeMap<String, ConsensusEngine> engines = new TreeMap<>();
-        for (ConsensusEngine engine : ServiceLoader.load(ConsensusEngine.class)) {
-            engines.putIfAbsent(engine.name(), engine);
+        java.util.Iterator<ConsensusEngine> found = ServiceLoader.load(ConsensusEngine.class).iterator();
+        for (int failures = 0; failures < 100; ) {
+            try {
+                if (!found.hasNext()) {
+                    break;
+                }
+                ConsensusEngine engine = found.next();
+                engines.putIfAbsent(engine.name(), engine);
+            } catch (java.util.ServiceConfigurationError | RuntimeException e) {
+                failures++;
+                // An engine on the class path that cannot be loaded or made is left out (the loader goes on
+                // to the next): the others still run, and asking for it by name says it is unknown.
+            }
         }
         return engines;
     }

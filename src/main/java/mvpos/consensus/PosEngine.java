@@ -126,6 +126,12 @@ public final class PosEngine implements ConsensusEngine {
         return epochLength;
     }
 
+    /** The block reward, paid by the state transition ({@link PosRewards}). */
+    @Override
+    public mvpos.state.EngineHooks hooks(Genesis genesis) {
+        return new PosRewards(genesis.blockReward());
+    }
+
     @Override
     public long slotAt(long millis) {
         return slots.slotAt(millis);

@@ -33,7 +33,7 @@ final class BlockExecution {
         boolean computed = applied == null;
         if (computed) {
             StateTransition.SignatureCheck check = signatures.withPrechecked(prechecked.validSignatures());
-            StateTransition.Outcome outcome = rules.apply(parent.state(), BlockContext.of(header),
+            StateTransition.Outcome outcome = rules.apply(parent.state(), BlockContext.of(header, parent.header().slot()),
                     block.transactions(), block.votes(), check);
             if (outcome instanceof StateTransition.Rejected rejected) {
                 return new Outcome(null, new BlockRejection(BlockRejection.Reason.INVALID_TRANSACTION,

@@ -96,7 +96,7 @@ public final class NodeCore implements NodeCoreTypes {
         this.domain = genesisState.domain();
         this.engine = engine;
         this.store = store;
-        this.rules = StateTransition.of(genesis, domain);
+        this.rules = StateTransition.of(genesis, domain).withHooks(engine.hooks(genesis));
         this.signatures = signatures;
         this.transitions = transitions;
         this.mempool = new Mempool(rules, 50_000);

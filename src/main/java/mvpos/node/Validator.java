@@ -110,7 +110,8 @@ public final class Validator {
         }
         StateTransition rules = chain.rules();
         long height = parent.height() + 1;
-        BlockContext context = new BlockContext(height, claim.get().slot(), parent.hash(), key.address());
+        BlockContext context = new BlockContext(height, claim.get().slot(), parent.hash(), key.address(),
+                parent.header().slot());
         List<Transaction> txs = chain.transactionsFor(parent.state(), height);
         List<Vote> votes = rules.hasFinality()
                 ? chain.votesFor(rules.atSlot(parent.state(), context), FfgConstants.MAX_VOTES_PER_BLOCK) : List.of();

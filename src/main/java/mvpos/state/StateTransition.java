@@ -32,7 +32,9 @@ import mvpos.crypto.Address;
  *       0); only a slash carries data; its fee is not negative; the sender can pay amount plus fee (from
  *       its balance; an unstake's amount from its stake); no balance or stake overflows. Then the fee
  *       moves to the proposer, the amount where its kind says, and the sender's nonce goes up by one.</li>
- *   <li>The proposer is credited the block reward.</li>
+ *   <li>The engine's rewards and penalties ({@link EngineHooks}): at each engine epoch boundary the block
+ *       enters (before its transactions) and after the block; by default the proposer is credited the
+ *       block reward.</li>
  * </ol>
  *
  * <p>Unstaked tokens stay locked, and slashable: on a chain without finality for
@@ -51,8 +53,11 @@ import mvpos.crypto.Address;
  * @param blockReward     tokens created for the proposer of each block
  * @param withdrawalDelay blocks an unstaked amount stays locked on a chain without finality
  * @param epochLength     slots per FFG epoch, or 0 on a chain without finality
+ * @param hooks           the engine's rewards and penalties ({@link EngineHooks#fixedReward} of
+ *                        {@code blockReward} unless the engine gives its own)
  */
-public record StateTransition(ChainDomain domain, long blockReward, long withdrawalDelay, long epochLength) {
+public record StateTransition(ChainDomain domain, long blockReward, long withdrawalDelay, long epochLength,
+                              EngineHooks hooks) {
 
     /** Blocks an unstaked amount stays locked (and slashable) before it returns to the balance, without finality. */
     public static final long DEFAULT_WITHDRAWAL_DELAY = 64;
@@ -69,6 +74,17 @@ public record StateTransition(ChainDomain domain, long blockReward, long withdra
         if (epochLength < 0) {
             throw new IllegalArgumentException("negative epoch length " + epochLength);
         }
+        hooks = hooks == null ? EngineHooks.fixedReward(blockReward) : hooks;
+    }
+
+    /** The rules with the engine's default hooks (the proposer earns {@code blockReward} per block). */
+    public StateTransition(ChainDomain domain, long blockReward, long withdrawalDelay, long epochLength) {
+        this(domain, blockReward, withdrawalDelay, epochLength, null);
+    }
+
+    /** These rules with an engine's rewards and penalties. */
+    public StateTransition withHooks(EngineHooks engineHooks) {
+        return new StateTransition(domain, blockReward, withdrawalDelay, epochLength, engineHooks);
     }
 
     /** The rules of a chain without finality, with the default withdrawal delay. */
@@ -185,6 +201,14 @@ public record StateTransition(ChainDomain domain, long blockReward, long withdra
             long height = context.height();
             changes = new Changes(pre, (address, account) -> account.releasedAt(height));
         }
+        Ledger ledger = new Ledger(changes);
+        long engineEpoch = hooks.epochSlots();
+        if (engineEpoch > 0) {
+            long from = Math.floorDiv(Math.max(context.parentSlot(), -1), engineEpoch) + 1;
+            for (long epoch = Math.max(from, 1); epoch <= context.slot() / engineEpoch; epoch++) {
+                hooks.atEpochBoundary(epoch, context, ledger);
+            }
+        }
         for (int i = 0; i < transactions.size(); i++) {
             Optional<Rejection> rejection = applyTransaction(changes, i, transactions.get(i), context, finality,
                     signatures);
@@ -192,12 +216,10 @@ public record StateTransition(ChainDomain domain, long blockReward, long withdra
                 return new Rejected(rejection.get());
             }
         }
-        Account rewarded = changes.get(context.proposer());
-        if (rewarded.balance() > Long.MAX_VALUE - blockReward) {
-            return new Rejected(new Rejection(-1, Rejection.Reason.OVERFLOW, "the block reward overflows the proposer"));
+        hooks.afterBlock(context, ledger);
+        if (ledger.overflow() != null) {
+            return new Rejected(new Rejection(-1, Rejection.Reason.OVERFLOW, ledger.overflow()));
         }
-        changes.put(context.proposer(), rewarded.withBalance(rewarded.balance() + blockReward));
-        changes.mint(blockReward);
         State post = pre.with(changes.map());
         if (finality != null) {
             post = post.withFinality(finality);

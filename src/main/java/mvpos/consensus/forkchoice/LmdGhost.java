@@ -1,5 +1,7 @@
 package mvpos.consensus.forkchoice;
 
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -7,6 +9,7 @@ import mvpos.chain.Account;
 import mvpos.consensus.BlockTree;
 import mvpos.consensus.ForkChoice;
 import mvpos.crypto.Address;
+import mvpos.crypto.HashKey;
 import mvpos.state.CasperFfg;
 import mvpos.state.FinalityState;
 import mvpos.state.State;
@@ -37,6 +40,9 @@ public final class LmdGhost implements ForkChoice {
     private final long slotsPerEpoch;
     private State totalFor;
     private long total;
+    private State weighedIn;
+    private int weighed;
+    private long[] weights = new long[0];
 
     /**
      * @param slotsPerEpoch how many slots share the validators' votes (the FFG epoch length; 1 without FFG)
@@ -67,19 +73,37 @@ public final class LmdGhost implements ForkChoice {
     @Override
     public BlockTree.Entry choose(BlockTree tree, BlockTree.Entry current) {
         State justified = tree.anchor().state();
-        Map<BlockTree.Entry, Long> own = new IdentityHashMap<>();
-        messages.forEachCounted((validator, message) -> {
-            long weight = weightOf(justified, validator);
-            if (weight > 0) {
-                tree.entry(message.head()).ifPresent(e -> own.merge(e, weight, Long::sum));
+        long[] weights = weights(justified);
+        // Summed per head first: many validators name one head, and a block is looked up once per head.
+        Map<HashKey, long[]> byHead = new HashMap<>();
+        for (int id = 0; id < messages.size(); id++) {
+            if (weights[id] > 0 && messages.counts(id)) {
+                byHead.computeIfAbsent(messages.head(id), k -> new long[1])[0] += weights[id];
             }
-        });
+        }
+        Map<BlockTree.Entry, Long> own = new IdentityHashMap<>();
+        byHead.forEach((head, weight) -> tree.entry(head.bytes()).ifPresent(e -> own.merge(e, weight[0], Long::sum)));
         Optional<byte[]> boosted = messages.boostRoot();
         if (boosted.isPresent() && boostPercent > 0) {
             long boost = totalWeight(justified) / slotsPerEpoch * boostPercent / 100;
             tree.entry(boosted.get()).ifPresent(e -> own.merge(e, boost, Long::sum));
         }
         return GhostWalk.walk(tree, current, own);
+    }
+
+    /** Each validator's weight in the justified state, by its number in {@link LatestMessages} (kept per state). */
+    private long[] weights(State justified) {
+        if (justified != weighedIn) {
+            weighedIn = justified;
+            weighed = 0;
+        }
+        if (weights.length < messages.size()) {
+            weights = Arrays.copyOf(weights, Math.max(messages.size(), weights.length * 2));
+        }
+        for (; weighed < messages.size(); weighed++) {
+            weights[weighed] = weightOf(justified, messages.validator(weighed));
+        }
+        return weights;
     }
 
     /** A validator's weight in the justified state. */

@@ -166,7 +166,7 @@ class LmdGhostTest {
         return sum;
     }
 
-    @Property(tries = 200)
+    @Property(tries = 100)
     void eachStepGoesToTheChildWithTheMostLatestVoteWeight(@ForAll("cases") Case c) {
         HandBuiltTree t = build(c, false, List.of());
         LmdGhost rule = lmd(t, 0);
@@ -194,7 +194,7 @@ class LmdGhostTest {
         }
     }
 
-    @Property(tries = 200)
+    @Property(tries = 100)
     void theHeadAlwaysDescendsFromTheJustifiedCheckpoint(@ForAll("cases") Case c,
                                                          @ForAll("justifierIndexes") List<Integer> justifying) {
         HandBuiltTree t = build(c, true, justifying);
