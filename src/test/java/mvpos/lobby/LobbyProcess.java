@@ -28,6 +28,12 @@ final class LobbyProcess implements AutoCloseable {
         return port;
     }
 
+    /** The CPU time the process has used so far (user and system, all its threads). */
+    Duration cpuTime() {
+        return process.process().info().totalCpuDuration()
+                .orElseThrow(() -> new AssertionError("this system does not report a process's CPU time"));
+    }
+
     List<String> output() {
         return process.output();
     }

@@ -136,7 +136,7 @@ public final class JavaProcess implements AutoCloseable {
     /** The last {@code lines} lines it printed, as text for a failure message. */
     public String tail(int lines) {
         List<String> all = output();
-        return "last lines of " + name + " (" + log + "):\n  "
+        return "last lines of " + name + (log == null ? "" : " (" + log + ")") + ":\n  "
                 + String.join("\n  ", all.subList(Math.max(0, all.size() - lines), all.size()));
     }
 
