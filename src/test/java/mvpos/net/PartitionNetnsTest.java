@@ -37,6 +37,7 @@ class PartitionNetnsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int NODES = 4;
     private static final int BASE_PORT = 30300;
+    private static final int EPOCH_SLOTS = 8;
 
     @TempDir
     Path dir;
@@ -77,8 +78,12 @@ class PartitionNetnsTest {
         for (int i = 0; i < NODES; i++) {
             hosts.add(NetnsLab.address(i));
         }
+        // Epochs of 8 slots of 400 ms: an even split's inactivity leak needs about 32 epochs (102 s) to give
+        // each side 2/3 of its own chain's stake again, and a partition that lasts that long lets both sides
+        // finalize, each on its own fork (the leak's known trade of safety for liveness). The cut here, plus
+        // TCP's retransmission back-off after the heal (at most the cut's length again), stays well below.
         int code = Main.commandLine().execute("testnet", "--validators", Integer.toString(NODES), "--engine", "pos",
-                "--finality", "ffg", "--epoch", "4", "--slot", "400ms", "--hosts", String.join(",", hosts),
+                "--finality", "ffg", "--epoch", Integer.toString(EPOCH_SLOTS), "--slot", "400ms", "--hosts", String.join(",", hosts),
                 "--base-port", Integer.toString(BASE_PORT), "--genesis-time", "now", "--out", dir.resolve("net").toString());
         assertThat(code).isZero();
         for (int i = 0; i < NODES; i++) {
