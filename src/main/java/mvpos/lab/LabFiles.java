@@ -13,7 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** What {@code --out DIR} writes: NAME.csv (one row per point), NAME.json (every point and the verdict), NAME.svg. */
+/**
+ * What {@code --out DIR} writes: NAME.csv (one row per point), NAME.json (every point and the verdict),
+ * NAME.svg, and index.html with a chart and a table of each act (opens offline, see {@link LabPage}).
+ */
 public final class LabFiles {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -38,7 +41,8 @@ public final class LabFiles {
         all.put("verdict", LabReport.verdictJson(result));
         Files.writeString(json, JSON.writeValueAsString(all) + "\n", StandardCharsets.UTF_8);
         Files.writeString(svg, SvgChart.of(result), StandardCharsets.UTF_8);
-        return List.of(csv, json, svg);
+        Path index = LabPage.of(result).write(dir);
+        return List.of(csv, json, svg, index);
     }
 
     static String csv(LabResult result) {

@@ -72,6 +72,11 @@ class LabCommandTest {
         assertThat(svg).startsWith("<svg").contains("<polyline").endsWith("</svg>\n");
         javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
                 .parse(dir.resolve("double-spend.svg").toFile()); // well-formed XML
+        // The page a browser opens offline: a chart of each act with its data, and the library beside it.
+        String page = Files.readString(dir.resolve("index.html"));
+        assertThat(page).contains("mvpos lab double-spend").contains("Act attack").contains("data-chart=\"1\"")
+                .contains("\"theory\"").doesNotContain("http://", "https://");
+        assertThat(dir.resolve("uPlot.iife.min.js")).isNotEmptyFile();
     }
 
     @Test
