@@ -182,14 +182,16 @@ public final class Devnet {
      * @param neighbours   each node's peers (null: a full mesh)
      * @param clockSkew    each node's clock ahead (+) or behind (-) the network's time, in ms (empty: none)
      * @param settleMillis how long {@link #settle} lets messages in flight arrive (0: from the latency)
+     * @param powTicks     proof-of-work ticks per slot (0: {@link #POW_TICKS_PER_SLOT}); more ticks make the
+     *                     time a block is found finer grained, as a real miner's is
      */
     public record Setup(int followers, List<Long> stakes, SimNetwork.Links links, int[][] neighbours,
-                        long[] clockSkew, long settleMillis) {
-        public static final Setup DEFAULT = new Setup(0, List.of(), null, null, new long[0], 0);
+                        long[] clockSkew, long settleMillis, int powTicks) {
+        public static final Setup DEFAULT = new Setup(0, List.of(), null, null, new long[0], 0, 0);
 
         public Setup {
-            if (followers < 0) {
-                throw new IllegalArgumentException("followers cannot be negative");
+            if (followers < 0 || powTicks < 0) {
+                throw new IllegalArgumentException("followers and ticks cannot be negative");
             }
             stakes = List.copyOf(stakes);
             clockSkew = clockSkew.clone();
@@ -224,7 +226,7 @@ public final class Devnet {
             keys.add(key);
             nodeOf.put(key.address(), i);
         }
-        this.genesis = genesis(config, keys, random, setup.stakes());
+        this.genesis = genesis(config, keys, random, setup.stakes(), powTicks(setup));
         this.template = Engines.named(config.engine());
         this.events = new EventQueue(config.startMillis(), config.realTime());
         HashDrbg networkRandom = new HashDrbg(random.nextLong());
@@ -321,10 +323,15 @@ public final class Devnet {
 
     /** The genesis of a devnet: each validator funded and staked, the engine's parameters filled in. */
     static Genesis genesis(Config config, List<KeyPair> keys, HashDrbg random) {
-        return genesis(config, keys, random, List.of());
+        return genesis(config, keys, random, List.of(), POW_TICKS_PER_SLOT);
     }
 
-    private static Genesis genesis(Config config, List<KeyPair> keys, HashDrbg random, List<Long> stakes) {
+    private static int powTicks(Setup setup) {
+        return setup.powTicks() > 0 ? setup.powTicks() : POW_TICKS_PER_SLOT;
+    }
+
+    private static Genesis genesis(Config config, List<KeyPair> keys, HashDrbg random, List<Long> stakes,
+                                   int powTicks) {
         TreeMap<Address, Account> accounts = new TreeMap<>();
         for (int i = 0; i < keys.size(); i++) {
             long stake = 1_000 + random.nextLong(9_001); // drawn even when fixed, so the seed gives the same keys
@@ -335,7 +342,7 @@ public final class Devnet {
         switch (config.engine()) {
             case "poa" -> params.put("authorities", String.join(",", keys.stream().map(k -> k.address().toString()).toList()));
             case "pow" -> params.put("difficulty", Long.toString(Math.max(1,
-                    config.validators() * config.powAttemptsPerTick() * POW_TICKS_PER_SLOT)));
+                    config.validators() * config.powAttemptsPerTick() * powTicks)));
             default -> { }
         }
         params.putAll(config.engineParams());
@@ -432,7 +439,7 @@ public final class Devnet {
     }
 
     private long tickMillis() {
-        return "pow".equals(config.engine()) ? Math.max(1, config.slotMillis() / POW_TICKS_PER_SLOT) : config.slotMillis();
+        return "pow".equals(config.engine()) ? Math.max(1, config.slotMillis() / powTicks(setup)) : config.slotMillis();
     }
 
     private void tick() throws Exception {

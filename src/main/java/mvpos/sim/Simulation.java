@@ -70,8 +70,9 @@ public final class Simulation {
 
     private void build() throws Exception {
         HashDrbg random = new HashDrbg(seed ^ 0x5eed5eedL);
+        int powTicks = scenario.powTickMillis() > 0 ? (int) (scenario.slotMillis() / scenario.powTickMillis()) : 0;
         Devnet.Config config = new Devnet.Config(scenario.engine(), scenario.validators(), scenario.slotMillis(), 20, 10,
-                seed, Devnet.SEEDED_START_MILLIS, false, 50, scenario.engineParams(),
+                seed, Devnet.SEEDED_START_MILLIS, false, powTicks > 0 ? 1 : 50, scenario.engineParams(),
                 "ffg".equals(scenario.finality()) ? mvpos.state.CasperFfg.NAME : null, scenario.epochSlots());
         List<Long> stakes = scenario.stakes().draw(scenario.validators(), random);
         NetworkModel links = NetworkModel.of(scenario.network(), scenario.nodes(), random);
@@ -83,7 +84,7 @@ public final class Simulation {
             }
         }
         Devnet.Setup setup = new Devnet.Setup(scenario.nodes() - scenario.validators(), stakes, links, neighbours, skew,
-                links.delayBound() + 2 * scenario.slotMillis());
+                links.delayBound() + 2 * scenario.slotMillis(), powTicks);
         devnet = new Devnet(config, head -> highestHead = Math.max(highestHead, head.height()),
                 index -> byzantine.contains(index) ? new DoubleVoter(vote -> route(index, vote)) : null, setup);
         checker = new InvariantChecker(() -> devnet.events().millis() - Devnet.SEEDED_START_MILLIS);
