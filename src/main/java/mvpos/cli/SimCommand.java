@@ -39,7 +39,8 @@ final class SimCommand implements Callable<Integer> {
             description = "The scenario (default: flags and defaults only).")
     Path file;
 
-    @Option(names = "--seed", paramLabel = "N", description = "The seed (default: the scenario's, else 1).")
+    @Option(names = {"--seed", "--replay"}, paramLabel = "N",
+            description = "The seed (default: the scenario's, else 1); --replay N runs a campaign's seed N again.")
     Long seed;
 
     @Option(names = "--seeds", paramLabel = "A..B", description = "A campaign: run every seed from A to B, one line each.")

@@ -151,6 +151,11 @@ public final class InvariantChecker {
         recent.addLast(event);
     }
 
+    /** Whether an invariant was violated (cheap enough to ask after every event). */
+    public boolean violated() {
+        return violation != null;
+    }
+
     public Optional<Violation> violation() {
         return Optional.ofNullable(violation);
     }
