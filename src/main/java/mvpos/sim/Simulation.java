@@ -94,7 +94,7 @@ public final class Simulation {
                 skew[s.node()] = s.skewMillis();
             }
         }
-        Devnet.Setup setup = new Devnet.Setup(scenario.nodes() - scenario.validators(), stakes, links, neighbours, skew,
+        DevnetSetup setup = new DevnetSetup(scenario.nodes() - scenario.validators(), stakes, links, neighbours, skew,
                 links.delayBound() + 2 * scenario.slotMillis(), powTicks);
         devnet = new Devnet(config, head -> highestHead = Math.max(highestHead, head.height()),
                 index -> byzantine.contains(index) ? new DoubleVoter(vote -> route(index, vote))
