@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
         description = "Load generators and benchmarks; each prints the figures it measured.",
         subcommands = {BenchCommand.Sampler.class, BenchCommand.Proposer.class, BenchCommand.Signatures.class,
             LobbyBenchCommand.class, ImportBenchCommand.class, VoteBenchCommand.class, SyncBenchCommand.class,
-            PropagationBenchCommand.class, ExplorerBenchCommand.class})
+            PropagationBenchCommand.class, ExplorerBenchCommand.class, SimBenchCommand.class})
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
