@@ -47,7 +47,7 @@ final class SimCommand implements Callable<Integer> {
     String seeds;
 
     @Option(names = "--random-faults", description = "Add faults drawn from each seed: a partition, a crash and "
-            + "restart, a delay spike (each over before 80% of the run).")
+            + "restart, a delay spike (each over before 80%% of the run).")
     boolean randomFaults;
 
     @Option(names = "--sweep", paramLabel = "KEY=V1,V2,...",
@@ -213,6 +213,8 @@ final class SimCommand implements Callable<Integer> {
             String text;
             try {
                 text = Files.readString(file);
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new ScenarioException("", "no such file");
             } catch (IOException e) {
                 throw new ScenarioException("", "cannot read the file (" + e.getClass().getSimpleName() + ")");
             }
