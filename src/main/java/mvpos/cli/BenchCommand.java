@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
         description = "Load generators and benchmarks; each prints the figures it measured.",
         subcommands = {BenchCommand.Sampler.class, BenchCommand.Proposer.class, BenchCommand.Signatures.class,
             LobbyBenchCommand.class, ImportBenchCommand.class, VoteBenchCommand.class, SyncBenchCommand.class,
-            PropagationBenchCommand.class, ExplorerBenchCommand.class, BenchCommand.ForkChoice.class})
+            PropagationBenchCommand.class, ExplorerBenchCommand.class, BenchCommand.ForkChoice.class,
+            SimBenchCommand.class})
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

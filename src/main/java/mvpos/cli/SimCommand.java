@@ -39,11 +39,20 @@ final class SimCommand implements Callable<Integer> {
             description = "The scenario (default: flags and defaults only).")
     Path file;
 
-    @Option(names = "--seed", paramLabel = "N", description = "The seed (default: the scenario's, else 1).")
+    @Option(names = {"--seed", "--replay"}, paramLabel = "N",
+            description = "The seed (default: the scenario's, else 1); --replay N runs a campaign's seed N again.")
     Long seed;
 
     @Option(names = "--seeds", paramLabel = "A..B", description = "A campaign: run every seed from A to B, one line each.")
     String seeds;
+
+    @Option(names = "--random-faults", description = "Add faults drawn from each seed: a partition, a crash and "
+            + "restart, a delay spike (each over before 80%% of the run).")
+    boolean randomFaults;
+
+    @Option(names = "--sweep", paramLabel = "KEY=V1,V2,...",
+            description = "Run the scenario once for each value of one key (e.g. slot=600s,60s,10s), a line each.")
+    String sweep;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Write CSV files and JSON lines here.")
     Path out;
@@ -120,10 +129,13 @@ final class SimCommand implements Callable<Integer> {
             first = seed != null ? seed : scenario.seed();
             last = first;
         }
+        if (sweep != null) {
+            return sweep(stdout, err, first);
+        }
         int violations = 0;
         long wallStart = System.nanoTime();
         for (long s = first; s <= last; s++) {
-            Simulation simulation = new Simulation(scenario, s);
+            Simulation simulation = new Simulation(randomFaults ? mvpos.sim.RandomFaults.add(scenario, s) : scenario, s);
             long runStart = System.nanoTime();
             SimReport report = simulation.run(quiet || seeds != null ? (v, e, h) -> { } : progress(err, scenario));
             double wall = (System.nanoTime() - runStart) / 1e9;
@@ -154,18 +166,59 @@ final class SimCommand implements Callable<Integer> {
         return violations > 0 ? 1 : 0;
     }
 
+    /** {@code --sweep KEY=V1,V2}: the scenario once per value, one line each (stale rate, propagation). */
+    private int sweep(PrintWriter stdout, PrintWriter err, long s) throws Exception {
+        int equals = sweep.indexOf('=');
+        if (equals < 1 || equals == sweep.length() - 1) {
+            err.println("mvpos: error: --sweep must be KEY=V1,V2,... (e.g. slot=600s,60s), not '" + sweep + "'");
+            err.flush();
+            return 2;
+        }
+        String key = sweep.substring(0, equals);
+        int violations = 0;
+        for (String value : sweep.substring(equals + 1).split(",")) {
+            Scenario swept;
+            try {
+                ObjectNode tree = tree();
+                ScenarioReader.override(tree, key, value.strip());
+                swept = ScenarioReader.read(tree, name());
+            } catch (ScenarioException e) {
+                err.println("mvpos: error: " + (file == null ? "(flags)" : file) + ": " + e.getMessage());
+                err.flush();
+                return 2;
+            }
+            SimReport report = new Simulation(swept, s).run((v, e, h) -> { });
+            stdout.printf(Locale.ROOT, "%s=%s: blocks %d  produced %d  stale rate %.2f%%  "
+                    + "propagation to 90%% median %d ms%s%n", key, value.strip(), report.blocks(),
+                    report.producedBlocks(), 100 * report.staleRate(), report.propagationMillis().get("p90"),
+                    report.violated() ? "  VIOLATION " + report.violation().invariant() : "");
+            stdout.flush();
+            violations += report.violated() ? 1 : 0;
+        }
+        return violations > 0 ? 1 : 0;
+    }
+
+    private String name() {
+        return file == null ? "flags" : file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
+    }
+
     private Scenario scenario() throws ScenarioException {
+        return ScenarioReader.read(tree(), name());
+    }
+
+    /** The scenario's tree: the file's (or an empty one), with the flags applied. */
+    private ObjectNode tree() throws ScenarioException {
         ObjectNode tree;
-        String name = "flags";
         if (file != null) {
             String text;
             try {
                 text = Files.readString(file);
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new ScenarioException("", "no such file");
             } catch (IOException e) {
                 throw new ScenarioException("", "cannot read the file (" + e.getClass().getSimpleName() + ")");
             }
             tree = ScenarioReader.parse(text);
-            name = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
         } else {
             tree = ScenarioReader.parse("");
         }
@@ -180,7 +233,7 @@ final class SimCommand implements Callable<Integer> {
                 ScenarioReader.override(tree, o[0], o[1]);
             }
         }
-        return ScenarioReader.read(tree, name);
+        return tree;
     }
 
     /** The command that runs this seed again, with the flags this run was given. */
@@ -197,6 +250,9 @@ final class SimCommand implements Callable<Integer> {
                 args.add(f[0]);
                 args.add(f[1]);
             }
+        }
+        if (randomFaults) {
+            args.add("--random-faults");
         }
         args.add("--seed");
         args.add(Long.toString(s));

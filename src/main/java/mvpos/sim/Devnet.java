@@ -6,9 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.Consumer;
-import mvpos.chain.Account;
 import mvpos.chain.Block;
 import mvpos.chain.Genesis;
 import mvpos.chain.MemoryChainStore;
@@ -169,34 +167,10 @@ public final class Devnet {
      */
     public Devnet(Config config, Consumer<HeadEvent> onHead,
                   java.util.function.IntFunction<mvpos.node.Strategy> strategies) throws Exception {
-        this(config, onHead, strategies, Setup.DEFAULT);
+        this(config, onHead, strategies, DevnetSetup.DEFAULT);
     }
 
-    /**
-     * What a simulation adds to a devnet's configuration: nodes that only follow the chain, the
-     * validators' stakes, how the network carries messages, and each node's clock skew.
-     *
-     * @param followers    nodes without a validator, after the validators (indexes from {@code validators})
-     * @param stakes       each validator's stake (empty: as the configuration says)
-     * @param links        how messages travel (null: the configuration's latency and jitter)
-     * @param neighbours   each node's peers (null: a full mesh)
-     * @param clockSkew    each node's clock ahead (+) or behind (-) the network's time, in ms (empty: none)
-     * @param settleMillis how long {@link #settle} lets messages in flight arrive (0: from the latency)
-     */
-    public record Setup(int followers, List<Long> stakes, SimNetwork.Links links, int[][] neighbours,
-                        long[] clockSkew, long settleMillis) {
-        public static final Setup DEFAULT = new Setup(0, List.of(), null, null, new long[0], 0);
-
-        public Setup {
-            if (followers < 0) {
-                throw new IllegalArgumentException("followers cannot be negative");
-            }
-            stakes = List.copyOf(stakes);
-            clockSkew = clockSkew.clone();
-        }
-    }
-
-    private final Setup setup;
+    private final DevnetSetup setup;
     private final mvpos.state.GenesisState genesisState;
     private final ConsensusEngine template;
     private final SignatureCache signatures;
@@ -208,7 +182,7 @@ public final class Devnet {
 
     /** A devnet with validators behaving as {@code strategies} says, extended as {@code setup} says. */
     public Devnet(Config config, Consumer<HeadEvent> onHead,
-                  java.util.function.IntFunction<mvpos.node.Strategy> strategies, Setup setup) throws Exception {
+                  java.util.function.IntFunction<mvpos.node.Strategy> strategies, DevnetSetup setup) throws Exception {
         this.config = config;
         this.onHead = onHead;
         this.strategies = strategies;
@@ -224,16 +198,11 @@ public final class Devnet {
             keys.add(key);
             nodeOf.put(key.address(), i);
         }
-        this.genesis = genesis(config, keys, random, setup.stakes());
+        this.genesis = DevnetGenesis.of(config, keys, random, setup.stakes(), powTicks(setup));
         this.template = Engines.named(config.engine());
         this.events = new EventQueue(config.startMillis(), config.realTime());
         HashDrbg networkRandom = new HashDrbg(random.nextLong());
-        this.network = setup.links() == null && setup.neighbours() == null
-                ? new SimNetwork(events, networkRandom, config.latencyMillis(), config.jitterMillis())
-                : new SimNetwork(events, networkRandom, setup.links() != null ? setup.links()
-                        : (from, to, message, r) -> new long[] {config.latencyMillis()
-                                + (config.jitterMillis() == 0 ? 0 : r.nextLong(config.jitterMillis() + 1))},
-                        setup.neighbours());
+        this.network = setup.network(events, networkRandom, config.latencyMillis(), config.jitterMillis());
         this.genesisState = mvpos.state.GenesisState.of(genesis);
         this.signatures = new SignatureCache(genesisState.domain(), 1_000_000);
         this.transitions = new TransitionCache(16_384);
@@ -260,7 +229,7 @@ public final class Devnet {
                 : null;
         core.onHeadChanged(change -> reportHead(index, change));
         if (index == 0) {
-            core.onHeadChanged(change -> watchStall(core));
+            core.onHeadChanged(change -> stallWatch.watch(core, events.millis()));
         }
         core.onFinalityChanged(change -> reportFinality(index, change));
         core.onEvidence(evidence -> onEvidence.accept(new EvidenceEvent(index, evidence.offender().toString(),
@@ -274,10 +243,7 @@ public final class Devnet {
         return events.millis() + (index < setup.clockSkew().length ? setup.clockSkew()[index] : 0);
     }
 
-    /**
-     * Node {@code index} crashes: it stops, loses what it held only in memory (mempool, vote pool, block
-     * tree) and the messages on the way to it; its store stays.
-     */
+    /** Node {@code index} crashes: it loses what it held in memory and what was on the way to it, not its store. */
     public void crash(int index) {
         network.setDown(index, true);
     }
@@ -296,10 +262,7 @@ public final class Devnet {
         return network.isDown(index);
     }
 
-    /**
-     * Calls {@code listener} with every node now and with each node started again later (after a crash),
-     * so that what watches nodes watches the ones running.
-     */
+    /** Calls {@code listener} with every node now and with each node started again later (after a crash). */
     public void onNodeStarted(java.util.function.ObjIntConsumer<NodeCore> listener) {
         nodeStarted.add(listener);
         for (int i = 0; i < nodes.size(); i++) {
@@ -321,31 +284,11 @@ public final class Devnet {
 
     /** The genesis of a devnet: each validator funded and staked, the engine's parameters filled in. */
     static Genesis genesis(Config config, List<KeyPair> keys, HashDrbg random) {
-        return genesis(config, keys, random, List.of());
+        return DevnetGenesis.of(config, keys, random, List.of(), POW_TICKS_PER_SLOT);
     }
 
-    private static Genesis genesis(Config config, List<KeyPair> keys, HashDrbg random, List<Long> stakes) {
-        TreeMap<Address, Account> accounts = new TreeMap<>();
-        for (int i = 0; i < keys.size(); i++) {
-            long stake = 1_000 + random.nextLong(9_001); // drawn even when fixed, so the seed gives the same keys
-            long chosen = !stakes.isEmpty() ? stakes.get(i) : config.stake() > 0 ? config.stake() : stake;
-            accounts.put(keys.get(i).address(), new Account(1_000_000_000L, 0, chosen));
-        }
-        Map<String, String> params = new TreeMap<>();
-        switch (config.engine()) {
-            case "poa" -> params.put("authorities", String.join(",", keys.stream().map(k -> k.address().toString()).toList()));
-            case "pow" -> params.put("difficulty", Long.toString(Math.max(1,
-                    config.validators() * config.powAttemptsPerTick() * POW_TICKS_PER_SLOT)));
-            default -> { }
-        }
-        params.putAll(config.engineParams());
-        Genesis genesis = new Genesis(CHAIN_ID, config.startMillis(), BLOCK_REWARD, config.slotMillis(), accounts,
-                config.engine(), params);
-        if (mvpos.state.CasperFfg.NAME.equals(config.finality())) {
-            genesis = genesis.withFinality(config.finality(), Map.of(mvpos.state.CasperFfg.EPOCH_LENGTH,
-                    Long.toString(config.finalityEpochLength())));
-        }
-        return genesis;
+    private static int powTicks(DevnetSetup setup) {
+        return setup.powTicks() > 0 ? setup.powTicks() : POW_TICKS_PER_SLOT;
     }
 
     private void reportHead(int node, NodeCore.HeadChanged change) {
@@ -394,27 +337,11 @@ public final class Devnet {
                              int participationBasisPoints, long timeMillis) {
     }
 
-    private Consumer<StallEvent> onStall = event -> { };
-    private mvpos.node.FinalityStatus stall;
+    private final StallWatch stallWatch = new StallWatch();
 
     /** Receives each stall and recovery of finality, as node 0 sees it. */
     public void onStall(Consumer<StallEvent> listener) {
-        this.onStall = listener;
-    }
-
-    private void watchStall(NodeCore node) {
-        node.headFinality().ifPresent(f -> {
-            mvpos.node.FinalityStatus status = mvpos.node.FinalityStatus.of(f);
-            if (status.stalled() && stall == null) {
-                stall = status;
-                onStall.accept(new StallEvent(0, true, status.epoch(), status.stalledSince(), status.finalized().epoch(),
-                        status.participationBasisPoints(), events.millis()));
-            } else if (!status.stalled() && stall != null) {
-                onStall.accept(new StallEvent(0, false, status.epoch(), stall.stalledSince(),
-                        status.finalized().epoch(), status.participationBasisPoints(), events.millis()));
-                stall = null;
-            }
-        });
+        stallWatch.listener = listener;
     }
 
     /** An offence a node saw (once per offender and node): it sends the evidence in a transaction. */
@@ -432,7 +359,7 @@ public final class Devnet {
     }
 
     private long tickMillis() {
-        return "pow".equals(config.engine()) ? Math.max(1, config.slotMillis() / POW_TICKS_PER_SLOT) : config.slotMillis();
+        return "pow".equals(config.engine()) ? Math.max(1, config.slotMillis() / powTicks(setup)) : config.slotMillis();
     }
 
     private void tick() throws Exception {
@@ -529,32 +456,8 @@ public final class Devnet {
 
     /** Summarises the chain of the run so far (call after {@link #run} or {@link #settle}). */
     public ChainSummary chainSummary() throws mvpos.chain.ChainStore.StoreException {
-        NodeCore node = nodes.get(0).node();
-        long height = node.head().height();
-        Map<Address, Long> won = new java.util.HashMap<>();
-        Set<HashKey> canonical = new HashSet<>();
-        for (long h = 1; h <= height; h++) {
-            Block block = node.blockAt(h).orElseThrow();
-            canonical.add(HashKey.of(block.hash()));
-            won.merge(block.header().proposer(), 1L, Long::sum);
-        }
-        long stale = headHeights.keySet().stream().filter(hash -> !canonical.contains(hash)
-                && headHeights.get(hash) > 0).count();
-        mvpos.state.State state = node.headState();
-        boolean byStake = "pos".equals(config.engine());
-        long totalStake = 0;
-        for (KeyPair key : keys) {
-            totalStake += state.account(key.address()).stake();
-        }
-        List<ValidatorShare> validators = new ArrayList<>();
-        for (int i = 0; i < keys.size(); i++) {
-            Address address = keys.get(i).address();
-            long stake = state.account(address).stake();
-            double share = byStake ? (totalStake == 0 ? 0 : (double) stake / totalStake) : 1.0 / keys.size();
-            validators.add(new ValidatorShare(i, address.toString(), stake, won.getOrDefault(address, 0L),
-                    share * height));
-        }
-        return new ChainSummary(validators, height, stale, reorganisations, deepestReorganisation);
+        return DevnetChainSummary.of(nodes.get(0).node(), keys, "pos".equals(config.engine()), headHeights,
+                reorganisations, deepestReorganisation);
     }
 
     /** Runs the queue for {@code millis} of virtual time with production on (for scenarios and tests). */

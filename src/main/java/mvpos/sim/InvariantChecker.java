@@ -45,8 +45,11 @@ public final class InvariantChecker {
     public void watch(NodeCore node, int index) {
         Predicate<String> onChain = hash -> onChain(node, hash);
         node.storeFinalized().ifPresent(c -> finalized(index, c.epoch(), Hex.encode(c.hash()), onChain));
-        node.onFinalityChanged(change -> finalized(index, change.finalized().epoch(),
-                Hex.encode(change.finalized().hash()), onChain));
+        // The node's own finalized checkpoint (the highest it has seen finalized on any of its chains), not
+        // its head state's: a head that moves to a sibling branch may carry an older finalized checkpoint in
+        // its state while the node's finalized block stays on its chain.
+        node.onFinalityChanged(change -> node.storeFinalized().ifPresent(c -> finalized(index, c.epoch(),
+                Hex.encode(c.hash()), onChain)));
         node.onHeadChanged(change -> head(index, node, change));
     }
 
@@ -74,6 +77,9 @@ public final class InvariantChecker {
         }
         note("node " + node + " finalized epoch " + epoch + " " + shortHash(hash));
         Checkpoint before = lastFinalized.get(node);
+        if (before != null && before.epoch() == epoch && Hex.encode(before.hash()).equals(hash)) {
+            return; // told again
+        }
         if (before != null) {
             String beforeHash = Hex.encode(before.hash());
             if (epoch < before.epoch() || epoch == before.epoch() && !beforeHash.equals(hash)) {
@@ -149,6 +155,11 @@ public final class InvariantChecker {
             recent.removeFirst();
         }
         recent.addLast(event);
+    }
+
+    /** Whether an invariant was violated (cheap enough to ask after every event). */
+    public boolean violated() {
+        return violation != null;
     }
 
     public Optional<Violation> violation() {

@@ -12,11 +12,13 @@ import mvpos.crypto.RandomSource;
  *
  * @param byzantine        validators that equivocate their finality votes ({@link DoubleVoter}) and bridge partitions
  * @param livenessMillis   after the last fault heals, finality (or one common head) must return within this (0: not checked)
+ * @param powTickMillis    with {@code pow}, how often miners try (0: ten times a slot); each try is one attempt at
+ *                         the seal, so the time a block is found is drawn at this resolution
  */
 public record Scenario(String name, long seed, String engine, Map<String, String> engineParams, String finality,
                        long epochSlots, long slotMillis, int nodes, int validators, Stakes stakes,
                        NetworkSpec network, RunLength length, double transactionsPerSecond, List<Fault> faults,
-                       List<Integer> byzantine, long livenessMillis) {
+                       List<Integer> byzantine, long livenessMillis, long powTickMillis) {
 
     public Scenario {
         engineParams = Map.copyOf(engineParams);

@@ -69,7 +69,7 @@ public final class ScenarioReader {
     public static Scenario read(ObjectNode tree, String name) throws ScenarioException {
         Obj root = new Obj(tree, "");
         root.allow("name", "seed", "engine", "engineParams", "finality", "epoch", "slot", "nodes", "validators",
-                "stake", "network", "run", "workload", "faults", "byzantine", "liveness");
+                "stake", "network", "run", "workload", "faults", "byzantine", "liveness", "powTick");
         String engine = root.string("engine", "pos");
         if (!mvpos.consensus.Engines.names().contains(engine)) {
             throw new ScenarioException("engine", "unknown engine '" + engine + "'; available: "
@@ -117,8 +117,14 @@ public final class ScenarioReader {
             }
         }
         long liveness = root.duration("liveness", 0, 0, 365L * 86_400_000);
+        long powTick = root.duration("powTick", 0, 0, slot);
+        if (powTick > 0 && slot / powTick > 100_000) {
+            throw new ScenarioException("powTick", "at most 100000 ticks a slot; make it at least " + (slot / 100_000)
+                    + "ms");
+        }
         return new Scenario(root.string("name", name), root.integer("seed", 1, 0, Long.MAX_VALUE), engine, params,
-                finality, epoch, slot, nodes, validators, stakes, network, length, tps, faults, byzantine, liveness);
+                finality, epoch, slot, nodes, validators, stakes, network, length, tps, faults, byzantine, liveness,
+                powTick);
     }
 
     private static Scenario.Stakes stakes(Obj stake, int validators) throws ScenarioException {

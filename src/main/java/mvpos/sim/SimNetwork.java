@@ -138,8 +138,19 @@ public final class SimNetwork {
         return dropped;
     }
 
+    private static final PeerId[] PEERS = new PeerId[16_384];
+
+    /** The peer id of node {@code index} (the first ones made once: every delivery names its sender). */
     public static PeerId peerOf(int index) {
-        return new PeerId("node" + index);
+        if (index >= PEERS.length) {
+            return new PeerId("node" + index);
+        }
+        PeerId peer = PEERS[index];
+        if (peer == null) {
+            peer = new PeerId("node" + index);
+            PEERS[index] = peer;
+        }
+        return peer;
     }
 
     private boolean reachable(int from, int to) {

@@ -45,6 +45,10 @@ public final class Simulation {
         this.byzantine = new HashSet<>(scenario.byzantine());
     }
 
+    private long duration() {
+        return scenario.length().durationMillis(scenario.slotMillis());
+    }
+
     /** Runs the scenario to its end or its first violation. */
     public SimReport run(Progress progress) throws Exception {
         build();
@@ -57,7 +61,7 @@ public final class Simulation {
                     progress.update(devnet.events().millis() - Devnet.SEEDED_START_MILLIS, devnet.events().executed(),
                             highestHead);
                 }
-                return checker.violation().isPresent();
+                return checker.violated();
             });
         } catch (Exception | StackOverflowError e) {
             checker.fail("no exception escapes a node", e.getClass().getSimpleName() + ": " + e.getMessage());
@@ -70,8 +74,16 @@ public final class Simulation {
 
     private void build() throws Exception {
         HashDrbg random = new HashDrbg(seed ^ 0x5eed5eedL);
+        boolean exponential = "pow".equals(scenario.engine()) && scenario.powTickMillis() == 0;
+        int powTicks = exponential ? 1
+                : scenario.powTickMillis() > 0 ? (int) (scenario.slotMillis() / scenario.powTickMillis()) : 0;
+        Map<String, String> engineParams = new TreeMap<>(scenario.engineParams());
+        if (exponential) {
+            engineParams.putIfAbsent(mvpos.consensus.PowEngine.DIFFICULTY, ExponentialMining.DIFFICULTY);
+        }
         Devnet.Config config = new Devnet.Config(scenario.engine(), scenario.validators(), scenario.slotMillis(), 20, 10,
-                seed, Devnet.SEEDED_START_MILLIS, false, 50, scenario.engineParams(),
+                seed, Devnet.SEEDED_START_MILLIS, false,
+                exponential ? ExponentialMining.ATTEMPTS : powTicks > 0 ? 1 : 50, engineParams,
                 "ffg".equals(scenario.finality()) ? mvpos.state.CasperFfg.NAME : null, scenario.epochSlots());
         List<Long> stakes = scenario.stakes().draw(scenario.validators(), random);
         NetworkModel links = NetworkModel.of(scenario.network(), scenario.nodes(), random);
@@ -82,10 +94,17 @@ public final class Simulation {
                 skew[s.node()] = s.skewMillis();
             }
         }
-        Devnet.Setup setup = new Devnet.Setup(scenario.nodes() - scenario.validators(), stakes, links, neighbours, skew,
-                links.delayBound() + 2 * scenario.slotMillis());
+        DevnetSetup setup = new DevnetSetup(scenario.nodes() - scenario.validators(), stakes, links, neighbours, skew,
+                links.delayBound() + 2 * scenario.slotMillis(), powTicks);
         devnet = new Devnet(config, head -> highestHead = Math.max(highestHead, head.height()),
-                index -> byzantine.contains(index) ? new DoubleVoter(vote -> route(index, vote)) : null, setup);
+                index -> byzantine.contains(index) ? new DoubleVoter(vote -> route(index, vote))
+                        : exponential ? ExponentialMining.strategy() : null, setup);
+        if (exponential) {
+            long end = duration() > 0 ? Devnet.SEEDED_START_MILLIS + duration() : Long.MAX_VALUE;
+            new ExponentialMining(devnet, stakes, scenario.slotMillis(), seed, () -> !producing
+                    || scenario.length().blocks() > 0 && highestHead >= scenario.length().blocks()
+                    || devnet.events().millis() >= end).start();
+        }
         checker = new InvariantChecker(() -> devnet.events().millis() - Devnet.SEEDED_START_MILLIS);
         metrics = new SimMetrics(scenario.nodes(), () -> devnet.events().millis());
         devnet.onNodeStarted((node, index) -> {

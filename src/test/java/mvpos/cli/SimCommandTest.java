@@ -106,4 +106,25 @@ class SimCommandTest {
         assertThat(campaign.exitCode()).isEqualTo(1);
         assertThat(campaign.out()).contains("seed 4: VIOLATION agreement").contains("seeds 2  violations 1");
     }
+
+    @Test
+    void aCampaignWithRandomFaultsOfHonestNodesFindsNoViolation() {
+        CliRun run = CliRun.run("sim", "--validators", "8", "--finality", "ffg", "--epoch", "4", "--slots", "60",
+                "--topology", "random", "--random-faults", "--seeds", "1..3");
+        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+        assertThat(run.out()).contains("seed 1: ok").contains("seed 2: ok").contains("seed 3: ok")
+                .contains("seeds 3  violations 0");
+    }
+
+    @Test
+    void aSweepRunsTheScenarioOncePerValue() {
+        CliRun run = CliRun.run("sim", "--engine", "poa", "--validators", "4", "--slots", "20", "--sweep",
+                "slot=500ms,2s");
+        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+        assertThat(run.out().lines().toList()).hasSize(2);
+        assertThat(run.out()).contains("slot=500ms: blocks").contains("slot=2s: blocks");
+        CliRun bad = CliRun.run("sim", "--sweep", "slot=fast");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("(flags): slot: 'fast' is not a duration");
+    }
 }
