@@ -1,5 +1,7 @@
 package mvpos.sim;
 
+import mvpos.adversary.DoubleVoter;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

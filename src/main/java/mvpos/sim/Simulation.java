@@ -1,5 +1,7 @@
 package mvpos.sim;
 
+import mvpos.adversary.DoubleVoter;
+
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;

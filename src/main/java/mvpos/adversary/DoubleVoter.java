@@ -1,4 +1,4 @@
-package mvpos.sim;
+package mvpos.adversary;
 
 import java.util.LinkedHashSet;
 import java.util.Set;
