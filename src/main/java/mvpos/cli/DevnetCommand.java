@@ -104,12 +104,8 @@ final class DevnetCommand implements Runnable {
             throw new Main.UserError("unknown engine '" + engine + "'; available: " + String.join(", ", Engines.names()));
         }
         consensus.checked(engine, spec);
-        if (!mvpos.chain.Genesis.DEFAULT_FORK_CHOICE.equals(consensus.forkChoice) || !consensus.forkChoiceParams.isEmpty()) {
-            throw Main.badValue(spec, "--fork-choice is not available in devnet yet; a chain made with "
-                    + "'mvpos testnet' or 'mvpos node --dev' takes it");
-        }
-        if (processes && !consensus.engineParams.isEmpty()) {
-            throw Main.badValue(spec, "--engine-param works in one process only, not with --processes");
+        if (processes && consensus.given()) {
+            throw Main.badValue(spec, "--engine-param and --fork-choice work in one process only, not with --processes");
         }
         if (validators < 1 || validators > 100_000) {
             throw new Main.UserError("--validators must be between 1 and 100000, got " + validators);
@@ -166,7 +162,8 @@ final class DevnetCommand implements Runnable {
         long start = realTime ? SystemClock.INSTANCE.millis() : Devnet.SEEDED_START_MILLIS;
         Devnet.Config config = new Devnet.Config(engine, validators, slot.toMillis(), latency.toMillis(),
                 jitter.toMillis(), runSeed, start, realTime, 50, consensus.engineParams, finality, finalityEpoch)
-                .withOffline(offline, offlineFrom).withStake(stake);
+                .withOffline(offline, offlineFrom).withStake(stake)
+                .withForkChoice(consensus.forkChoice, consensus.forkChoiceParams);
         long wallStart = System.nanoTime();
         Devnet.Summary summary;
         Devnet devnet;

@@ -47,11 +47,13 @@ public final class Devnet {
      * @param offline         how many validators (the last ones) go offline: they neither produce nor vote
      * @param offlineFromSlot the slot from which they are offline (0: from the start)
      * @param stake           every validator's stake, or 0 for a random stake from 1,000 to 10,000 each
+     * @param forkChoice      the fork-choice rule named in genesis ({@link Genesis#DEFAULT_FORK_CHOICE} by default)
+     * @param forkChoiceParams its parameters
      */
     public record Config(String engine, int validators, long slotMillis, long latencyMillis, long jitterMillis,
                          long seed, long startMillis, boolean realTime, long powAttemptsPerTick,
                          Map<String, String> engineParams, String finality, long finalityEpochLength, int offline,
-                         long offlineFromSlot, long stake) {
+                         long offlineFromSlot, long stake, String forkChoice, Map<String, String> forkChoiceParams) {
         public Config {
             if (validators < 1) {
                 throw new IllegalArgumentException("a devnet needs at least one validator");
@@ -71,6 +73,25 @@ public final class Devnet {
             }
             engineParams = Map.copyOf(engineParams);
             finality = finality == null ? Genesis.NO_FINALITY : finality;
+            forkChoice = forkChoice == null ? Genesis.DEFAULT_FORK_CHOICE : forkChoice;
+            forkChoiceParams = Map.copyOf(forkChoiceParams);
+        }
+
+        /** A configuration with the default fork choice. */
+        public Config(String engine, int validators, long slotMillis, long latencyMillis, long jitterMillis,
+                      long seed, long startMillis, boolean realTime, long powAttemptsPerTick,
+                      Map<String, String> engineParams, String finality, long finalityEpochLength, int offline,
+                      long offlineFromSlot, long stake) {
+            this(engine, validators, slotMillis, latencyMillis, jitterMillis, seed, startMillis, realTime,
+                    powAttemptsPerTick, engineParams, finality, finalityEpochLength, offline, offlineFromSlot, stake,
+                    Genesis.DEFAULT_FORK_CHOICE, Map.of());
+        }
+
+        /** This configuration with the fork-choice rule {@code rule} and its parameters in genesis. */
+        public Config withForkChoice(String rule, Map<String, String> params) {
+            return new Config(engine, validators, slotMillis, latencyMillis, jitterMillis, seed, startMillis, realTime,
+                    powAttemptsPerTick, engineParams, finality, finalityEpochLength, offline, offlineFromSlot, stake,
+                    rule, params);
         }
 
         /** A configuration with every validator online. */
@@ -84,26 +105,29 @@ public final class Devnet {
         /** This configuration with these engine parameters in its genesis (beside those the devnet sets). */
         public Config withEngineParams(Map<String, String> params) {
             return new Config(engine, validators, slotMillis, latencyMillis, jitterMillis, seed, startMillis, realTime,
-                    powAttemptsPerTick, params, finality, finalityEpochLength, offline, offlineFromSlot, stake);
+                    powAttemptsPerTick, params, finality, finalityEpochLength, offline, offlineFromSlot, stake,
+                    forkChoice, forkChoiceParams);
         }
 
         /** This configuration with the {@code ffg} finality gadget, epochs of {@code epochLength} slots. */
         public Config withFfg(long epochLength) {
             return new Config(engine, validators, slotMillis, latencyMillis, jitterMillis, seed, startMillis, realTime,
                     powAttemptsPerTick, engineParams, mvpos.state.CasperFfg.NAME, epochLength, offline, offlineFromSlot,
-                    stake);
+                    stake, forkChoice, forkChoiceParams);
         }
 
         /** This configuration with the last {@code count} validators offline from {@code fromSlot}. */
         public Config withOffline(int count, long fromSlot) {
             return new Config(engine, validators, slotMillis, latencyMillis, jitterMillis, seed, startMillis, realTime,
-                    powAttemptsPerTick, engineParams, finality, finalityEpochLength, count, fromSlot, stake);
+                    powAttemptsPerTick, engineParams, finality, finalityEpochLength, count, fromSlot, stake,
+                    forkChoice, forkChoiceParams);
         }
 
         /** This configuration with every validator staking {@code each} (0: random stakes). */
         public Config withStake(long each) {
             return new Config(engine, validators, slotMillis, latencyMillis, jitterMillis, seed, startMillis, realTime,
-                    powAttemptsPerTick, engineParams, finality, finalityEpochLength, offline, offlineFromSlot, each);
+                    powAttemptsPerTick, engineParams, finality, finalityEpochLength, offline, offlineFromSlot, each,
+                    forkChoice, forkChoiceParams);
         }
 
         /** A seeded run in virtual time with the defaults for everything else. */

@@ -36,6 +36,9 @@ final class DevnetGenesis {
             genesis = genesis.withFinality(config.finality(), Map.of(mvpos.state.CasperFfg.EPOCH_LENGTH,
                     Long.toString(config.finalityEpochLength())));
         }
+        if (!Genesis.DEFAULT_FORK_CHOICE.equals(config.forkChoice()) || !config.forkChoiceParams().isEmpty()) {
+            genesis = genesis.withForkChoice(config.forkChoice(), config.forkChoiceParams());
+        }
         return genesis;
     }
 }

@@ -85,6 +85,37 @@ class DevnetCommandTest {
     }
 
     /**
+     * {@code --fork-choice} names the rule in the devnet's genesis: a pos devnet with LMD-GHOST and FFG
+     * agrees on one head and finalizes, a seeded run is the same twice, and the chain differs from the
+     * default rule's only where the genesis does (its hash); an unknown rule or parameter is exit 2.
+     */
+    @Test
+    void theForkChoiceRuleIsChosenWithAFlag() throws Exception {
+        String[] lmd = {"devnet", "--engine", "pos", "--validators", "4", "--slot", "100ms", "--blocks", "24",
+            "--seed", "5", "--finality", "ffg", "--epoch", "4", "--fork-choice", "lmd-ghost",
+            "--fork-choice-param", "proposerBoost=40", "--json"};
+        CliRun run = CliRun.run(lmd);
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("\"event\":\"finalized\"");
+        assertThat(run.err()).contains("4/4 nodes on head");
+        assertThat(CliRun.run(lmd).out()).isEqualTo(run.out());
+        mvpos.sim.Devnet.Config config = mvpos.sim.Devnet.Config.seeded("pos", 4, 100, 5);
+        assertThat(new mvpos.sim.Devnet(config.withForkChoice("lmd-ghost", java.util.Map.of()), head -> { })
+                .genesis().forkChoice()).isEqualTo("lmd-ghost");
+        assertThat(new mvpos.sim.Devnet(config, head -> { }).genesis().forkChoice())
+                .isEqualTo(mvpos.chain.Genesis.DEFAULT_FORK_CHOICE);
+
+        CliRun unknown = CliRun.run("devnet", "--seed", "1", "--blocks", "1", "--fork-choice", "coin-toss");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.err().strip().lines()).hasSize(1);
+        assertThat(unknown.err()).contains("coin-toss");
+        CliRun badParam = CliRun.run("devnet", "--engine", "pos", "--seed", "1", "--blocks", "1", "--fork-choice",
+                "lmd-ghost", "--fork-choice-param", "proposerBoost=lots");
+        assertThat(badParam.exitCode()).isEqualTo(2);
+        assertThat(badParam.err().strip().lines()).hasSize(1);
+    }
+
+    /**
      * The seeded devnet is the same byte for byte in another JVM (not only twice in this one): nothing in
      * it depends on the process, its start time, hash codes or thread timing.
      */
