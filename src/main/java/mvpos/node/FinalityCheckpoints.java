@@ -36,16 +36,26 @@ final class FinalityCheckpoints {
         return moved;
     }
 
-    /** The head's checkpoints when they differ from those reported last (and are now reported). */
+    /**
+     * The head's checkpoints when they differ from those reported last (and are now reported). What is
+     * reported never goes back: a reorganisation to a branch whose state has not yet seen the latest
+     * justification (a sibling of the block that carried it) keeps the checkpoints already reported,
+     * which stay on the chain (the head descends from them).
+     */
     Optional<NodeCore.FinalityChanged> headMoved(FinalityState head) {
-        Checkpoint j = head.currentJustified();
-        Checkpoint f = head.finalized();
+        Checkpoint j = later(reportedJustified, head.currentJustified());
+        Checkpoint f = later(reportedFinalized, head.finalized());
         if (j.equals(reportedJustified) && f.equals(reportedFinalized)) {
             return Optional.empty();
         }
         reportedJustified = j;
         reportedFinalized = f;
         return Optional.of(new NodeCore.FinalityChanged(j, f));
+    }
+
+    /** {@code candidate} unless it is of an earlier epoch than {@code reported}. */
+    private static Checkpoint later(Checkpoint reported, Checkpoint candidate) {
+        return reported != null && candidate.epoch() < reported.epoch() ? reported : candidate;
     }
 
     /** Null before {@link #start} (a chain without finality). */
