@@ -24,12 +24,16 @@ final class HomeNodeRunner {
     private final List<String> extraPeers;
     private final Integer p2pPort;
     private final Integer apiPort;
+    private final mvpos.node.WeakSubjectivityCheckpoint checkpoint;
 
-    HomeNodeRunner(Path homeDir, List<String> extraPeers, Integer p2pPort, Integer apiPort) {
+    /** @param checkpoint the history the operator trusts (null: none) */
+    HomeNodeRunner(Path homeDir, List<String> extraPeers, Integer p2pPort, Integer apiPort,
+                   mvpos.node.WeakSubjectivityCheckpoint checkpoint) {
         this.homeDir = homeDir;
         this.extraPeers = extraPeers;
         this.p2pPort = p2pPort;
         this.apiPort = apiPort;
+        this.checkpoint = checkpoint;
     }
 
     void run() {
@@ -49,6 +53,16 @@ final class HomeNodeRunner {
                     new SecureRandomSource(), NodeCommand.openProtection(home.dir().resolve("signed")));
         } catch (ChainStore.StoreException e) {
             throw new Main.UserError(e.getMessage());
+        }
+        if (checkpoint != null) {
+            try {
+                node.core().trustCheckpoint(checkpoint);
+                log.info("following only the history whose checkpoint of epoch {} is {}", checkpoint.epoch(),
+                        mvpos.crypto.Hex.encode(checkpoint.hash()));
+            } catch (ChainStore.StoreException | IllegalArgumentException | IllegalStateException e) {
+                node.close();
+                throw new Main.UserError("--checkpoint: " + e.getMessage());
+            }
         }
         P2pNode p2p;
         try {

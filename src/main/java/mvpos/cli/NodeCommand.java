@@ -33,7 +33,7 @@ final class NodeCommand implements Runnable {
     /** Options of a dev chain only, and of a node of a network only: each refused with the other mode. */
     private static final java.util.List<String> DEV_ONLY = java.util.List.of("--data", "--block-time", "--finality",
             "--api-bind", "--engine", "--engine-param", "--fork-choice", "--fork-choice-param");
-    private static final java.util.List<String> HOME_ONLY = java.util.List.of("--peers", "--p2p-port");
+    private static final java.util.List<String> HOME_ONLY = java.util.List.of("--peers", "--p2p-port", "--checkpoint");
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -52,6 +52,11 @@ final class NodeCommand implements Runnable {
     @Option(names = "--peers", paramLabel = "HOST:PORT", split = ",",
             description = "With --home: bootstrap peers beside those of the config.")
     java.util.List<String> peers = new java.util.ArrayList<>();
+
+    @Option(names = "--checkpoint", paramLabel = "EPOCH:HASH",
+            description = "With --home, on a chain with finality: follow only the history whose checkpoint of EPOCH is"
+                    + " block HASH, trusted from outside the network (weak subjectivity: it stops long-range forks).")
+    String checkpoint;
 
     @Option(names = "--p2p-port", paramLabel = "N",
             description = "With --home: the port peers connect to, over the config's (0 picks a free one).")
@@ -113,7 +118,13 @@ final class NodeCommand implements Runnable {
             }
         }
         if (home != null) {
-            new HomeNodeRunner(home, peers, p2pPort, apiPort).run();
+            mvpos.node.WeakSubjectivityCheckpoint trusted;
+            try {
+                trusted = checkpoint == null ? null : mvpos.node.WeakSubjectivityCheckpoint.parse(checkpoint);
+            } catch (IllegalArgumentException e) {
+                throw Main.badValue(spec, "--checkpoint: " + e.getMessage());
+            }
+            new HomeNodeRunner(home, peers, p2pPort, apiPort, trusted).run();
             return;
         }
         if (apiPort == null) {

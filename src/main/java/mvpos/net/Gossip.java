@@ -356,7 +356,7 @@ public final class Gossip {
      */
     static boolean isForged(mvpos.node.BlockRejection rejection) {
         return switch (rejection.reason()) {
-            case CONFLICTS_WITH_FINALIZED, BAD_TIMESTAMP, BELOW_FORK_WINDOW -> false;
+            case CONFLICTS_WITH_FINALIZED, CONFLICTS_WITH_CHECKPOINT, BAD_TIMESTAMP, BELOW_FORK_WINDOW -> false;
             case BAD_SEAL -> !rejection.detail().startsWith(mvpos.consensus.SealRejection.Reason.FUTURE_SLOT.name());
             default -> true;
         };

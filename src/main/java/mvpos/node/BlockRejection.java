@@ -27,7 +27,9 @@ public record BlockRejection(Reason reason, String detail) {
         /** The block forks from below the finalized checkpoint. */
         CONFLICTS_WITH_FINALIZED,
         /** The block forks deeper below the head than the node keeps blocks and states for. */
-        BELOW_FORK_WINDOW
+        BELOW_FORK_WINDOW,
+        /** The block's chain does not hold the checkpoint its operator trusts ({@link WeakSubjectivityCheckpoint}). */
+        CONFLICTS_WITH_CHECKPOINT
     }
 
     static BlockRejection seal(SealRejection rejection) {

@@ -18,10 +18,21 @@ import mvpos.consensus.SealRejection;
 final class HeaderChecks {
     private final Genesis genesis;
     private final ConsensusEngine engine;
+    private final long epochLength;
+    private WeakSubjectivityCheckpoint trusted;
 
-    HeaderChecks(Genesis genesis, ConsensusEngine engine) {
+    HeaderChecks(Genesis genesis, ConsensusEngine engine, long epochLength) {
         this.genesis = genesis;
         this.engine = engine;
+        this.epochLength = epochLength;
+    }
+
+    /** From now on, every block must keep to the history this checkpoint names. */
+    void trust(WeakSubjectivityCheckpoint checkpoint) {
+        if (epochLength < 1) {
+            throw new IllegalArgumentException("a checkpoint needs a chain with finality epochs (--finality ffg)");
+        }
+        trusted = checkpoint;
     }
 
     /** Why the block may not follow {@code parent}, or empty. */
@@ -46,6 +57,12 @@ final class HeaderChecks {
         if (block.transactions().size() > NodeCore.MAX_TXS_PER_BLOCK) {
             return reject(BlockRejection.Reason.TOO_MANY_TRANSACTIONS, block.transactions().size()
                     + " transactions, at most " + NodeCore.MAX_TXS_PER_BLOCK);
+        }
+        if (trusted != null) {
+            Optional<BlockRejection> outside = trusted.check(parentHeader, header, epochLength);
+            if (outside.isPresent()) {
+                return outside;
+            }
         }
         Optional<SealRejection> seal = engine.verifySeal(tree, parentHeader, header, nowMillis);
         if (seal.isPresent()) {

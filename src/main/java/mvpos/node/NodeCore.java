@@ -100,7 +100,7 @@ public final class NodeCore implements NodeCoreTypes {
         this.signatures = signatures;
         this.transitions = transitions;
         this.mempool = new Mempool(rules, 50_000);
-        this.headerChecks = new HeaderChecks(genesis, engine);
+        this.headerChecks = new HeaderChecks(genesis, engine, rules.epochLength());
         this.execution = new BlockExecution(rules, signatures, transitions);
         this.writer = new CanonicalWriter(store);
         this.deep = new DeepReorganisation(this, held);
@@ -443,6 +443,13 @@ public final class NodeCore implements NodeCoreTypes {
     /** The highest justified checkpoint any valid block's state holds (heads descend from it). */
     public Optional<Checkpoint> storeJustified() {
         return Optional.ofNullable(checkpoints.justified());
+    }
+
+    /** Follows only the history {@code checkpoint} names; IllegalStateException if the stored chain left it. */
+    public void trustCheckpoint(WeakSubjectivityCheckpoint checkpoint) throws ChainStore.StoreException {
+        headerChecks.trust(checkpoint);
+        checkpoint.conflictIn(h -> blockAt(h).map(Block::header), head().height(), rules.epochLength())
+                .ifPresent(conflict -> { throw new IllegalStateException(conflict); });
     }
 
     /** The highest finalized checkpoint any valid block's state holds (no block may conflict with it). */

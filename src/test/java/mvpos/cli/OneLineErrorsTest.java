@@ -79,5 +79,15 @@ class OneLineErrorsTest {
                 "--finality cannot apply with --home");
         assertOneLineBadValue(CliRun.run("node", "--dev", "--peers", "127.0.0.1:30300"),
                 "--peers cannot apply to a dev chain");
+        assertOneLineBadValue(CliRun.run("node", "--dev", "--checkpoint", "3:" + "ab".repeat(32)),
+                "--checkpoint cannot apply to a dev chain");
+    }
+
+    @Test
+    void aCheckpointThatIsNotEpochColonHashIsABadValue() {
+        assertOneLineBadValue(CliRun.run("node", "--home", dir.toString(), "--checkpoint", "12"),
+                "--checkpoint: a checkpoint is EPOCH:HASH");
+        assertOneLineBadValue(CliRun.run("node", "--home", dir.toString(), "--checkpoint", "12:xyz"),
+                "--checkpoint: the checkpoint's hash is not hex");
     }
 }
