@@ -16,9 +16,8 @@ import org.junit.jupiter.api.Test;
  * {@link OffenceDetector#MAX_VALIDATORS} validators, {@link OffenceDetector#RECENT_VOTES_PER_VALIDATOR}
  * each. The rules are tested on the structures themselves, with unsigned votes: none of them checks a
  * signature (the node does before), and signing hundreds of thousands of votes would take the test
- * most of a minute. (The votes a node holds for target blocks it does not know yet are bounded by
- * {@link NodeCore#MAX_WAITING_VOTES}, a limit not injectable and too large to reach with signed votes
- * in a unit test.)
+ * most of a minute. The votes a node holds for target blocks it does not know yet, which it has
+ * verified, are bounded through the node: {@link WaitingVotesLimitTest}.
  */
 class VoteLimitsTest {
     private static final String CHAIN = "vote-limits";
