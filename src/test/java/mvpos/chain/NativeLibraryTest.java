@@ -2,17 +2,18 @@ package mvpos.chain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import mvpos.testing.Eventually;
+import mvpos.testing.JavaProcess;
+import mvpos.testing.Processes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -26,72 +27,55 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class NativeLibraryTest {
+    private static final Duration START = Duration.ofSeconds(90);
+
     @TempDir
     Path dir;
 
-    private final List<Process> processes = new ArrayList<>();
+    private final Processes processes = new Processes();
 
     /** A lobby process whose temporary directory and native cache are folders of this test. */
     private final class Lobby {
-        final Process process;
-        final List<String> output = new CopyOnWriteArrayList<>();
-        final Thread reader;
-
+        final JavaProcess process;
         final Path classLog;
 
         Lobby(String name) throws IOException {
             classLog = dir.resolve(name + "-classes.log");
-            List<String> command = List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx96m",
+            List<String> jvm = List.of("-Xmx96m",
                     "-Xlog:class+load:file=" + classLog, // tells when the JVM has started and runs mvpos
-                    "-Djava.io.tmpdir=" + tmp(), "-D" + RocksNativeLibrary.DIRECTORY_PROPERTY + "=" + cache(),
-                    "-cp", System.getProperty("java.class.path"), "mvpos.cli.Main", "lobby", "--port", "0",
-                    "--data", dir.resolve(name).toString());
-            process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            processes.add(process);
-            reader = new Thread(() -> {
-                try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                        StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = in.readLine()) != null) {
-                        output.add(line);
-                    }
-                } catch (IOException e) {
-                    // ended
-                }
-            }, "lobby-output-" + name);
-            reader.setDaemon(true);
-            reader.start();
+                    "-Djava.io.tmpdir=" + tmp(), "-D" + RocksNativeLibrary.DIRECTORY_PROPERTY + "=" + cache());
+            process = processes.add(JavaProcess.start(name, List.of(), jvm,
+                    List.of("lobby", "--port", "0", "--data", dir.resolve(name).toString()),
+                    dir.resolve(name + ".log")));
         }
 
         /** Waits until the JVM, done initializing itself, has loaded mvpos's main class. */
-        void awaitMain() throws InterruptedException, IOException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-            while (!Files.exists(classLog)
-                    || Files.readAllLines(classLog).stream().noneMatch(l -> l.contains(" mvpos.cli.Main "))) {
-                assertThat(process.isAlive()).as("the lobby is running: %s", output).isTrue();
-                assertThat(System.nanoTime()).as("the lobby starts").isLessThan(deadline);
-                Thread.sleep(5);
-            }
+        void awaitMain() throws Exception {
+            Eventually.value(() -> {
+                process.assertAlive();
+                boolean loaded = Files.exists(classLog)
+                        && Files.readAllLines(classLog).stream().anyMatch(l -> l.contains(" mvpos.cli.Main "));
+                return loaded ? Optional.of(true) : Optional.empty();
+            }, START, Duration.ofMillis(5), () -> "the lobby loading mvpos.cli.Main; " + process.tail(20));
         }
 
-        void awaitListening() throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-            while (output.stream().noneMatch(l -> l.contains("listening on "))) {
-                assertThat(process.isAlive()).as("the lobby is running: %s", output).isTrue();
-                assertThat(System.nanoTime()).as("the lobby listens: %s", output).isLessThan(deadline);
-                Thread.sleep(10);
-            }
+        void awaitListening() throws Exception {
+            process.awaitLine(Pattern.compile("listening on "), START);
+        }
+
+        /** kill -9: no shutdown hook, no delete-on-exit. */
+        void kill() {
+            process.killHard();
         }
 
         /** SIGTERM, leaving the output readable (Process.destroy would close it). */
         void sigterm() {
-            process.toHandle().destroy();
+            process.process().toHandle().destroy();
         }
 
         List<String> ended() throws InterruptedException {
-            assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            reader.join(10_000);
-            return output;
+            process.awaitExit(Duration.ofSeconds(60));
+            return process.output();
         }
     }
 
@@ -113,23 +97,21 @@ class NativeLibraryTest {
     }
 
     @AfterEach
-    void killLeftovers() throws InterruptedException {
-        for (Process process : processes) {
-            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
+    void endProcesses() {
+        processes.close();
     }
 
     @Test
     void processesKilledOrNotShareOneCachedCopyAndLeaveNothingInTheTemporaryDirectory() throws Exception {
         Lobby first = new Lobby("first");
         first.awaitListening();
-        first.process.destroyForcibly(); // kill -9: no shutdown hook, no delete-on-exit
+        first.kill();
         first.ended();
         Lobby second = new Lobby("second");
         Lobby third = new Lobby("third"); // two starts at once
         second.awaitListening();
         third.awaitListening();
-        second.process.destroyForcibly();
+        second.kill();
         third.sigterm();
         second.ended();
         third.ended();
@@ -158,7 +140,7 @@ class NativeLibraryTest {
         last.awaitListening();
         last.sigterm();
         List<String> lastOutput = last.ended();
-        assertThat(lastOutput).as("exit %d", last.process.exitValue()).noneMatch(l -> l.startsWith("\tat ") || l.contains("Exception"))
+        assertThat(lastOutput).as("exit %d", last.process.process().exitValue()).noneMatch(l -> l.startsWith("\tat ") || l.contains("Exception"))
                 .anyMatch(l -> l.contains("stopping: closing connections and the chain store"));
         assertThat(names(tmp())).noneMatch(n -> n.contains("rocksdb"));
     }
