@@ -102,9 +102,25 @@ class SimCommandTest {
         assertThat(run.out()).contains("VIOLATION of agreement")
                 .contains("slashable stake proven: 4000 of 10000 (40.0%), validators [6, 7, 8, 9]")
                 .contains("replay: mvpos sim scenarios/byzantine.yaml --seed 4");
-        CliRun campaign = CliRun.run("sim", "scenarios/byzantine.yaml", "--seeds", "3..4");
+        CliRun campaign = CliRun.run("sim", "scenarios/byzantine.yaml", "--seeds", "1..5");
         assertThat(campaign.exitCode()).isEqualTo(1);
-        assertThat(campaign.out()).contains("seed 4: VIOLATION agreement").contains("seeds 2  violations 1");
+        for (int s = 1; s <= 5; s++) {
+            assertThat(campaign.out()).as("seed " + s).contains("seed " + s + ": VIOLATION agreement")
+                    .contains("replay: mvpos sim scenarios/byzantine.yaml --seed " + s);
+        }
+        assertThat(campaign.out()).contains("seeds 5  violations 5");
+    }
+
+    @Test
+    void lessThanAThirdByzantineFinalizesOneSideOnlyAndViolatesNothing() throws Exception {
+        String yaml = Files.readString(Path.of("scenarios/byzantine.yaml"))
+                .replace("byzantine: [6, 7, 8, 9]", "byzantine: [7, 8, 9]").replace("[3, 4, 5]]", "[3, 4, 5, 6]]");
+        assertThat(yaml).contains("byzantine: [7, 8, 9]").contains("[3, 4, 5, 6]]");
+        Path scenario = dir.resolve("thirty.yaml");
+        Files.writeString(scenario, yaml);
+        CliRun campaign = CliRun.run("sim", scenario.toString(), "--seeds", "1..3");
+        assertThat(campaign.exitCode()).as(campaign.out() + campaign.err()).isZero();
+        assertThat(campaign.out()).contains("seeds 3  violations 0").doesNotContain("finalized epoch 0 ");
     }
 
     @Test
