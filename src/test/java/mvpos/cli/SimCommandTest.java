@@ -74,11 +74,24 @@ class SimCommandTest {
                 "--quiet");
         assertThat(first.exitCode()).as(first.out() + first.err()).isZero();
         assertThat(first.out()).contains("invariants: ok").isEqualTo(second.out());
-        for (String name : List.of("summary.jsonl", "blocks-7.csv", "validators-7.csv")) {
+        for (String name : List.of("summary.jsonl", "blocks-7.csv", "validators-7.csv", "index.html")) {
             assertThat(Files.readAllBytes(dir.resolve("b").resolve(name))).as(name)
                     .isEqualTo(Files.readAllBytes(dir.resolve("a").resolve(name)));
         }
         assertThat(Files.readAllLines(dir.resolve("a/blocks-7.csv")).size()).isGreaterThan(20);
+        String page = Files.readString(dir.resolve("a/index.html"));
+        assertThat(page).as("the page opens offline").doesNotContain("http://").doesNotContain("https://")
+                .contains("<script src=\"uPlot.iife.min.js\"></script>");
+        assertThat(dir.resolve("a/uPlot.iife.min.js")).exists();
+        assertThat(page).contains("Highest block over virtual time").contains("to 50% of nodes")
+                .contains("to 90% of nodes").contains("to 100% of nodes").contains("Proposals against stake share")
+                .contains("\"label\":\"expected\"").contains("Finality lag over virtual time")
+                .contains("<td>invariants</td><td>ok</td>");
+        // the validators' proposals in the chart are the CSV's
+        List<String> validators = Files.readAllLines(dir.resolve("a/validators-7.csv"));
+        String proposals = validators.stream().skip(1).map(line -> line.split(",")[3] + ".0")
+                .collect(java.util.stream.Collectors.joining(","));
+        assertThat(page).contains("\"values\":[" + proposals + "]");
         CliRun other = CliRun.run("sim", scenario.toString(), "--seed", "8", "--quiet");
         assertThat(other.out()).isNotEqualTo(first.out());
     }
