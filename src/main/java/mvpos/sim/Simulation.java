@@ -108,7 +108,15 @@ public final class Simulation {
                     || scenario.length().blocks() > 0 && highestHead >= scenario.length().blocks()
                     || devnet.events().millis() >= end).start();
         }
-        checker = new InvariantChecker(() -> devnet.events().millis() - Devnet.SEEDED_START_MILLIS);
+        checker = new InvariantChecker(() -> devnet.events().millis() - Devnet.SEEDED_START_MILLIS,
+                devnet.transitions()::get);
+        Map<mvpos.crypto.Address, Integer> honest = new HashMap<>();
+        for (int i = 0; i < scenario.validators(); i++) {
+            if (!byzantine.contains(i)) {
+                honest.put(devnet.keys().get(i).address(), i);
+            }
+        }
+        checker.honestValidators(honest);
         metrics = new SimMetrics(scenario.nodes(), () -> devnet.events().millis());
         devnet.onNodeStarted((node, index) -> {
             metrics.watch(node, index);
@@ -131,10 +139,14 @@ public final class Simulation {
         for (int b : byzantine) {
             devnet.network().setBridge(b, true);
         }
-        if (!byzantine.isEmpty()) {
+        if ("ffg".equals(scenario.finality())) {
             devnet.network().tap((from, to, message) -> {
-                if (message instanceof mvpos.net.Message.NewVote heard && doubleVoters.containsKey(to)) {
-                    doubleVoters.get(to).echo(heard.vote(), devnet.events().millis());
+                if (message instanceof mvpos.net.Message.NewVote v) {
+                    checker.heard(v.vote());
+                    DoubleVoter voter = doubleVoters.get(to);
+                    if (voter != null) {
+                        voter.echo(v.vote(), devnet.events().millis());
+                    }
                 }
             });
         }
@@ -359,6 +371,11 @@ public final class Simulation {
                 devnet.network().delivered(), devnet.network().dropped(),
                 summary == null ? 0 : summary.nodesOnTheSameHead(), summary == null ? "" : summary.head(), slashable,
                 totalStake == 0 ? genesisTotal : genesisTotal, List.copyOf(offenders), checker.violation().orElse(null));
+    }
+
+    /** The invariants' checker of the last run. */
+    public InvariantChecker checker() {
+        return checker;
     }
 
     public SimMetrics metrics() {
