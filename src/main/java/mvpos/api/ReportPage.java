@@ -97,8 +97,13 @@ public final class ReportPage {
         spec.put("xLabel", chart.xLabel());
         spec.put("yLabel", chart.yLabel());
         spec.put("x", finite(chart.x()));
-        spec.put("series", chart.series().stream().map(s -> Map.of("label", s.label(), "values", finite(s.values())))
-                .toList());
+        // an ordered map, not Map.of: its order changes from one JVM run to the next, and the page must not
+        spec.put("series", chart.series().stream().map(s -> {
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("label", s.label());
+            line.put("values", finite(s.values()));
+            return line;
+        }).toList());
         body.append("<div class=\"chart\" data-chart=\"").append(charts.size()).append("\"></div>\n");
         charts.add(spec);
         return this;

@@ -13,6 +13,7 @@ import mvpos.sim.Scenario;
 import mvpos.sim.ScenarioException;
 import mvpos.sim.ScenarioReader;
 import mvpos.sim.SimOutput;
+import mvpos.sim.SimPage;
 import mvpos.sim.SimReport;
 import mvpos.sim.Simulation;
 import picocli.CommandLine.Command;
@@ -54,7 +55,8 @@ final class SimCommand implements Callable<Integer> {
             description = "Run the scenario once for each value of one key (e.g. slot=600s,60s,10s), a line each.")
     String sweep;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Write CSV files and JSON lines here.")
+    @Option(names = "--out", paramLabel = "DIR", description = "Write CSV files, JSON lines and index.html (charts and the summary; a campaign's: a table of "
+                    + "its seeds), a page that opens offline, here.")
     Path out;
 
     @Option(names = "--json", description = "Print the summary as one JSON line.")
@@ -133,6 +135,7 @@ final class SimCommand implements Callable<Integer> {
             return sweep(stdout, err, first);
         }
         int violations = 0;
+        List<SimReport> campaign = new ArrayList<>();
         long wallStart = System.nanoTime();
         for (long s = first; s <= last; s++) {
             Simulation simulation = new Simulation(randomFaults ? mvpos.sim.RandomFaults.add(scenario, s) : scenario, s);
@@ -150,12 +153,20 @@ final class SimCommand implements Callable<Integer> {
             }
             if (out != null) {
                 SimOutput.write(out, report, simulation.metrics());
+                if (seeds == null) {
+                    SimPage.of(report, simulation.metrics(), scenario.epochSlots() * scenario.slotMillis()).write(out);
+                } else {
+                    campaign.add(report);
+                }
             }
             if (report.violated()) {
                 violations++;
                 stdout.println("replay: " + replay(s));
             }
             stdout.flush();
+        }
+        if (seeds != null && out != null) {
+            SimPage.campaign(scenario.name(), campaign).write(out);
         }
         if (seeds != null) {
             double minutes = (System.nanoTime() - wallStart) / 6e10;

@@ -162,6 +162,14 @@ public final class NodeCore implements NodeCoreTypes {
 
     /** Offers one block (from the network or a peer); see {@link #addBlocks}. */
     public BlockResult addBlock(Block block, long nowMillis) throws ChainStore.StoreException {
+        byte[] hash = block.hash();
+        if (tree.contains(hash)) {
+            // A block this node holds already (most deliveries, on a network where every peer relays it): a
+            // hash lookup first, then only what addBlocks does after a known block (nothing else changed).
+            voteIntake.retryWaiting();
+            refreshHead(nowMillis);
+            return new Known(block.height(), Hex.encode(hash));
+        }
         return addBlocks(List.of(block), nowMillis, Prechecked.NONE).get(0);
     }
 

@@ -372,6 +372,11 @@ public final class Devnet {
     public record EvidenceEvent(int node, String offender, int offenderNode, String offence, long timeMillis) {
     }
 
+    /** What applying each block gave, shared by the nodes (by block hash; the most recent blocks). */
+    public TransitionCache transitions() {
+        return transitions;
+    }
+
     /** Receives each offence seen by a node. */
     public void onEvidence(Consumer<EvidenceEvent> listener) {
         this.onEvidence = listener;

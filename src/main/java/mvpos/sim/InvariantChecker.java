@@ -12,6 +12,13 @@ import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import mvpos.chain.Block;
 import mvpos.chain.Checkpoint;
+import mvpos.chain.Vote;
+import mvpos.consensus.BlockTree;
+import mvpos.crypto.Address;
+import mvpos.crypto.HashKey;
+import mvpos.state.State;
+import mvpos.state.StateTransition;
+import java.util.function.Function;
 import mvpos.crypto.Hex;
 import mvpos.node.NodeCore;
 
@@ -19,7 +26,11 @@ import mvpos.node.NodeCore;
  * The safety invariants, checked on every honest node while a simulation runs: agreement (no two
  * conflicting finalized checkpoints, on any two nodes), finality never reverts on a node (its finalized
  * block stays on its chain and its finalized epoch never goes back), and every head is valid (it extends
- * a stored parent one height below). The first violation is kept, with the events that led to it.
+ * a stored parent one height below), equal state roots for equal blocks (each block a node adds has
+ * the state root its header commits to, and the same root on every node), supply conservation (each
+ * block moves the tokens by exactly what it minted minus what it burned: {@link SupplyConservation})
+ * and no honest validator signs a slashable pair ({@link HonestVotes}). The first violation is kept,
+ * with the events that led to it.
  */
 public final class InvariantChecker {
     /** What was broken, where and when, with the last events before it. */
@@ -30,15 +41,48 @@ public final class InvariantChecker {
     }
 
     private static final int RECENT = 12;
+    private static final int REMEMBERED_ROOTS = 65_536;
     private static final String GENESIS = Hex.encode(Checkpoint.GENESIS_PLACEHOLDER);
     private final LongSupplier clock;
     private final TreeMap<Long, Finalized> finalizedByEpoch = new TreeMap<>();
     private final Map<Integer, Checkpoint> lastFinalized = new HashMap<>();
     private final Deque<String> recent = new ArrayDeque<>();
     private Violation violation;
+    private final SupplyConservation supply = new SupplyConservation();
+    private final HonestVotes honestVotes = new HonestVotes();
+    private final Map<HashKey, HashKey> rootByBlock = new HashMap<>();
+    private final Function<byte[], Optional<StateTransition.Applied>> applied;
+    private Map<Address, Integer> honestValidators = Map.of();
 
     public InvariantChecker(LongSupplier clock) {
+        this(clock, hash -> Optional.empty());
+    }
+
+    /**
+     * A checker that also checks supply conservation, with {@code applied} telling what applying a block
+     * (by hash) minted and burned (empty: not known, that block is not checked).
+     */
+    public InvariantChecker(LongSupplier clock, Function<byte[], Optional<StateTransition.Applied>> applied) {
         this.clock = clock;
+        this.applied = applied;
+    }
+
+    /** How many blocks added on nodes had their supply checked (the others' outcome was no longer known). */
+    public long supplyChecks() {
+        return supplyChecks;
+    }
+
+    private long supplyChecks;
+    private long honestVotesHeard;
+
+    /** How many times an honest validator's vote was heard (each compared with its others once). */
+    public long honestVotesHeard() {
+        return honestVotesHeard;
+    }
+
+    /** The honest validators whose signed votes are watched for slashable pairs ({@link #heard}), by address. */
+    public void honestValidators(Map<Address, Integer> byAddress) {
+        this.honestValidators = Map.copyOf(byAddress);
     }
 
     /** Watches node {@code index} (call again with the new core after a restart). */
@@ -51,6 +95,77 @@ public final class InvariantChecker {
         node.onFinalityChanged(change -> node.storeFinalized().ifPresent(c -> finalized(index, c.epoch(),
                 Hex.encode(c.hash()), onChain)));
         node.onHeadChanged(change -> head(index, node, change));
+        node.onBlockAdded(added -> blockAdded(index, node, added.block()));
+    }
+
+    /** A block node {@code index} added: its state root, its supply, the votes it carries. */
+    private void blockAdded(int index, NodeCore node, Block block) {
+        byte[] hash = block.hash();
+        Optional<BlockTree.Entry> entry = node.tree().entry(hash);
+        if (entry.isEmpty()) {
+            return;
+        }
+        State post = entry.get().state();
+        stateRoot(index, hash, block.height(), block.header().stateRoot(), post.root());
+        Optional<StateTransition.Applied> outcome = applied.apply(hash);
+        Optional<BlockTree.Entry> parent = node.tree().entry(block.header().parentHash());
+        if (outcome.isPresent() && parent.isPresent()) {
+            supplyChecks++;
+            supply(index, hash, block.height(), supply.supply(parent.get().state()), supply.supply(post),
+                    outcome.get().minted(), outcome.get().burned());
+        }
+        for (Vote vote : block.votes()) {
+            heard(vote);
+        }
+    }
+
+    /**
+     * Node {@code node} holds block {@code blockHash} with the state whose root is {@code stateRoot}: it must
+     * be the root the block's header commits to, and the root every other node has for that block.
+     */
+    public void stateRoot(int node, byte[] blockHash, long height, byte[] headerRoot, byte[] stateRoot) {
+        String block = shortHash(Hex.encode(blockHash)) + " at height " + height;
+        if (!Arrays.equals(headerRoot, stateRoot)) {
+            fail("equal state roots for equal blocks", "node " + node + " holds block " + block + " with state root "
+                    + shortHash(Hex.encode(stateRoot)) + ", but its header commits to "
+                    + shortHash(Hex.encode(headerRoot)));
+            return;
+        }
+        if (rootByBlock.size() >= REMEMBERED_ROOTS) {
+            rootByBlock.clear(); // the blocks still arriving are recent ones
+        }
+        HashKey root = HashKey.of(stateRoot);
+        HashKey before = rootByBlock.putIfAbsent(HashKey.of(blockHash), root);
+        if (before != null && !before.equals(root)) {
+            fail("equal state roots for equal blocks", "node " + node + " holds block " + block + " with state root "
+                    + shortHash(Hex.encode(stateRoot)) + ", another node with " + shortHash(Hex.encode(before.bytes())));
+        }
+    }
+
+    /** Node {@code node} added a block that took the supply from {@code before} to {@code after}. */
+    public void supply(int node, byte[] blockHash, long height, long before, long after, long minted, long burned) {
+        String wrong = SupplyConservation.violation(before, after, minted, burned);
+        if (wrong != null) {
+            fail("supply conservation", "on node " + node + ", block " + shortHash(Hex.encode(blockHash))
+                    + " at height " + height + ": " + wrong);
+        }
+    }
+
+    /** A signed vote seen anywhere (gossip, a block): an honest validator's must not be slashable with its others. */
+    public void heard(Vote vote) {
+        Integer node = honestValidators.get(vote.validator());
+        if (node == null) {
+            return; // a byzantine validator, or not a validator here
+        }
+        honestVotesHeard++;
+        honestVotes.observe(vote).ifPresent(earlier -> fail("no honest validator signs a slashable pair",
+                "honest validator " + node + " (" + vote.validator() + ") signed " + describe(earlier) + " and "
+                        + describe(vote)));
+    }
+
+    private static String describe(Vote v) {
+        return v.sourceEpoch() + ":" + shortHash(Hex.encode(v.sourceHash())) + " -> " + v.targetEpoch() + ":"
+                + shortHash(Hex.encode(v.targetHash()));
     }
 
     /** Whether the block {@code hash} is on the chain the node has now. */

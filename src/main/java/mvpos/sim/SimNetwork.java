@@ -70,6 +70,19 @@ public final class SimNetwork {
         this.neighbours = neighbours == null ? null : neighbours.clone();
     }
 
+    /** Told of each message as it is delivered (an adversary's ears on its bridge nodes). */
+    @FunctionalInterface
+    public interface Tap {
+        void delivered(int from, int to, Message message) throws Exception;
+    }
+
+    private Tap tap;
+
+    /** Tells {@code tap} of every message delivered from now on (one tap; null: none). */
+    public void tap(Tap tap) {
+        this.tap = tap;
+    }
+
     /** Adds a node; its endpoint is the {@link Network} it sends through. */
     public Endpoint join(Receiver receiver) {
         receivers.add(receiver);
@@ -187,6 +200,9 @@ public final class SimNetwork {
                 }
                 delivered++;
                 receivers.get(to).receive(peerOf(from), message);
+                if (tap != null) {
+                    tap.delivered(from, to, message);
+                }
             });
         }
     }

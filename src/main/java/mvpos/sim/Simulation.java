@@ -3,6 +3,7 @@ package mvpos.sim;
 import mvpos.adversary.DoubleVoter;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -99,7 +100,7 @@ public final class Simulation {
         DevnetSetup setup = new DevnetSetup(scenario.nodes() - scenario.validators(), stakes, links, neighbours, skew,
                 links.delayBound() + 2 * scenario.slotMillis(), powTicks);
         devnet = new Devnet(config, head -> highestHead = Math.max(highestHead, head.height()),
-                index -> byzantine.contains(index) ? new DoubleVoter(vote -> route(index, vote))
+                index -> byzantine.contains(index) ? doubleVoter(index)
                         : exponential ? ExponentialMining.strategy() : null, setup);
         if (exponential) {
             long end = duration() > 0 ? Devnet.SEEDED_START_MILLIS + duration() : Long.MAX_VALUE;
@@ -107,7 +108,15 @@ public final class Simulation {
                     || scenario.length().blocks() > 0 && highestHead >= scenario.length().blocks()
                     || devnet.events().millis() >= end).start();
         }
-        checker = new InvariantChecker(() -> devnet.events().millis() - Devnet.SEEDED_START_MILLIS);
+        checker = new InvariantChecker(() -> devnet.events().millis() - Devnet.SEEDED_START_MILLIS,
+                devnet.transitions()::get);
+        Map<mvpos.crypto.Address, Integer> honest = new HashMap<>();
+        for (int i = 0; i < scenario.validators(); i++) {
+            if (!byzantine.contains(i)) {
+                honest.put(devnet.keys().get(i).address(), i);
+            }
+        }
+        checker.honestValidators(honest);
         metrics = new SimMetrics(scenario.nodes(), () -> devnet.events().millis());
         devnet.onNodeStarted((node, index) -> {
             metrics.watch(node, index);
@@ -130,13 +139,38 @@ public final class Simulation {
         for (int b : byzantine) {
             devnet.network().setBridge(b, true);
         }
+        if ("ffg".equals(scenario.finality())) {
+            devnet.network().tap((from, to, message) -> {
+                if (message instanceof mvpos.net.Message.NewVote v) {
+                    checker.heard(v.vote());
+                    DoubleVoter voter = doubleVoters.get(to);
+                    if (voter != null) {
+                        voter.echo(v.vote(), devnet.events().millis());
+                    }
+                }
+            });
+        }
         schedule();
     }
 
     /**
-     * A byzantine validator's vote, sent only to the honest nodes whose chain has its target block (the side of the
-     * partition it is meant for), and remembered: two votes of one validator for one target epoch are
-     * slashable, and their stake is what the attack proves slashable.
+     * Byzantine validator {@code index}'s strategy: a {@link DoubleVoter} that echoes every honest vote it
+     * hears (it bridges the partition, so it hears both sides) to the side the vote came from.
+     */
+    private DoubleVoter doubleVoter(int index) {
+        DoubleVoter voter = DoubleVoter.echoing(vote -> route(index, vote));
+        doubleVoters.put(index, voter);
+        return voter;
+    }
+
+    private final Map<Integer, DoubleVoter> doubleVoters = new HashMap<>();
+
+    /**
+     * A byzantine validator's vote, sent only to the honest nodes whose chain has the block it was made on
+     * (its head: the side of the partition it is meant for), never to a node that got another vote of this
+     * validator for the same target epoch (an adversary hides its pairs from honest nodes; a target can be a
+     * block both sides share, the head never is), and remembered: two votes of one validator for one target
+     * epoch are slashable, and their stake is what the attack proves slashable.
      */
     private void route(int from, mvpos.chain.Vote vote) {
         String key = from + ":" + vote.targetEpoch();
@@ -145,15 +179,22 @@ public final class Simulation {
         if (before != null && !before.equals(target)) {
             offenders.add(from);
         }
+        String head = mvpos.crypto.Hex.encode(vote.headHash());
+        Map<Integer, String> told = toldVotes.computeIfAbsent(key, k -> new HashMap<>());
+        String signed = vote.sourceEpoch() + ":" + mvpos.crypto.Hex.encode(vote.sourceHash()) + ">" + target;
         for (int to = 0; to < devnet.size(); to++) {
             if (to != from && !devnet.isDown(to) && !byzantine.contains(to)
-                    && InvariantChecker.onChain(devnet.node(to), target)) {
+                    && InvariantChecker.onChain(devnet.node(to), head)
+                    && told.getOrDefault(to, signed).equals(signed)) {
+                told.put(to, signed);
                 devnet.network().sendAcross(from, to, new mvpos.net.Message.NewVote(vote));
             }
         }
     }
 
-    private final Map<String, String> targetsVoted = new java.util.HashMap<>();
+    private final Map<String, String> targetsVoted = new HashMap<>();
+    /** Per "validator:target epoch": the vote (source and target) each honest node was sent. */
+    private final Map<String, Map<Integer, String>> toldVotes = new HashMap<>();
 
     private void at(long millis, EventQueue.Event event) {
         devnet.events().scheduleAt(Devnet.SEEDED_START_MILLIS + millis, event);
@@ -330,6 +371,11 @@ public final class Simulation {
                 devnet.network().delivered(), devnet.network().dropped(),
                 summary == null ? 0 : summary.nodesOnTheSameHead(), summary == null ? "" : summary.head(), slashable,
                 totalStake == 0 ? genesisTotal : genesisTotal, List.copyOf(offenders), checker.violation().orElse(null));
+    }
+
+    /** The invariants' checker of the last run. */
+    public InvariantChecker checker() {
+        return checker;
     }
 
     public SimMetrics metrics() {

@@ -74,11 +74,24 @@ class SimCommandTest {
                 "--quiet");
         assertThat(first.exitCode()).as(first.out() + first.err()).isZero();
         assertThat(first.out()).contains("invariants: ok").isEqualTo(second.out());
-        for (String name : List.of("summary.jsonl", "blocks-7.csv", "validators-7.csv")) {
+        for (String name : List.of("summary.jsonl", "blocks-7.csv", "validators-7.csv", "index.html")) {
             assertThat(Files.readAllBytes(dir.resolve("b").resolve(name))).as(name)
                     .isEqualTo(Files.readAllBytes(dir.resolve("a").resolve(name)));
         }
         assertThat(Files.readAllLines(dir.resolve("a/blocks-7.csv")).size()).isGreaterThan(20);
+        String page = Files.readString(dir.resolve("a/index.html"));
+        assertThat(page).as("the page opens offline").doesNotContain("http://").doesNotContain("https://")
+                .contains("<script src=\"uPlot.iife.min.js\"></script>");
+        assertThat(dir.resolve("a/uPlot.iife.min.js")).exists();
+        assertThat(page).contains("Highest block over virtual time").contains("to 50% of nodes")
+                .contains("to 90% of nodes").contains("to 100% of nodes").contains("Proposals against stake share")
+                .contains("\"label\":\"expected\"").contains("Finality lag over virtual time")
+                .contains("<td>invariants</td><td>ok</td>");
+        // the validators' proposals in the chart are the CSV's
+        List<String> validators = Files.readAllLines(dir.resolve("a/validators-7.csv"));
+        String proposals = validators.stream().skip(1).map(line -> line.split(",")[3] + ".0")
+                .collect(java.util.stream.Collectors.joining(","));
+        assertThat(page).contains("\"values\":[" + proposals + "]");
         CliRun other = CliRun.run("sim", scenario.toString(), "--seed", "8", "--quiet");
         assertThat(other.out()).isNotEqualTo(first.out());
     }
@@ -102,9 +115,25 @@ class SimCommandTest {
         assertThat(run.out()).contains("VIOLATION of agreement")
                 .contains("slashable stake proven: 4000 of 10000 (40.0%), validators [6, 7, 8, 9]")
                 .contains("replay: mvpos sim scenarios/byzantine.yaml --seed 4");
-        CliRun campaign = CliRun.run("sim", "scenarios/byzantine.yaml", "--seeds", "3..4");
+        CliRun campaign = CliRun.run("sim", "scenarios/byzantine.yaml", "--seeds", "1..5");
         assertThat(campaign.exitCode()).isEqualTo(1);
-        assertThat(campaign.out()).contains("seed 4: VIOLATION agreement").contains("seeds 2  violations 1");
+        for (int s = 1; s <= 5; s++) {
+            assertThat(campaign.out()).as("seed " + s).contains("seed " + s + ": VIOLATION agreement")
+                    .contains("replay: mvpos sim scenarios/byzantine.yaml --seed " + s);
+        }
+        assertThat(campaign.out()).contains("seeds 5  violations 5");
+    }
+
+    @Test
+    void lessThanAThirdByzantineFinalizesOneSideOnlyAndViolatesNothing() throws Exception {
+        String yaml = Files.readString(Path.of("scenarios/byzantine.yaml"))
+                .replace("byzantine: [6, 7, 8, 9]", "byzantine: [7, 8, 9]").replace("[3, 4, 5]]", "[3, 4, 5, 6]]");
+        assertThat(yaml).contains("byzantine: [7, 8, 9]").contains("[3, 4, 5, 6]]");
+        Path scenario = dir.resolve("thirty.yaml");
+        Files.writeString(scenario, yaml);
+        CliRun campaign = CliRun.run("sim", scenario.toString(), "--seeds", "1..3");
+        assertThat(campaign.exitCode()).as(campaign.out() + campaign.err()).isZero();
+        assertThat(campaign.out()).contains("seeds 3  violations 0").doesNotContain("finalized epoch 0 ");
     }
 
     @Test
