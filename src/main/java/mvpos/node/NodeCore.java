@@ -80,10 +80,7 @@ public final class NodeCore implements NodeCoreTypes {
     private final Set<Address> reported = new HashSet<>();
     private final FinalityCheckpoints checkpoints = new FinalityCheckpoints();
     private final CanonicalWriter writer;
-    private final List<Consumer<HeadChanged>> headListeners = new ArrayList<>();
-    private final List<Consumer<FinalityChanged>> finalityListeners = new ArrayList<>();
-    private final List<Consumer<SlashingEvidence>> evidenceListeners = new ArrayList<>();
-    private final List<Consumer<BlockAdded>> blockListeners = new ArrayList<>();
+    private final NodeEvents events = new NodeEvents();
 
     /**
      * Opens the chain side of a node on a store: commits genesis to a new store, or checks a stored chain
@@ -137,17 +134,17 @@ public final class NodeCore implements NodeCoreTypes {
 
     /** Adds a listener called after each stored head change (on the caller's thread). */
     public void onHeadChanged(Consumer<HeadChanged> listener) {
-        headListeners.add(listener);
+        events.onHeadChanged(listener);
     }
 
     /** Adds a listener called when the head's justified or finalized checkpoint moves. */
     public void onFinalityChanged(Consumer<FinalityChanged> listener) {
-        finalityListeners.add(listener);
+        events.onFinalityChanged(listener);
     }
 
     /** Adds a listener told of each valid block added to the tree, on any fork (on the caller's thread). */
     public void onBlockAdded(Consumer<BlockAdded> listener) {
-        blockListeners.add(listener);
+        events.onBlockAdded(listener);
     }
 
     /** The node's vote counts so far (any thread). */
@@ -157,7 +154,7 @@ public final class NodeCore implements NodeCoreTypes {
 
     /** Adds a listener told of each offence the node sees (once per offender). */
     public void onEvidence(Consumer<SlashingEvidence> listener) {
-        evidenceListeners.add(listener);
+        events.onEvidence(listener);
     }
 
     /** Offers one block (from the network or a peer); see {@link #addBlocks}. */
@@ -282,9 +279,8 @@ public final class NodeCore implements NodeCoreTypes {
             offences.observe(header).ifPresent(this::report);
         }
         voteIntake.carriedBy(block);
-        if (!blockListeners.isEmpty()) {
-            BlockAdded event = new BlockAdded(block, tree.head() == entry);
-            blockListeners.forEach(listener -> listener.accept(event));
+        if (events.wantsBlocks()) {
+            events.blockAdded(new BlockAdded(block, tree.head() == entry));
         }
         return new Added(header.height(), Hex.encode(hash), tree.head() == entry);
     }
@@ -329,8 +325,7 @@ public final class NodeCore implements NodeCoreTypes {
         mempool.onNewHead(newHead.state());
         // Transactions of an abandoned fork go back to the mempool when they still apply.
         abandonedTxs.forEach(tx -> mempool.add(tx, newHead.state(), signatures));
-        HeadChanged changed = new HeadChanged(newHead.block(), reorgDepth);
-        headListeners.forEach(listener -> listener.accept(changed));
+        events.headChanged(new HeadChanged(newHead.block(), reorgDepth));
     }
 
     private boolean knownInStore(byte[] hash) {
@@ -359,7 +354,7 @@ public final class NodeCore implements NodeCoreTypes {
     private void reportFinality(BlockTree.Entry head) {
         head.state().finality().ifPresent(finality -> checkpoints.headMoved(finality).ifPresent(changed -> {
             voteIntake.forgetBefore(finality.epoch() - 2);
-            finalityListeners.forEach(listener -> listener.accept(changed));
+            events.finalityChanged(changed);
         }));
     }
 
@@ -404,7 +399,7 @@ public final class NodeCore implements NodeCoreTypes {
             return;
         }
         forkChoiceInputs.offence(evidence);
-        evidenceListeners.forEach(listener -> listener.accept(evidence));
+        events.evidence(evidence);
     }
 
     // ------------------------------------------------------------------ what a validator builds on
