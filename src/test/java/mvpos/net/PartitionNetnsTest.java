@@ -15,7 +15,6 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import mvpos.cli.CommonHead;
-import mvpos.cli.Main;
 import mvpos.testing.JavaProcess;
 import mvpos.testing.Processes;
 import mvpos.testing.SameHead;
@@ -82,10 +81,10 @@ class PartitionNetnsTest {
         // each side 2/3 of its own chain's stake again, and a partition that lasts that long lets both sides
         // finalize, each on its own fork (the leak's known trade of safety for liveness). The cut here, plus
         // TCP's retransmission back-off after the heal (at most the cut's length again), stays well below.
-        int code = Main.commandLine().execute("testnet", "--validators", Integer.toString(NODES), "--engine", "pos",
+        mvpos.cli.CliRun testnet = mvpos.cli.CliRun.run("testnet", "--validators", Integer.toString(NODES), "--engine", "pos",
                 "--finality", "ffg", "--epoch", Integer.toString(EPOCH_SLOTS), "--slot", "400ms", "--hosts", String.join(",", hosts),
                 "--base-port", Integer.toString(BASE_PORT), "--genesis-time", "now", "--out", dir.resolve("net").toString());
-        assertThat(code).isZero();
+        assertThat(testnet.exitCode()).as(testnet.err()).isZero();
         for (int i = 0; i < NODES; i++) {
             start(i);
         }

@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import mvpos.cli.CommonHead;
-import mvpos.cli.Main;
 import mvpos.testing.JavaProcess;
 import mvpos.testing.Processes;
 import mvpos.testing.SameHead;
@@ -95,10 +94,10 @@ class TestnetProcessTest {
     @Test
     void nodesConvergeFinalizeAndARestartedNodeCatchesUp() throws Exception {
         basePort = LoopbackPorts.freeRange(8);
-        int code = Main.commandLine().execute("testnet", "--validators", "3", "--engine", "poa", "--finality", "ffg",
+        mvpos.cli.CliRun testnet = mvpos.cli.CliRun.run("testnet", "--validators", "3", "--engine", "poa", "--finality", "ffg",
                 "--epoch", "4", "--slot", "300ms", "--base-port", Integer.toString(basePort), "--genesis-time", "now",
                 "--out", dir.resolve("net").toString());
-        assertThat(code).isZero();
+        assertThat(testnet.exitCode()).as(testnet.err()).isZero();
         for (int node = 0; node < 3; node++) {
             processes.add(start(node));
         }
@@ -134,9 +133,9 @@ class TestnetProcessTest {
     @Test
     void aNodeJoiningLateSyncsAndFindsPeersBeyondItsBootstrapByPeerExchange() throws Exception {
         basePort = LoopbackPorts.freeRange(8);
-        int code = Main.commandLine().execute("testnet", "--validators", "4", "--engine", "poa", "--slot", "300ms",
+        mvpos.cli.CliRun testnet = mvpos.cli.CliRun.run("testnet", "--validators", "4", "--engine", "poa", "--slot", "300ms",
                 "--base-port", Integer.toString(basePort), "--genesis-time", "now", "--out", dir.resolve("net").toString());
-        assertThat(code).isZero();
+        assertThat(testnet.exitCode()).as(testnet.err()).isZero();
         for (int node = 0; node < 4; node++) {
             java.nio.file.Path config = dir.resolve("net").resolve("node" + node).resolve("config.json");
             com.fasterxml.jackson.databind.node.ObjectNode json = (com.fasterxml.jackson.databind.node.ObjectNode)
