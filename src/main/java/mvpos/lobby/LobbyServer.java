@@ -219,7 +219,7 @@ public final class LobbyServer implements AutoCloseable {
             ClientConnection connection = channel.pipeline().get(ClientConnection.class);
             if (connection != null) {
                 unread += connection.unreadBytes();
-                backedUp += channel.isWritable() ? 0 : 1;
+                backedUp += channel.isActive() && !channel.isWritable() ? 1 : 0; // a closing channel is not writable either
             }
         }
         return new Backlog(slots.total(), backedUp, unread, loop.getQueue().size());

@@ -96,6 +96,8 @@ class LobbyBackpressureTest {
             newcomer.sendLine("72");
             assertThat(newcomer.await(m -> m.startsWith("proposed"), "proposal")).startsWith("proposed block 1 with BPM 72");
         }
+        // Once the newcomer's connection is gone, only the flooder is left, still backed up.
+        RawLobbyClient.awaitCondition(() -> server.backlog().connections() == 1, "the newcomer's connection closed");
         LobbyServer.Backlog after = server.backlog();
         assertThat(after.unreadBytes()).isLessThan(UNREAD_BOUND);
         assertThat(after.backedUp()).isEqualTo(1);
