@@ -190,9 +190,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Lob
         return ch == null ? "?" : String.valueOf(ch.remoteAddress());
     }
 
-    /** Bytes queued for this client and not yet taken by its socket. */
+    /** Bytes queued for this client and not yet taken by its socket (any thread; 0 before it is set up). */
     long unreadBytes() {
-        ChannelOutboundBuffer out = channel.unsafe().outboundBuffer();
+        Channel ch = channel;
+        if (ch == null) {
+            return 0;
+        }
+        ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
         return out == null ? 0 : out.totalPendingWriteBytes();
     }
 
