@@ -9,7 +9,8 @@ import mvpos.crypto.Address;
 /**
  * The proof a {@link TxKind#SLASH} transaction carries as its data: two votes that break a Casper FFG
  * rule (a double or a surround vote), or two headers that one proposer sealed for one slot
- * (equivocation).
+ * (equivocation), or two statements of one validator that give two values for one position of an
+ * engine's protocol (a BFT double prevote or precommit).
  *
  * <p>Encoding: tag {@value #TAG}, a 32-bit kind ({@value #VOTES} votes, {@value #HEADERS} headers),
  * then the two objects' own encodings, each length-prefixed.
@@ -18,6 +19,7 @@ public sealed interface SlashingEvidence {
     String TAG = "mvpos.slashing.evidence.v1";
     int VOTES = 1;
     int HEADERS = 2;
+    int STATEMENTS = 3;
     /** The longest evidence a transaction may carry. */
     int MAX_BYTES = 16 * 1024;
 
@@ -45,6 +47,7 @@ public sealed interface SlashingEvidence {
         return switch (kind) {
             case VOTES -> new VotePair(Vote.decode(first), Vote.decode(second));
             case HEADERS -> new HeaderPair(Header.decode(first), Header.decode(second));
+            case STATEMENTS -> new StatementPair(SignedStatement.decode(first), SignedStatement.decode(second));
             default -> throw new MalformedEncodingException("unknown evidence kind " + kind);
         };
     }
@@ -105,6 +108,28 @@ public sealed interface SlashingEvidence {
         @Override
         public byte[] encode() {
             return CanonicalEncoder.tagged(TAG).writeInt(HEADERS).writeBytes(first.encode())
+                    .writeBytes(second.encode()).toBytes();
+        }
+    }
+
+    /** Two statements of one validator with two values for one kind and position (a double prevote, say). */
+    record StatementPair(SignedStatement first, SignedStatement second) implements SlashingEvidence {
+        @Override
+        public Address offender() {
+            return first.signer();
+        }
+
+        @Override
+        public Optional<String> whyNotProof(ChainDomain domain) {
+            if (!first.conflictsWith(second)) {
+                return Optional.of("the statements are not two values of one signer for one kind and position");
+            }
+            return first.whyNotSigned(domain).or(() -> second.whyNotSigned(domain));
+        }
+
+        @Override
+        public byte[] encode() {
+            return CanonicalEncoder.tagged(TAG).writeInt(STATEMENTS).writeBytes(first.encode())
                     .writeBytes(second.encode()).toBytes();
         }
     }

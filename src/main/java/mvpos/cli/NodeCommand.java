@@ -159,7 +159,12 @@ final class NodeCommand implements Runnable {
             throw new Main.UserError("cannot serve the API on " + apiBind + ":" + apiPort + ": " + rootMessage(e));
         }
         Duration slot = Duration.ofMillis(chain.genesis().blockTimeMillis()); // the chain's, when it existed
-        node.startProducing(Math.max(10, slot.toMillis() / 10));
+        if (node.core().engine().protocol(chain.devKey()).isPresent()) {
+            // An engine that decides in rounds of votes (bft): its protocol runs, alone, as on a network.
+            new mvpos.net.PeerNode(node, mvpos.net.Network.alone()).startProducing(Math.max(10, slot.toMillis() / 10));
+        } else {
+            node.startProducing(Math.max(10, slot.toMillis() / 10));
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         if (!ShutdownHook.register("node-shutdown", () -> {
             log.info("stopping: API, then the chain store");

@@ -44,6 +44,10 @@ final class PartitionReorganises implements ConformanceCheck {
         NodeCore majority = devnet.node(1);
         Block aloneHead = alone.head();
         Block majorityHead = majority.head();
+        if (alone.engine().neverForks()) {
+            neverForked(devnet, alone, majority, reorgs);
+            return;
+        }
         expect(!Arrays.equals(aloneHead.hash(), majorityHead.hash()), "the two sides of the partition did not fork");
         int heavier = alone.headWeight().compareTo(majority.headWeight());
         devnet.network().heal();
@@ -67,5 +71,30 @@ final class PartitionReorganises implements ConformanceCheck {
             node.headState().forEachAccount(accounts::put);
             expect(node.store().accounts().equals(accounts), "node " + n + "'s stored accounts differ from its state");
         }
+    }
+
+    /**
+     * An engine whose added blocks are final: the partition did not fork the chain (one side's head is on
+     * the other's chain, at most one side went on), and after healing every node holds that chain without
+     * ever having reorganised.
+     */
+    private static void neverForked(Devnet devnet, NodeCore alone, NodeCore majority, List<Integer> reorgs)
+            throws Exception {
+        List<Block> aloneChain = EngineUnderTest.chainOf(alone);
+        List<Block> majorityChain = EngineUnderTest.chainOf(majority);
+        List<Block> longer = aloneChain.size() >= majorityChain.size() ? aloneChain : majorityChain;
+        List<Block> shorter = longer == aloneChain ? majorityChain : aloneChain;
+        expect(longer.subList(0, shorter.size()).equals(shorter), "the partition forked an engine that never forks");
+        devnet.network().heal();
+        devnet.advance(20 * EngineUnderTest.SLOT_MILLIS);
+        Devnet.Summary summary = devnet.settle();
+        expect(summary.agree(), "the nodes did not converge after healing");
+        List<Block> chain = EngineUnderTest.chainOf(alone);
+        expect(chain.subList(0, longer.size()).equals(longer), "the chain after healing does not extend the partition's");
+        expect(chain.size() > longer.size(), "the chain did not grow after healing");
+        for (int n = 0; n < devnet.size(); n++) {
+            expect(EngineUnderTest.chainOf(devnet.node(n)).equals(chain), "node " + n + " holds another chain");
+        }
+        expect(reorgs.stream().allMatch(depth -> depth == 0), "a node reorganised, on an engine that never forks");
     }
 }

@@ -16,7 +16,8 @@ import mvpos.sim.Devnet;
 /**
  * {@code seal()} changes the seal only: for a header built from a claim the engine gives, the sealed
  * header differs in no other field, and its seal verifies (the node makes the same check on every
- * header it seals, and refuses one that fails it).
+ * header it seals, and refuses one that fails it). For an engine whose blocks come from the rounds of its
+ * protocol, the same holds for the head's header sealed again by its proposer.
  */
 final class SealChangesOnlyTheSeal implements ConformanceCheck {
     /** Most proof-of-work candidates tried for one seal. */
@@ -61,6 +62,29 @@ final class SealChangesOnlyTheSeal implements ConformanceCheck {
                 return;
             }
         }
+        if (configured.protocol(devnet.keys().get(0)).isPresent()) {
+            resealHead(devnet, node, configured);
+            return;
+        }
         throw new ConformanceFailure("no validator could claim a block on the head within 50 slots");
+    }
+
+    /**
+     * An engine whose blocks come from its protocol's rounds (no claim on a tick): the head's header, its
+     * seal taken off, sealed again by its proposer, differs in the seal only and verifies on its parent.
+     */
+    private static void resealHead(Devnet devnet, NodeCore node, ConsensusEngine configured) throws Exception {
+        Header head = node.head().header();
+        expect(head.height() > 0, "the engine's protocol made no block");
+        KeyPair proposer = devnet.keys().stream().filter(k -> k.address().equals(head.proposer())).findFirst()
+                .orElseThrow(() -> new ConformanceFailure("the head's proposer is not a devnet validator"));
+        Header unsealed = head.withSeal(new byte[0]);
+        Optional<Header> sealed = configured.seal(node.tree(), unsealed, proposer, new HashDrbg(head.height()), ATTEMPTS);
+        expect(sealed.isPresent(), "no seal found in " + ATTEMPTS + " attempts for the head");
+        Optional<String> problem = SealCheck.problem(configured.name(), unsealed, sealed.get());
+        expect(problem.isEmpty(), problem.orElse(""));
+        Header parent = node.tree().header(head.parentHash()).orElseThrow();
+        var rejection = configured.verifySeal(node.tree(), parent, sealed.get(), head.timestamp());
+        expect(rejection.isEmpty(), "the engine refuses its own seal: " + rejection.map(Object::toString).orElse(""));
     }
 }

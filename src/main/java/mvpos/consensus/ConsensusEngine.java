@@ -87,6 +87,15 @@ public interface ConsensusEngine {
     }
 
     /**
+     * Whether a block is final once added (a BFT engine's commit): the chain never forks while the engine's
+     * fault bound holds. The conformance suite then checks that a partition stalls a side rather than forking
+     * it. False by default: the chain may fork and fork choice resolves it.
+     */
+    default boolean neverForks() {
+        return false;
+    }
+
+    /**
      * What the block adds to its chain's weight for fork choice: the node follows the chain of greatest
      * total weight (most work for proof of work; one per block, the longest chain, for slot engines).
      */
@@ -99,5 +108,15 @@ public interface ConsensusEngine {
      */
     default mvpos.state.EngineHooks hooks(Genesis genesis) {
         return mvpos.state.EngineHooks.fixedReward(genesis.blockReward());
+    }
+
+    /**
+     * The protocol validator {@code validator} runs for this engine among its peers, for engines that
+     * decide blocks in rounds of messages (a BFT engine); empty for engines whose proposer decides alone
+     * ({@link #claim} and {@link #seal}), the default. Called once per validator node, on the configured
+     * engine.
+     */
+    default java.util.Optional<EngineProtocol> protocol(KeyPair validator) {
+        return java.util.Optional.empty();
     }
 }

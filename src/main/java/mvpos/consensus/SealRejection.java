@@ -25,7 +25,9 @@ public record SealRejection(Reason reason, String detail) {
         /** The header's hash is above its proof-of-work target. */
         INSUFFICIENT_WORK,
         /** The timestamp is not after the parent's, or too far ahead of the node's clock. */
-        BAD_TIMESTAMP
+        BAD_TIMESTAMP,
+        /** A certificate the header carries (a BFT engine's commit of the parent) lacks a quorum or a valid signature. */
+        BAD_CERTIFICATE
     }
 
     public static SealRejection of(Reason reason, String detail) {

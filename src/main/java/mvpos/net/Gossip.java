@@ -39,6 +39,8 @@ public final class Gossip {
     private final Validator validator;
     private final Network network;
     private final Outbox outbox;
+    /** The validator's side of the engine's own protocol, for engines that have one (a BFT engine). */
+    private final EngineLink engineLink;
 
     /**
      * @param validator the node's validator, or null for a node that only follows
@@ -63,6 +65,38 @@ public final class Gossip {
                 network.broadcast(new Message.NewTransaction(transaction));
             }
         };
+        this.engineLink = validator == null ? null : node.engine().protocol(validator.key())
+                .map(protocol -> new EngineLink(validator.strategy().engineProtocol(protocol), validator, network, outbox)).orElse(null);
+    }
+
+    /**
+     * Who schedules the timers of the engine's protocol (a BFT engine's round timeouts): called with the
+     * time of each wake-up; the driver then calls {@link #onWake}. Without one, the node's ticks serve.
+     */
+    public void setWaker(java.util.function.LongConsumer waker) {
+        if (engineLink != null) {
+            engineLink.setWaker(waker);
+        }
+    }
+
+    /** Pauses the engine's protocol (nothing new starts; messages still count) or resumes it. */
+    public void pauseEngine(boolean paused) {
+        if (engineLink != null) {
+            engineLink.setPaused(paused);
+        }
+    }
+
+    /** A timer of the engine's protocol is due. */
+    public void onWake(long nowMillis) throws ChainStore.StoreException {
+        if (engineLink != null) {
+            engineLink.onTimer(nowMillis);
+            announceOutgoing();
+        }
+    }
+
+    /** Whether this node runs its engine's own protocol (a validator of an engine that has one). */
+    public boolean runsEngineProtocol() {
+        return engineLink != null;
     }
 
     public NodeCore node() {
@@ -188,8 +222,20 @@ public final class Gossip {
 
     private void handle(PeerId from, Message message, long nowMillis) throws ChainStore.StoreException {
         switch (message) {
-            case Message.NewBlock newBlock -> onBlock(from, newBlock.block(), nowMillis);
-            case Message.Blocks blocks -> handleBlocks(from, blocks.blocks(), nowMillis, NodeCore.Prechecked.NONE);
+            case Message.NewBlock newBlock -> {
+                onBlock(from, newBlock.block(), nowMillis);
+                pokeEngine(nowMillis);
+            }
+            case Message.Blocks blocks -> {
+                handleBlocks(from, blocks.blocks(), nowMillis, NodeCore.Prechecked.NONE);
+                pokeEngine(nowMillis);
+            }
+            case Message.EngineMessage engineMessage -> {
+                if (engineLink != null && engineLink.onMessage(engineMessage.payload(), nowMillis)
+                        && !network.broadcastReachesAll()) {
+                    network.broadcast(message);
+                }
+            }
             case Message.GetBlock get -> {
                 if (!network.canSend(from)) {
                     return; // not reading its answers: not worth reading blocks for (it asks again later)
@@ -414,6 +460,14 @@ public final class Gossip {
         node.onTick(nowMillis);
         if (validator != null) {
             validator.onTick(nowMillis, outbox);
+        }
+        pokeEngine(nowMillis);
+    }
+
+    /** The chain may have changed, or time passed: the engine's protocol acts on it. */
+    private void pokeEngine(long nowMillis) {
+        if (engineLink != null) {
+            engineLink.onTimer(nowMillis);
         }
     }
 

@@ -95,4 +95,46 @@ public sealed interface Message {
             blocks = List.copyOf(blocks);
         }
     }
+
+    /**
+     * A message of the chain's consensus engine's own protocol (a BFT engine's proposal, prevote or
+     * precommit): bytes only that engine reads ({@link mvpos.consensus.EngineProtocol}). At most
+     * {@link #MAX_BYTES} bytes.
+     */
+    record EngineMessage(byte[] payload) implements Message {
+        /** The longest engine message (a proposal carries a whole block). */
+        public static final int MAX_BYTES = 4 * 1024 * 1024 - 1024;
+
+        public EngineMessage {
+            if (payload.length > MAX_BYTES) {
+                throw new IllegalArgumentException("an engine message of " + payload.length + " bytes, over " + MAX_BYTES);
+            }
+            payload = payload.clone();
+        }
+
+        @Override
+        public byte[] payload() {
+            return payload.clone();
+        }
+
+        /** The payload's length, without a copy. */
+        public int size() {
+            return payload.length;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof EngineMessage m && java.util.Arrays.equals(m.payload, payload);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Arrays.hashCode(payload);
+        }
+
+        @Override
+        public String toString() {
+            return "EngineMessage[" + payload.length + " bytes]";
+        }
+    }
 }

@@ -40,4 +40,22 @@ public interface Network {
     default java.util.List<PeerId> connectedPeers() {
         return java.util.List.of();
     }
+
+    /** The network of a node alone (a dev chain): nothing is sent, and a broadcast reaches everyone there is. */
+    static Network alone() {
+        return new Network() {
+            @Override
+            public void send(PeerId to, Message message) {
+            }
+
+            @Override
+            public void broadcast(Message message) {
+            }
+
+            @Override
+            public boolean broadcastReachesAll() {
+                return true;
+            }
+        };
+    }
 }

@@ -50,6 +50,8 @@ public final class PeerNode {
 
     /** Gives the validator a chance to produce and vote every {@code tickMillis}, announcing what it makes. */
     public void startProducing(long tickMillis) {
+        gossip.setWaker(at -> node.runOnLoopAfter(() -> gossip.onWake(node.clock().millis()),
+                at - node.clock().millis()));
         node.scheduleOnLoop(() -> gossip.onTick(node.clock().millis()), tickMillis);
     }
 

@@ -63,6 +63,7 @@ final class RepeatedGossip {
             case Message.NewBlock block -> Optional.of(HashKey.of(block.block().hash()));
             case Message.NewVote vote -> Optional.of(HashKey.of(vote.vote().hash()));
             case Message.NewTransaction tx -> Optional.of(HashKey.of(tx.transaction().hash()));
+            case Message.EngineMessage m -> Optional.of(HashKey.of(mvpos.crypto.Sha256.hash(m.payload())));
             default -> Optional.empty();
         };
     }

@@ -43,6 +43,7 @@ public final class WireFormat {
     static final byte GET_BLOCKS = 0x16;
     static final byte GET_PEERS = 0x17;
     static final byte PEERS = 0x18;
+    static final byte ENGINE = 0x19;
     /** Most addresses in one peer exchange, and the longest address. */
     public static final int MAX_PEER_ADDRESSES = 64;
     static final int MAX_ADDRESS_LENGTH = 100;
@@ -90,6 +91,7 @@ public final class WireFormat {
             }
             case Message.NewVote m -> typed(NEW_VOTE, m.vote().encode());
             case Message.NewTransaction m -> typed(NEW_TRANSACTION, m.transaction().encode());
+            case Message.EngineMessage m -> typed(ENGINE, m.payload());
             case Message.Status m -> {
                 require(m.height() >= 0 && m.headHash().length == Sha256.LENGTH, "a status of height " + m.height());
                 yield typed(STATUS, CanonicalEncoder.tagged(STATUS_TAG).writeLong(m.height()).writeBytes(m.headHash())
@@ -218,6 +220,11 @@ public final class WireFormat {
             }
             case NEW_TRANSACTION -> new Frame.Payload(new Message.NewTransaction(Transaction.decode(body)));
             case BLOCKS -> new Frame.Payload(new Message.Blocks(decodeBlocks(body)));
+            case ENGINE -> {
+                check(body.length > 0 && body.length <= Message.EngineMessage.MAX_BYTES, "an engine message of "
+                        + body.length + " bytes");
+                yield new Frame.Payload(new Message.EngineMessage(body));
+            }
             default -> throw new MalformedEncodingException(String.format("unknown frame type 0x%02x", bytes[0]));
         };
     }

@@ -203,6 +203,15 @@ public final class Node implements AutoCloseable {
         loop.scheduleAtFixedRate(() -> runSafely(task), periodMillis, periodMillis, TimeUnit.MILLISECONDS);
     }
 
+    /** Runs work on the node's loop once, after {@code delayMillis} (an engine protocol's timer). */
+    public void runOnLoopAfter(LoopTask task, long delayMillis) {
+        try {
+            loop.schedule(() -> runSafely(task), Math.max(0, delayMillis), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            log.debug("not scheduled: the node is stopping");
+        }
+    }
+
     /** Work for the node's loop. */
     @FunctionalInterface
     public interface LoopTask {

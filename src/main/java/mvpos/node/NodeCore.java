@@ -402,6 +402,13 @@ public final class NodeCore implements NodeCoreTypes {
         events.evidence(evidence);
     }
 
+    /** An offence an engine's protocol saw: when it proves one, reported like those the node sees itself. */
+    public void reportOffence(SlashingEvidence evidence) {
+        if (evidence.whyNotProof(domain).isEmpty()) {
+            report(evidence);
+        }
+    }
+
     // ------------------------------------------------------------------ what a validator builds on
 
     /** Adds a block this node's validator made (with the transition it computed), like any other. */
@@ -409,6 +416,28 @@ public final class NodeCore implements NodeCoreTypes {
             throws ChainStore.StoreException {
         transitions.put(block.hash(), applied);
         return addBlock(block, nowMillis);
+    }
+
+    /** Remembers what applying a block this node's validator built gave (adding it later will not compute it again). */
+    void rememberTransition(byte[] hash, StateTransition.Applied applied) {
+        transitions.put(hash, applied);
+    }
+
+    /**
+     * Why this node would refuse {@code block} (its parent unknown, the header rules, the engine's seal, the
+     * body root, the transactions and the state root), or empty when it would add it; nothing is added.
+     * What an engine's protocol asks of a proposed block before it votes for it.
+     */
+    public Optional<BlockRejection> check(Block block, long nowMillis) {
+        Optional<BlockTree.Entry> parent = tree.entry(block.header().parentHash());
+        if (parent.isEmpty()) {
+            return Optional.of(new BlockRejection(BlockRejection.Reason.WRONG_HEIGHT, "its parent is not known"));
+        }
+        Optional<BlockRejection> problem = headerChecks.check(tree, parent.get(), block, nowMillis, Prechecked.NONE);
+        if (problem.isPresent()) {
+            return problem;
+        }
+        return Optional.ofNullable(execution.run(parent.get(), block, block.hash(), Prechecked.NONE).rejection());
     }
 
     /** Transactions for a block on a parent with this state, at this height. */

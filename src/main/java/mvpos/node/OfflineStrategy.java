@@ -21,6 +21,24 @@ public final class OfflineStrategy implements Strategy {
         }
     }
 
+    /** From {@code fromMillis} on, the engine's protocol hears nothing and says nothing (a crashed validator). */
+    @Override
+    public mvpos.consensus.EngineProtocol engineProtocol(mvpos.consensus.EngineProtocol honest) {
+        return new mvpos.consensus.EngineProtocol() {
+            @Override
+            public boolean onMessage(mvpos.consensus.EngineContext context, byte[] payload, long nowMillis) {
+                return nowMillis < fromMillis && honest.onMessage(context, payload, nowMillis);
+            }
+
+            @Override
+            public void onTimer(mvpos.consensus.EngineContext context, long nowMillis) {
+                if (nowMillis < fromMillis) {
+                    honest.onTimer(context, nowMillis);
+                }
+            }
+        };
+    }
+
     @Override
     public String name() {
         return "offline";

@@ -22,6 +22,15 @@ public interface Strategy {
         return true;
     }
 
+    /**
+     * The engine protocol this validator runs, given the honest one (for engines that decide blocks in rounds
+     * of votes, a BFT engine): the honest one by default; an adversary may wrap it (to equivocate, to go
+     * silent) in its own file.
+     */
+    default mvpos.consensus.EngineProtocol engineProtocol(mvpos.consensus.EngineProtocol honest) {
+        return honest;
+    }
+
     /** A short name for logs and reports. */
     default String name() {
         return getClass().getSimpleName();

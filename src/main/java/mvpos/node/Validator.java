@@ -103,14 +103,51 @@ public final class Validator {
      * for the slot.
      */
     public Optional<Block> produce(BlockTree.Entry parent, long nowMillis) throws ChainStore.StoreException {
+        Optional<ConsensusEngine.Claim> claim = chain.engine().claim(chain.tree(), parent.header(), nowMillis, key);
+        if (claim.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<Built> built = build(parent, claim.get(), nowMillis);
+        if (built.isEmpty()) {
+            return Optional.empty();
+        }
+        NodeCore.BlockResult result = chain.addOwnBlock(built.get().block(), built.get().applied(), nowMillis);
+        if (!(result instanceof NodeCore.Added)) {
+            throw new IllegalStateException("the engine sealed a block the node refuses: " + result);
+        }
+        return Optional.of(built.get().block());
+    }
+
+    /**
+     * A block on the node's head for {@code slot} with {@code engineData}, built and sealed as {@link #produce}
+     * does but neither added nor announced: what an engine that decides blocks in rounds of votes proposes
+     * ({@link mvpos.consensus.EngineContext#build}). Its transition is remembered, so that adding it later
+     * does not compute it again.
+     */
+    public Optional<Block> buildOnHead(long slot, byte[] engineData, long nowMillis) throws ChainStore.StoreException {
+        Optional<Built> built = build(chain.tree().head(), new ConsensusEngine.Claim(slot, engineData), nowMillis);
+        built.ifPresent(b -> chain.rememberTransition(b.block().hash(), b.applied()));
+        return built.map(Built::block);
+    }
+
+    /** A block and what applying it gave. */
+    private record Built(Block block, StateTransition.Applied applied) {
+    }
+
+    /**
+     * Transactions from the mempool, the votes the block may count from the pool, the state transition,
+     * the seal (checked to change nothing else); with protection on, recorded as signed for the slot
+     * before it leaves this method. Empty when no seal was found or another block was signed for the slot.
+     */
+    private Optional<Built> build(BlockTree.Entry parent, ConsensusEngine.Claim claim, long nowMillis)
+            throws ChainStore.StoreException {
         ConsensusEngine engine = chain.engine();
-        Optional<ConsensusEngine.Claim> claim = engine.claim(chain.tree(), parent.header(), nowMillis, key);
-        if (claim.isEmpty() || engine.oneBlockPerSlot() && protecting() && !protection.maySignBlock(claim.get().slot())) {
+        if (engine.oneBlockPerSlot() && protecting() && !protection.maySignBlock(claim.slot())) {
             return Optional.empty();
         }
         StateTransition rules = chain.rules();
         long height = parent.height() + 1;
-        BlockContext context = new BlockContext(height, claim.get().slot(), parent.hash(), key.address(),
+        BlockContext context = new BlockContext(height, claim.slot(), parent.hash(), key.address(),
                 parent.header().slot());
         List<Transaction> txs = chain.transactionsFor(parent.state(), height);
         List<Vote> votes = rules.hasFinality()
@@ -121,9 +158,9 @@ public final class Validator {
         }
         Header parentHeader = parent.header();
         long timestamp = Math.max(nowMillis, parentHeader.timestamp() + 1);
-        Header unsealed = new Header(chain.genesis().chainId(), height, parent.hash(), timestamp, claim.get().slot(),
+        Header unsealed = new Header(chain.genesis().chainId(), height, parent.hash(), timestamp, claim.slot(),
                 key.address(), Block.bodyRoot(txs, votes), applied.stateRoot(), chain.genesis().engine(),
-                claim.get().engineData(), new byte[0]);
+                claim.engineData(), new byte[0]);
         Optional<Header> sealed = engine.seal(chain.tree(), unsealed, key, random, attemptsPerTick);
         if (sealed.isEmpty()) {
             return Optional.empty();
@@ -133,15 +170,11 @@ public final class Validator {
             throw new IllegalStateException(tampered.get()); // refused before it is signed for or leaves the node
         }
         Block block = new Block(sealed.get(), txs, votes);
-        if (engine.oneBlockPerSlot() && protecting() && !record(() -> protection.recordBlock(claim.get().slot(),
+        if (engine.oneBlockPerSlot() && protecting() && !record(() -> protection.recordBlock(claim.slot(),
                 block.hash()))) {
             return Optional.empty(); // another block was signed for this slot (before a restart): never equivocate
         }
-        NodeCore.BlockResult result = chain.addOwnBlock(block, applied, nowMillis);
-        if (!(result instanceof NodeCore.Added)) {
-            throw new IllegalStateException("the engine sealed a block the node refuses: " + result);
-        }
-        return Optional.of(block);
+        return Optional.of(new Built(block, applied));
     }
 
     /**

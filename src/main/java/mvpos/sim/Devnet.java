@@ -257,9 +257,26 @@ public final class Devnet {
         }
         core.onFinalityChanged(change -> reportFinality(index, change));
         core.onEvidence(evidence -> onEvidence.accept(new EvidenceEvent(index, evidence.offender().toString(),
-                nodeOf.getOrDefault(evidence.offender(), -1), evidence instanceof mvpos.chain.SlashingEvidence.VotePair
-                        ? "slashable votes" : "two blocks for one slot", events.millis())));
-        return new Gossip(core, validator, network.endpointOf(index));
+                nodeOf.getOrDefault(evidence.offender(), -1), switch (evidence) {
+                    case mvpos.chain.SlashingEvidence.VotePair pair -> "slashable votes";
+                    case mvpos.chain.SlashingEvidence.HeaderPair pair -> "two blocks for one slot";
+                    case mvpos.chain.SlashingEvidence.StatementPair pair -> "two " + pair.first().kind() + " for one round";
+                }, events.millis())));
+        Gossip gossip = new Gossip(core, validator, network.endpointOf(index));
+        gossip.pauseEngine(!producing);
+        gossip.setWaker(at -> events.scheduleAt(Math.max(events.millis(), at - (nodeMillis(index) - events.millis())),
+                () -> {
+                    if (!network.isDown(index) && nodes.get(index) == gossip) {
+                        gossip.onWake(nodeMillis(index));
+                    }
+                }));
+        return gossip;
+    }
+
+    /** Production on or off: an engine protocol starts nothing while it is off. */
+    private void setProducing(boolean on) {
+        producing = on;
+        nodes.forEach(node -> node.pauseEngine(!on));
     }
 
     /** Node {@code index}'s clock: the network's time plus its skew. */
@@ -407,7 +424,7 @@ public final class Devnet {
 
     /** Turns production on: the next tick comes at the next tick boundary after genesis's first slot. */
     private void startProducing() {
-        producing = true;
+        setProducing(true);
         if (!tickScheduled) {
             long first = config.startMillis() + config.slotMillis();
             long now = events.millis();
@@ -433,7 +450,7 @@ public final class Devnet {
         long until = durationMillis > 0 ? config.startMillis() + durationMillis : Long.MAX_VALUE;
         events.run(until, () -> blocks > 0 && highestHead >= blocks || stop.getAsBoolean());
         if (stop.getAsBoolean()) {
-            producing = false;
+            setProducing(false);
             return summary();
         }
         return settle();
@@ -441,7 +458,7 @@ public final class Devnet {
 
     /** Stops production, delivers what is in flight, and summarises. */
     public Summary settle() throws Exception {
-        producing = false;
+        setProducing(false);
         long settle = setup.settleMillis() > 0 ? setup.settleMillis()
                 : 2 * (config.latencyMillis() + config.jitterMillis()) + config.slotMillis() + 1;
         events.run(events.millis() + settle, () -> false);
@@ -485,7 +502,8 @@ public final class Devnet {
 
     /** Summarises the chain of the run so far (call after {@link #run} or {@link #settle}). */
     public ChainSummary chainSummary() throws mvpos.chain.ChainStore.StoreException {
-        return DevnetChainSummary.of(nodes.get(0).node(), keys, "pos".equals(config.engine()), headHeights,
+        return DevnetChainSummary.of(nodes.get(0).node(), keys,
+                "pos".equals(config.engine()) || mvpos.consensus.bft.BftEngine.NAME.equals(config.engine()), headHeights,
                 reorganisations, deepestReorganisation);
     }
 

@@ -127,6 +127,7 @@ public final class NetworkModel implements SimNetwork.Links {
         return switch (message) {
             case Message.NewBlock b -> blockSize(b.block());
             case Message.Blocks bs -> bs.blocks().stream().mapToInt(this::blockSize).sum();
+            case Message.EngineMessage m -> Math.max(SMALL_MESSAGE_BYTES, m.size());
             default -> SMALL_MESSAGE_BYTES;
         };
     }

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class EngineConformanceTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"poa", "pow", "pos"})
+    @ValueSource(strings = {"poa", "pow", "pos", "bft"})
     void everyShippedEnginePassesTheConformanceKit(String engine) {
         ConformanceReport report = ConformanceSuite.standard().run(engine, Map.of());
         assertThat(report.results()).hasSize(ConformanceSuite.standard().checks().size());

@@ -62,8 +62,11 @@ final class CoreWatcher {
     }
 
     private static String describe(SlashingEvidence evidence) {
-        return evidence instanceof SlashingEvidence.VotePair ? "slashable votes (double or surround)"
-                : "two blocks for one slot";
+        return switch (evidence) {
+            case SlashingEvidence.VotePair pair -> "slashable votes (double or surround)";
+            case SlashingEvidence.HeaderPair pair -> "two blocks for one slot";
+            case SlashingEvidence.StatementPair pair -> "two " + pair.first().kind() + " statements for one round";
+        };
     }
 
     private void loadRecent() throws ChainStore.StoreException {

@@ -1,0 +1,100 @@
+package mvpos.consensus.bft;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import mvpos.chain.SignedStatement;
+import mvpos.crypto.Address;
+import mvpos.crypto.HashKey;
+
+/**
+ * The prevotes or the precommits of one height, by round: each validator's first vote of a round counts,
+ * with its stake, for the block it names or for nil; a second, different vote of the same validator in the
+ * same round is an equivocation, given back as evidence and not counted.
+ */
+final class RoundVotes {
+    private static final HashKey NIL = HashKey.of(new byte[0]);
+
+    private final Map<Integer, Map<Address, SignedStatement>> votes = new TreeMap<>();
+    private final Map<Integer, Map<HashKey, Long>> weightFor = new TreeMap<>();
+    private final Map<Integer, Long> total = new TreeMap<>();
+
+    /** What adding a vote did: counted it, knew it already, or found the validator's other vote of the round. */
+    sealed interface Added {
+    }
+
+    record Counted() implements Added {
+    }
+
+    record Duplicate() implements Added {
+    }
+
+    record Conflict(SignedStatement earlier) implements Added {
+    }
+
+    Added add(int round, SignedStatement vote, long weight) {
+        Map<Address, SignedStatement> ofRound = votes.computeIfAbsent(round, r -> new LinkedHashMap<>());
+        Address signer = vote.signer();
+        SignedStatement earlier = ofRound.get(signer);
+        if (earlier != null) {
+            return earlier.conflictsWith(vote) ? new Conflict(earlier) : new Duplicate();
+        }
+        ofRound.put(signer, vote);
+        weightFor.computeIfAbsent(round, r -> new LinkedHashMap<>()).merge(key(vote.value()), weight, Long::sum);
+        total.merge(round, weight, Long::sum);
+        return new Counted();
+    }
+
+    /** The stake that voted for {@code value} (a block hash, or empty for nil) in {@code round}. */
+    long weightFor(int round, byte[] value) {
+        return weightFor.getOrDefault(round, Map.of()).getOrDefault(key(value), 0L);
+    }
+
+    /** The stake that voted anything in {@code round}. */
+    long total(int round) {
+        return total.getOrDefault(round, 0L);
+    }
+
+    /** The votes for {@code value} in {@code round}, in the order they came. */
+    List<SignedStatement> votesFor(int round, byte[] value) {
+        List<SignedStatement> found = new ArrayList<>();
+        HashKey wanted = key(value);
+        for (SignedStatement vote : votes.getOrDefault(round, Map.of()).values()) {
+            if (key(vote.value()).equals(wanted)) {
+                found.add(vote);
+            }
+        }
+        return found;
+    }
+
+    /** The rounds with a quorum for {@code value}, lowest first, as the validators weigh it. */
+    Optional<Integer> roundWithQuorumFor(byte[] value, BftValidators validators) {
+        for (int round : weightFor.keySet()) {
+            if (validators.isQuorum(weightFor(round, value))) {
+                return Optional.of(round);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The rounds that have any vote, lowest first. */
+    java.util.Set<Integer> rounds() {
+        return votes.keySet();
+    }
+
+    /** The validators that voted in {@code round}. */
+    java.util.Set<Address> voters(int round) {
+        return votes.getOrDefault(round, Map.of()).keySet();
+    }
+
+    int size() {
+        return votes.values().stream().mapToInt(Map::size).sum();
+    }
+
+    private static HashKey key(byte[] value) {
+        return value.length == 0 ? NIL : HashKey.of(value);
+    }
+}
