@@ -16,7 +16,6 @@ import mvpos.chain.Clock;
 import mvpos.chain.Genesis;
 import mvpos.chain.Transaction;
 import mvpos.consensus.ConsensusEngine;
-import mvpos.consensus.Engines;
 import mvpos.crypto.Address;
 import mvpos.crypto.Hex;
 import mvpos.crypto.KeyPair;
@@ -135,12 +134,7 @@ public final class Node implements AutoCloseable {
      */
     public static Node open(Genesis genesis, ChainStore store, Clock clock, KeyPair validatorKey, RandomSource random,
                             SlashingProtection protection) throws ChainStore.StoreException {
-        ConsensusEngine engine;
-        try {
-            engine = Engines.named(genesis.engine()).configure(genesis);
-        } catch (IllegalArgumentException e) {
-            throw new ChainStore.StoreException("genesis of chain '" + genesis.chainId() + "': " + e.getMessage());
-        }
+        ConsensusEngine engine = GenesisChoices.engine(genesis);
         mvpos.state.GenesisState genesisState = mvpos.state.GenesisState.of(genesis);
         SignatureCache signatures = new SignatureCache(genesisState.domain(), 200_000);
         NodeCore core = new NodeCore(genesisState, engine, store, signatures, new TransitionCache(TRANSITIONS_REMEMBERED));

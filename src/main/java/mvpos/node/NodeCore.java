@@ -1,6 +1,5 @@
 package mvpos.node;
 
-import java.math.BigInteger;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -25,7 +24,6 @@ import mvpos.consensus.BlockTree;
 import mvpos.consensus.ChainView;
 import mvpos.consensus.ConsensusEngine;
 import mvpos.consensus.ForkChoice;
-import mvpos.consensus.forkchoice.ForkChoices;
 import mvpos.crypto.Address;
 import mvpos.crypto.Hex;
 import mvpos.state.FinalityState;
@@ -45,7 +43,7 @@ import mvpos.state.StateTransition;
  * makes every head descend from that justified checkpoint, and refuses blocks that do not descend from
  * that finalized one.
  */
-public final class NodeCore implements NodeCoreTypes {
+public final class NodeCore implements NodeCoreTypes, ChainReads {
     /** Most transactions a block may carry. */
     public static final int MAX_TXS_PER_BLOCK = 2_000;
     /** Most blocks one {@link #addBlocks} call adds before it stores them (see {@link ChainView#STATE_HISTORY}). */
@@ -101,11 +99,7 @@ public final class NodeCore implements NodeCoreTypes {
         this.execution = new BlockExecution(rules, signatures, transitions);
         this.writer = new CanonicalWriter(store);
         this.deep = new DeepReorganisation(this, held);
-        try {
-            this.forkChoice = ForkChoices.forGenesis(genesis);
-        } catch (IllegalArgumentException e) {
-            throw new ChainStore.StoreException("genesis of chain '" + genesis.chainId() + "': " + e.getMessage());
-        }
+        this.forkChoice = GenesisChoices.forkChoice(genesis);
         this.forkChoiceInputs = new ForkChoiceInputs(forkChoice, engine, genesis.blockTimeMillis());
         this.voteIntake = new VoteIntake(this, offences, signatures, transitions, forkChoiceInputs::counted);
         tree = StoredChain.open(store, genesisState, rules.hasFinality(), engine, signatures::verify, writer);
@@ -122,13 +116,7 @@ public final class NodeCore implements NodeCoreTypes {
      */
     public static NodeCore open(Genesis genesis, ChainStore store) throws ChainStore.StoreException {
         GenesisState genesisState = GenesisState.of(genesis);
-        ConsensusEngine engine;
-        try {
-            engine = mvpos.consensus.Engines.named(genesis.engine()).configure(genesis);
-        } catch (IllegalArgumentException e) {
-            throw new ChainStore.StoreException("genesis of chain '" + genesis.chainId() + "': " + e.getMessage());
-        }
-        return new NodeCore(genesisState, engine, store, new SignatureCache(genesisState.domain(), 100_000),
+        return new NodeCore(genesisState, GenesisChoices.engine(genesis), store, new SignatureCache(genesisState.domain(), 100_000),
                 new TransitionCache(16));
     }
 
@@ -459,19 +447,6 @@ public final class NodeCore implements NodeCoreTypes {
 
     // ------------------------------------------------------------------ reading
 
-    public Block head() {
-        return tree.head().block();
-    }
-
-    public State headState() {
-        return tree.head().state();
-    }
-
-    /** The head state's finality, on a chain with Casper FFG. */
-    public Optional<FinalityState> headFinality() {
-        return headState().finality();
-    }
-
     /** The highest justified checkpoint any valid block's state holds (heads descend from it). */
     public Optional<Checkpoint> storeJustified() {
         return Optional.ofNullable(checkpoints.justified());
@@ -489,6 +464,7 @@ public final class NodeCore implements NodeCoreTypes {
         return Optional.ofNullable(checkpoints.finalized());
     }
 
+    @Override
     public BlockTree tree() {
         return tree;
     }
@@ -509,6 +485,7 @@ public final class NodeCore implements NodeCoreTypes {
         return rules;
     }
 
+    @Override
     public ChainStore store() {
         return store;
     }
@@ -521,19 +498,4 @@ public final class NodeCore implements NodeCoreTypes {
         return mempool.size();
     }
 
-    /** The block at {@code height} on the canonical chain (from the store). */
-    public Optional<Block> blockAt(long height) throws ChainStore.StoreException {
-        return store.blockAt(height);
-    }
-
-    /** A known block by hash: in the tree, or in the store. */
-    public Optional<Block> blockByHash(byte[] hash) throws ChainStore.StoreException {
-        Optional<BlockTree.Entry> entry = tree.entry(hash);
-        return entry.isPresent() ? Optional.of(entry.get().block()) : store.blockByHash(hash);
-    }
-
-    /** The total weight of the head's chain, counted from the tree's first block. */
-    public BigInteger headWeight() {
-        return tree.head().totalWeight();
-    }
 }
