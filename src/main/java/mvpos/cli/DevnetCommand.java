@@ -28,7 +28,7 @@ final class DevnetCommand implements Runnable {
     CommandSpec spec;
 
     @Option(names = "--engine", paramLabel = "NAME", defaultValue = "pos",
-            description = "Consensus engine: pos, pow, poa, or any other on the class path (default: ${DEFAULT-VALUE}).")
+            description = "Consensus engine: pos, pow, poa, bft, or any other on the class path (default: ${DEFAULT-VALUE}).")
     String engine;
 
     @Option(names = "--validators", paramLabel = "N", defaultValue = "4",

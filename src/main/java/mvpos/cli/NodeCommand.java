@@ -76,7 +76,7 @@ final class NodeCommand implements Runnable {
     Duration blockTime;
 
     @Option(names = "--engine", paramLabel = "NAME", defaultValue = "poa",
-            description = "Consensus engine of a new dev chain: poa, pos, pow, or any other on the class path "
+            description = "Consensus engine of a new dev chain: poa, pos, pow, bft, or any other on the class path "
                     + "(default: ${DEFAULT-VALUE}).")
     String engine;
 

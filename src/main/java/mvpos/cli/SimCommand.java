@@ -71,7 +71,7 @@ final class SimCommand implements Callable<Integer> {
     @Option(names = "--validators", paramLabel = "N", description = "Sets validators.")
     String validators;
 
-    @Option(names = "--engine", paramLabel = "NAME", description = "Sets engine (pos, pow, poa, ...).")
+    @Option(names = "--engine", paramLabel = "NAME", description = "Sets engine (pos, pow, poa, bft, ...).")
     String engine;
 
     @Option(names = "--finality", paramLabel = "GADGET", description = "Sets finality (none or ffg).")

@@ -61,7 +61,7 @@ final class TestnetCommand implements Runnable {
     int validators;
 
     @Option(names = "--engine", paramLabel = "NAME", defaultValue = "pos",
-            description = "Consensus engine: pos, pow, poa, or any other on the class path (default: ${DEFAULT-VALUE}).")
+            description = "Consensus engine: pos, pow, poa, bft, or any other on the class path (default: ${DEFAULT-VALUE}).")
     String engine;
 
     @Option(names = "--finality", paramLabel = "GADGET", defaultValue = "none",
