@@ -102,7 +102,7 @@ final class RawPeer implements AutoCloseable {
         if (!(next instanceof Frame.Disconnect disconnect)) {
             throw new AssertionError("expected a disconnect, got " + next);
         }
-        awaitClosed(Duration.ofSeconds(3));
+        awaitClosed(wait);
         return disconnect.reason();
     }
 
