@@ -34,7 +34,8 @@ import mvpos.state.FinalityState;
  * {@link #fork} starts another at the tip of one on the same node (one node seeing both), and
  * {@link #partition} on a node of its own (one side of a partition). A slot is used once over all branches (as in a
  * partition, where each side has the slots of its own authorities), so no authority equivocates
- * unless a test makes it. Build branches side by side, epoch by epoch, as a partition does: the node
+ * unless a test makes it. (For the state transition alone, with any stakes and unsealed blocks, see
+ * {@link FfgChain}.) Build branches side by side, epoch by epoch, as a partition does: the node
  * counts no vote whose target is more than two epochs behind its head's epoch.
  *
  * <pre>
