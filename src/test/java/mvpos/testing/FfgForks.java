@@ -138,6 +138,7 @@ public final class FfgForks {
      * A new branch {@code name} starting at the tip of {@code from}, built by a node of its own that
      * holds {@code from}'s blocks up to there and never hears of any other branch: one side of a
      * partition. Unlike a {@link #fork}, each side may finalize what the other's node would refuse.
+     * Votes not yet carried by a block of {@code from} stay with {@code from}'s node.
      */
     public FfgForks partition(String name, String from, int... producers) throws ChainStore.StoreException {
         Branch parent = branch(from);
