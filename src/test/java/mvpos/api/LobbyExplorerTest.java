@@ -48,10 +48,8 @@ class LobbyExplorerTest {
                     propose(small, 60 + round);
                     propose(large, 70 + round);
                     long before = explorer.lobby().orElseThrow().rounds();
-                    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-                    while (explorer.lobby().orElseThrow().rounds() == before && System.nanoTime() < deadline) {
-                        Thread.sleep(20);
-                    }
+                    mvpos.testing.Eventually.holds(() -> explorer.lobby().orElseThrow().rounds() > before,
+                            Duration.ofSeconds(60), "round " + (before + 1) + " ended");
                 }
                 JsonNode validators = get(server, "/explorer/validators").get("validators");
                 assertThat(validators).hasSize(2);

@@ -2,19 +2,18 @@ package mvpos.lobby;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import mvpos.testing.Eventually;
+import mvpos.testing.JavaProcess;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -29,6 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 class LobbyDescriptorLimitTest {
     private static final Pattern LISTENING = Pattern.compile("listening on \\S+:(\\d+)");
     private static final Pattern CAPACITY = Pattern.compile("at most (\\d+) clients");
+    private static final Pattern REFUSED_SUMMARY = Pattern.compile("connections over the limits");
+    private static final Duration START = Duration.ofSeconds(90);
 
     @TempDir
     Path data;
@@ -36,29 +37,13 @@ class LobbyDescriptorLimitTest {
     @Test
     void aFloodOfIdleSocketsIsCappedBelowTheFileLimitWithoutAStackTrace() throws Exception {
         Assumptions.assumeTrue(new java.io.File("/bin/bash").canExecute(), "needs bash for ulimit");
-        String java = ProcessHandle.current().info().command().orElse("java");
-        String command = "ulimit -n 512 && exec '" + java + "' -Xmx128m -cp '" + System.getProperty("java.class.path")
-                + "' mvpos.cli.Main lobby --port 0 --data '" + data + "' --max-per-address 100000 --round 1h";
-        Process lobby = new ProcessBuilder("/bin/bash", "-c", command).redirectErrorStream(true).start();
-        List<String> output = new CopyOnWriteArrayList<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(lobby.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    output.add(line);
-                }
-            } catch (IOException e) {
-                // the process ended
-            }
-        }, "lobby-output");
-        reader.setDaemon(true);
-        reader.start();
+        List<String> output;
         List<Socket> flood = new ArrayList<>();
-        try {
-            RawLobbyClient.awaitCondition(() -> output.stream().anyMatch(l -> LISTENING.matcher(l).find()),
-                    "line saying where the lobby listens: " + output);
-            int port = first(output, LISTENING);
-            int capacity = first(output, CAPACITY);
+        try (JavaProcess lobby = JavaProcess.start("lobby", JavaProcess.openFileLimit(512), List.of("-Xmx128m"),
+                List.of("lobby", "--port", "0", "--data", data.toString(), "--max-per-address", "100000",
+                        "--round", "1h"), null)) {
+            int port = Integer.parseInt(lobby.awaitLine(LISTENING, START).group(1));
+            int capacity = Integer.parseInt(lobby.awaitLine(CAPACITY, START).group(1));
             assertThat(capacity).as("clients held by a process that may open 512 files").isBetween(1, 512 - 128);
 
             for (int i = 0; i < capacity + 40; i++) {
@@ -66,47 +51,30 @@ class LobbyDescriptorLimitTest {
                 socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
                 flood.add(socket);
             }
-            RawLobbyClient.awaitCondition(() -> output.stream().anyMatch(l -> l.contains("connections over the limits")),
-                    "summary of refused connections: " + output);
+            lobby.awaitLine(REFUSED_SUMMARY, RawLobbyClient.WAIT);
             for (Socket socket : flood) {
                 socket.close();
             }
             flood.clear();
-            // Once the flood is gone, a newcomer is served.
-            RawLobbyClient.awaitCondition(() -> {
+            // Once the flood is gone, a newcomer is served: each one tried is either served (the prompt)
+            // or refused (its connection closed) while the lobby still counts the flood.
+            Eventually.value(() -> {
                 try (RawLobbyClient newcomer = RawLobbyClient.reading("127.0.0.1", port)) {
-                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-                    while (System.nanoTime() < deadline && !newcomer.closedByServer()
-                            && !newcomer.received().contains(Lobby.BALANCE_PROMPT)) {
-                        Thread.sleep(10);
-                    }
-                    return newcomer.received().contains(Lobby.BALANCE_PROMPT);
+                    Eventually.holds(() -> newcomer.closedByServer()
+                            || newcomer.received().contains(Lobby.BALANCE_PROMPT), RawLobbyClient.WAIT,
+                            "an answer to a newcomer");
+                    return newcomer.received().contains(Lobby.BALANCE_PROMPT) ? Optional.of(true) : Optional.empty();
                 } catch (IOException e) {
-                    return false;
-                } catch (InterruptedException e) {
-                    throw new AssertionError(e);
+                    return Optional.empty();
                 }
-            }, "prompt for a newcomer");
+            }, START, () -> "a prompt for a newcomer once the flood is gone; " + lobby.tail(10));
+            lobby.close();
+            output = lobby.output();
         } finally {
             for (Socket socket : flood) {
                 socket.close();
             }
-            lobby.destroy();
-            if (!lobby.waitFor(20, TimeUnit.SECONDS)) {
-                lobby.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-            reader.join(5_000);
         }
         assertThat(output).as("the lobby's output").noneMatch(l -> l.startsWith("\tat ") || l.contains("Exception"));
-    }
-
-    private static int first(List<String> output, Pattern pattern) {
-        for (String line : output) {
-            Matcher m = pattern.matcher(line);
-            if (m.find()) {
-                return Integer.parseInt(m.group(1));
-            }
-        }
-        throw new AssertionError("no line matching " + pattern + " in " + output);
     }
 }

@@ -20,7 +20,8 @@ import java.util.function.Predicate;
  */
 final class LobbyTestClient implements AutoCloseable {
     static final String END_OF_STREAM = "<closed>";
-    private static final Duration DEFAULT_WAIT = Duration.ofSeconds(10);
+    /** A deadline for lines that do come; generous for a loaded machine, never a verdict. */
+    private static final Duration DEFAULT_WAIT = Duration.ofSeconds(30);
 
     private final Socket socket;
     private final OutputStream out;

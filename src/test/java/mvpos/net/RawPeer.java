@@ -90,7 +90,7 @@ final class RawPeer implements AutoCloseable {
     /** Sends a hello and returns the network's answer: its hello, a disconnect, {@link #CLOSED} or an error. */
     Object handshake(Frame.Hello hello) throws IOException, InterruptedException {
         send(hello);
-        return next(Duration.ofSeconds(5));
+        return next(Duration.ofSeconds(30));
     }
 
     /** Expects a disconnect, then the end of the connection; returns the reason. */
@@ -102,7 +102,7 @@ final class RawPeer implements AutoCloseable {
         if (!(next instanceof Frame.Disconnect disconnect)) {
             throw new AssertionError("expected a disconnect, got " + next);
         }
-        awaitClosed(Duration.ofSeconds(3));
+        awaitClosed(wait);
         return disconnect.reason();
     }
 

@@ -7,7 +7,8 @@ import java.util.concurrent.TimeUnit;
 
 /** Keeps what a {@link TcpNetwork} tells its node, for a test to wait for. */
 final class RecordingListener implements TcpNetwork.Listener {
-    static final Duration WAIT = Duration.ofSeconds(5);
+    /** A deadline for events that do come (a frame, a connection), generous for a loaded machine; never a verdict. */
+    static final Duration WAIT = Duration.ofSeconds(30);
 
     record Received(PeerId from, Message message) {
     }

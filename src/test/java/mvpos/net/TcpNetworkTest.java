@@ -34,7 +34,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class TcpNetworkTest {
     private static final String CHAIN = "mvpos-test";
     private static final byte[] GENESIS = Sha256.hash("genesis".getBytes(StandardCharsets.US_ASCII));
-    private static final Duration WAIT = Duration.ofSeconds(5);
+    private static final Duration WAIT = RecordingListener.WAIT;
     private static final KeyPair ALICE = KeyPair.generate(new HashDrbg(1));
     private static final KeyPair BOB = KeyPair.generate(new HashDrbg(2));
 
@@ -86,7 +86,7 @@ class TcpNetworkTest {
 
     /** Connects {@code dialer} to {@code acceptor} and waits until both see the other. */
     private static void connect(Node dialer, Node acceptor) throws Exception {
-        assertThat(dialer.network().connect("127.0.0.1", acceptor.network().port()).get(5, TimeUnit.SECONDS))
+        assertThat(dialer.network().connect("127.0.0.1", acceptor.network().port()).get(30, TimeUnit.SECONDS))
                 .isEqualTo(acceptor.id());
         assertThat(dialer.listener().nextConnected()).isEqualTo(acceptor.id());
         assertThat(acceptor.listener().nextConnected()).isEqualTo(dialer.id());
@@ -94,7 +94,7 @@ class TcpNetworkTest {
 
     private static String dialFailure(CompletableFuture<PeerId> dial) throws InterruptedException {
         try {
-            PeerId id = dial.get(5, TimeUnit.SECONDS);
+            PeerId id = dial.get(30, TimeUnit.SECONDS);
             throw new AssertionError("connected to " + id);
         } catch (ExecutionException e) {
             assertThat(e.getCause()).isInstanceOf(TcpNetwork.DialFailedException.class);
@@ -160,7 +160,7 @@ class TcpNetworkTest {
             assertThat(peer.address().getPort()).isEqualTo(a.network().port());
         });
         assertThat(a.network().broadcastReachesAll()).isFalse();
-        assertThat(b.network().connect("127.0.0.1", a.network().port()).get(5, TimeUnit.SECONDS))
+        assertThat(b.network().connect("127.0.0.1", a.network().port()).get(30, TimeUnit.SECONDS))
                 .as("dialing a connected peer again").isEqualTo(a.id());
     }
 
@@ -189,11 +189,7 @@ class TcpNetworkTest {
     void aPeerOnAnotherChainIsToldWhyAndNothingFlows(Mismatch mismatch) throws Exception {
         Node a = node(config());
         byte[] otherGenesis = Sha256.hash("other".getBytes(StandardCharsets.US_ASCII));
-        Node b = switch (mismatch) {
-            case CHAIN -> node(config(), "other-chain", GENESIS);
-            case GENESIS -> node(config(), CHAIN, otherGenesis);
-            case PROTOCOL_VERSION -> node(config().withProtocolVersion(TcpNetwork.PROTOCOL_VERSION + 1));
-        };
+        Node b = mismatched(mismatch, otherGenesis);
 
         String reason = dialFailure(b.network().connect("127.0.0.1", a.network().port()));
 
@@ -206,13 +202,29 @@ class TcpNetworkTest {
         a.network().broadcast(everyMessage().get(0));
         b.network().broadcast(everyMessage().get(0));
         b.network().send(a.id(), everyMessage().get(0));
-        Thread.sleep(200);
-        assertThat(a.network().peers()).isEmpty();
-        assertThat(b.network().peers()).isEmpty();
+        // Instead of waiting a while for nothing: a friend of each (same chain, genesis and version) connects
+        // and sends a message after all that. Each node handles its connections on one loop, so a
+        // connection or message left over from the refused one would come before its friend's.
+        Node friendOfA = node(config());
+        Node friendOfB = mismatched(mismatch, otherGenesis);
+        connect(friendOfA, a);
+        connect(friendOfB, b);
+        assertExchanges(friendOfA, a, everyMessage().get(1));
+        assertExchanges(friendOfB, b, everyMessage().get(1));
+        assertThat(a.network().connectedPeers()).containsExactly(friendOfA.id());
+        assertThat(b.network().connectedPeers()).containsExactly(friendOfB.id());
         assertThat(a.listener().connected).isEmpty();
         assertThat(b.listener().connected).isEmpty();
         assertThat(a.listener().messages).isEmpty();
         assertThat(b.listener().messages).isEmpty();
+    }
+
+    private Node mismatched(Mismatch mismatch, byte[] otherGenesis) throws TcpNetwork.StartException {
+        return switch (mismatch) {
+            case CHAIN -> node(config(), "other-chain", GENESIS);
+            case GENESIS -> node(config(), CHAIN, otherGenesis);
+            case PROTOCOL_VERSION -> node(config().withProtocolVersion(TcpNetwork.PROTOCOL_VERSION + 1));
+        };
     }
 
     @Test
@@ -244,16 +256,17 @@ class TcpNetworkTest {
 
             CompletableFuture<PeerId> ab = a.network().connect("127.0.0.1", b.network().port());
             CompletableFuture<PeerId> ba = b.network().connect("127.0.0.1", a.network().port());
-            CompletableFuture.allOf(ab, ba).handle((ok, failed) -> null).get(5, TimeUnit.SECONDS);
+            CompletableFuture.allOf(ab, ba).handle((ok, failed) -> null).get(30, TimeUnit.SECONDS);
 
             eventually(() -> a.network().peers().size() == 1 && b.network().peers().size() == 1
                     && a.network().peers().get(0).direction() != b.network().peers().get(0).direction(),
                     "one connection between the two");
-            Thread.sleep(100); // let any losing connection finish closing
+            // Both dials have ended, so both handshakes were decided; after a round trip through both
+            // nodes' loops, the losing connection is not (or no longer) a peer on either side.
+            assertExchanges(a, b, new Message.NewTransaction(transaction(round)));
             assertThat(a.network().peers()).hasSize(1);
             assertThat(b.network().peers()).hasSize(1);
             assertThat(a.network().peers().get(0).direction()).isNotEqualTo(b.network().peers().get(0).direction());
-            assertExchanges(a, b, new Message.NewTransaction(transaction(round)));
             a.network().close();
             b.network().close();
         }
@@ -432,7 +445,7 @@ class TcpNetworkTest {
         assertThat(dialFailure(b.network().connect("127.0.0.1", a.network().port())))
                 .isEqualTo(a.id() + ": refused by the peer: too many connections (2)");
         // The peers a node dials have slots of their own: strangers filling the inbound ones cannot stop it.
-        assertThat(a.network().connect("127.0.0.1", b.network().port()).get(5, TimeUnit.SECONDS)).isEqualTo(b.id());
+        assertThat(a.network().connect("127.0.0.1", b.network().port()).get(30, TimeUnit.SECONDS)).isEqualTo(b.id());
     }
 
     @Test

@@ -17,6 +17,7 @@ import mvpos.net.PeerId;
 import mvpos.sim.Devnet;
 import mvpos.sim.SimNetwork;
 import mvpos.state.FinalityState;
+import mvpos.testing.FfgForks;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -56,42 +57,43 @@ class FinalityNodeTest {
 
     @Test
     void aGossipedVoteWithALyingSourceIsRefusedWithItsReasonAndCostsItsSender() throws Exception {
-        Devnet devnet = new Devnet(Devnet.Config.seeded("pos", 4, SLOT, 21).withFfg(4).withStake(1_000),
-                head -> { });
-        devnet.advance(30 * SLOT);
-        NodeCore follower = NodeCore.open(devnet.genesis(), new mvpos.chain.MemoryChainStore());
-        for (long h = 1; h <= devnet.node(0).head().height(); h++) {
-            follower.addBlock(devnet.node(0).blockAt(h).orElseThrow(), devnet.events().millis());
+        // Four epochs with every validator voting (justification past genesis), then the first block of an
+        // epoch no one has voted for yet; a follower that has the blocks only.
+        FfgForks forks = FfgForks.poa(4, 4, 21).epochs("main", 4, 0, 1, 2, 3);
+        forks.extendToEpoch("main", forks.epochOf(forks.tip("main")) + 1);
+        long now = forks.now();
+        NodeCore follower = NodeCore.open(forks.genesis(), new mvpos.chain.MemoryChainStore());
+        for (Block block : forks.blocks("main")) {
+            follower.addBlock(block, now);
         }
         Recording network = new Recording();
         mvpos.net.Gossip gossip = new mvpos.net.Gossip(follower, null, network);
         FinalityState f = follower.headFinality().orElseThrow();
-        KeyPair validator = devnet.keys().get(1);
         Checkpoint source = f.currentJustified();
         Checkpoint target = new Checkpoint(f.epoch(), f.currentTarget());
+        assertThat(source.epoch()).as("justification moved past genesis").isPositive();
         // The right blocks, a lying source epoch.
-        Vote lying = Vote.sign(validator, follower.domain(), source.epoch() - 1, source.hash(), target.epoch(),
-                target.hash());
-        NodeCore.VoteOutcome outcome = follower.addVote(lying, devnet.events().millis());
+        Vote lying = forks.sign(1, new Checkpoint(source.epoch() - 1, source.hash()), target);
+        NodeCore.VoteOutcome outcome = follower.addVote(lying, now);
         assertThat(outcome).isInstanceOf(NodeCore.VoteIgnored.class);
         assertThat(((NodeCore.VoteIgnored) outcome).reason()).startsWith("WRONG_SOURCE");
         assertThat(((NodeCore.VoteIgnored) outcome).forged()).isTrue();
 
-        Vote anotherLie = Vote.sign(validator, follower.domain(), source.epoch(), follower.blockAt(0).orElseThrow().hash(), target.epoch(),
-                target.hash());
-        gossip.onMessage(new PeerId("liar"), new Message.NewVote(anotherLie), devnet.events().millis());
+        Vote anotherLie = forks.sign(1, new Checkpoint(source.epoch(), follower.blockAt(0).orElseThrow().hash()),
+                target);
+        gossip.onMessage(new PeerId("liar"), new Message.NewVote(anotherLie), now);
         assertThat(network.penalties).singleElement().asString().startsWith("liar: sent a forged vote: WRONG_SOURCE");
         assertThat(network.sent).as("not relayed").noneMatch(m -> m instanceof Message.NewVote);
 
-        // The honest vote is taken (or known already, from a block); a signer outside the dynasties is refused.
-        Vote honest = Vote.sign(validator, follower.domain(), source.epoch(), source.hash(), target.epoch(),
-                target.hash());
-        gossip.onMessage(new PeerId("honest"), new Message.NewVote(honest), devnet.events().millis());
-        NodeCore.VoteOutcome again = follower.addVote(honest, devnet.events().millis());
+        // The honest vote is taken; a signer outside the dynasties is refused.
+        Vote honest = forks.sign(1, source, target);
+        gossip.onMessage(new PeerId("honest"), new Message.NewVote(honest), now);
+        assertThat(network.sent).as("relayed").contains(new Message.NewVote(honest));
+        NodeCore.VoteOutcome again = follower.addVote(honest, now);
         assertThat(again).isEqualTo(new NodeCore.VoteIgnored("duplicate"));
         Vote outsider = Vote.sign(KeyPair.generate(new mvpos.crypto.HashDrbg(77)), follower.domain(), source.epoch(),
                 source.hash(), target.epoch(), target.hash());
-        assertThat(((NodeCore.VoteIgnored) follower.addVote(outsider, devnet.events().millis())).reason())
+        assertThat(((NodeCore.VoteIgnored) follower.addVote(outsider, now)).reason())
                 .startsWith("SIGNER_OUTSIDE_DYNASTY");
         assertThat(network.penalties).hasSize(1);
     }

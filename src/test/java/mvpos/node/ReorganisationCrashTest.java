@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,10 +15,11 @@ import mvpos.chain.Account;
 import mvpos.chain.Block;
 import mvpos.chain.ChainStore;
 import mvpos.chain.Checkpoint;
+import mvpos.chain.Genesis;
 import mvpos.chain.MemoryChainStore;
 import mvpos.chain.RocksChainStore;
 import mvpos.crypto.Address;
-import mvpos.sim.Devnet;
+import mvpos.testing.FfgForks;
 import mvpos.state.State;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -31,9 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  * finality record (written in the same atomic commit as the block, never beside it), its finalized
  * checkpoint on its canonical chain, and it goes on to the heavier branch when it hears it again.
  *
- * <p>The branches come from a devnet with Casper FFG in which one validator of four was cut off: the
- * lone validator's short branch (A) finalizes nothing new, the majority's (B) justifies and finalizes
- * later checkpoints. A node holding A is given B block by block; its store is made to die at its k-th
+ * <p>The branches are built with {@link FfgForks} as a partition leaves them: one validator of four cut
+ * off, its short branch (A) finalizes nothing new, the majority's (B) justifies and finalizes later
+ * checkpoints. A node holding A is given B block by block; its store is made to die at its k-th
  * write (every write of the switch is a k), and the store is then reopened.
  */
 class ReorganisationCrashTest {
@@ -123,14 +123,6 @@ class ReorganisationCrashTest {
         }
     }
 
-    private static List<Block> canonical(NodeCore node, long from) throws Exception {
-        List<Block> blocks = new ArrayList<>();
-        for (long h = from; h <= node.head().height(); h++) {
-            blocks.add(node.blockAt(h).orElseThrow());
-        }
-        return blocks;
-    }
-
     private static Map<Address, Account> accounts(State state) {
         Map<Address, Account> all = new HashMap<>();
         state.forEachAccount(all::put);
@@ -149,22 +141,23 @@ class ReorganisationCrashTest {
     @Test
     @Timeout(180)
     void aNodeKilledAtAnyWriteOfAReorganisationReopensToAConsistentHeadAndFinalizedCheckpoint() throws Exception {
-        Devnet devnet = new Devnet(Devnet.Config.seeded("poa", 4, SLOT, 51).withFfg(4), head -> { });
-        devnet.advance(20 * SLOT);
-        devnet.network().partition(new int[] {0, 1, 1, 1});
-        devnet.advance(24 * SLOT);
-        NodeCore lone = devnet.node(0);
-        NodeCore majority = devnet.node(1);
-        long fork = 0;
-        while (Arrays.equals(lone.blockAt(fork + 1).orElseThrow().hash(), majority.blockAt(fork + 1).orElseThrow().hash())) {
-            fork++;
+        // Four epochs together, everyone voting; then one validator of four alone on A, the others on B.
+        FfgForks forks = FfgForks.poa(4, 4, 51);
+        forks.epochs("main", 4, 0, 1, 2, 3);
+        forks.partition("a", "main", 0).partition("b", "main", 1, 2, 3);
+        for (int epoch = 0; epoch < 5; epoch++) { // side by side, as a partition builds them
+            forks.epochs("a", 1, 0).epochs("b", 1, 1, 2, 3);
         }
-        List<Block> prefixAndA = canonical(lone, 1);
-        List<Block> branchB = canonical(majority, fork + 1);
-        long now = devnet.events().millis();
+        long fork = forks.forkHeight("a", "b");
+        List<Block> prefixAndA = forks.blocks("a");
+        List<Block> branchB = forks.blocks("b", fork + 1);
+        Block loneHead = forks.tip("a");
+        Block majorityHead = forks.tip("b");
+        Genesis genesis = forks.genesis();
+        long now = forks.now();
 
         // The reference: a node that follows A, then B, without dying.
-        NodeCore reference = NodeCore.open(devnet.genesis(), new MemoryChainStore());
+        NodeCore reference = NodeCore.open(genesis, new MemoryChainStore());
         for (Block block : prefixAndA) {
             reference.addBlock(block, now);
         }
@@ -172,7 +165,7 @@ class ReorganisationCrashTest {
         List<Integer> reorgs = new ArrayList<>();
         reference.onHeadChanged(change -> reorgs.add(change.reorgDepth()));
         DyingStore counting = new DyingStore(new MemoryChainStore(), Integer.MAX_VALUE);
-        NodeCore counted = NodeCore.open(devnet.genesis(), counting);
+        NodeCore counted = NodeCore.open(genesis, counting);
         for (Block block : prefixAndA) {
             counted.addBlock(block, now);
         }
@@ -182,7 +175,7 @@ class ReorganisationCrashTest {
             counted.addBlock(block, now);
         }
         int writesOfB = counting.writes - writesBeforeB;
-        assertThat(reference.head()).isEqualTo(majority.head());
+        assertThat(reference.head()).isEqualTo(majorityHead);
         assertThat(reorgs).as("the switch to B abandons A's blocks").anyMatch(depth -> depth > 0);
         Checkpoint finalizedOnB = reference.storeFinalized().orElseThrow();
         assertThat(finalizedOnB.epoch()).as("B finalizes a later checkpoint").isGreaterThan(finalizedOnA.epoch());
@@ -190,11 +183,11 @@ class ReorganisationCrashTest {
         // A RocksDB store holding A, closed: the state of the node when B starts to arrive.
         Path holdingA = dir.resolve("holding-a");
         try (ChainStore store = RocksChainStore.open(holdingA)) {
-            NodeCore node = NodeCore.open(devnet.genesis(), store);
+            NodeCore node = NodeCore.open(genesis, store);
             for (Block block : prefixAndA) {
                 node.addBlock(block, now);
             }
-            assertThat(node.head()).isEqualTo(lone.head());
+            assertThat(node.head()).isEqualTo(loneHead);
         }
 
         List<Long> headsAfterKills = new ArrayList<>();
@@ -203,7 +196,7 @@ class ReorganisationCrashTest {
             copy(holdingA, data);
             DyingStore dying = new DyingStore(RocksChainStore.open(data), k);
             try (dying) {
-                NodeCore node = NodeCore.open(devnet.genesis(), dying);
+                NodeCore node = NodeCore.open(genesis, dying);
                 for (Block block : branchB) {
                     try {
                         node.addBlock(block, now);
@@ -215,7 +208,7 @@ class ReorganisationCrashTest {
             assertThat(dying.killed()).as("the store died at write %d", k).isTrue();
 
             try (ChainStore store = RocksChainStore.open(data)) {
-                NodeCore reopened = NodeCore.open(devnet.genesis(), store);
+                NodeCore reopened = NodeCore.open(genesis, store);
                 Block head = reopened.head();
                 headsAfterKills.add(head.height());
                 assertThat(store.head()).contains(head);
@@ -243,6 +236,6 @@ class ReorganisationCrashTest {
             }
         }
         // The kills left the node on A (before the switch) and on B (after it).
-        assertThat(headsAfterKills).contains(lone.head().height()).anyMatch(h -> h > lone.head().height());
+        assertThat(headsAfterKills).contains(loneHead.height()).anyMatch(h -> h > loneHead.height());
     }
 }

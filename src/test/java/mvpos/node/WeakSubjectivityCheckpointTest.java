@@ -6,75 +6,54 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.ArrayList;
 import java.util.List;
 import mvpos.chain.Block;
+import mvpos.chain.Checkpoint;
+import mvpos.chain.Genesis;
 import mvpos.chain.MemoryChainStore;
 import mvpos.crypto.Hex;
 import mvpos.sim.Devnet;
+import mvpos.testing.FfgForks;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
  * A node given a trusted checkpoint (weak subjectivity) follows only the history it names: another
  * history, however valid by the rules, is refused from the epoch's boundary on, and a stored chain that
- * left the history is refused at start-up. Without the checkpoint the same blocks are taken.
+ * left the history is refused at start-up. Without the checkpoint the same blocks are taken. The two
+ * histories are built with {@link FfgForks}.
  */
 class WeakSubjectivityCheckpointTest {
     private static final long SLOT = 100;
     private static final long EPOCH = 4;
 
-    /** Two histories from one genesis: what node 0 (alone) and node 2 (with the others) built while cut apart. */
-    private static Devnet forked() throws Exception {
-        Devnet devnet = new Devnet(Devnet.Config.seeded("pos", 4, SLOT, 41).withFfg(EPOCH).withStake(1_000), head -> { });
-        devnet.advance(12 * SLOT);
-        devnet.network().partition(new int[] {0, 1, 1, 1});
-        devnet.advance(40 * SLOT);
-        return devnet;
-    }
-
-    private static List<Block> chainOf(NodeCore node) throws Exception {
-        List<Block> blocks = new ArrayList<>();
-        for (long h = 1; h <= node.head().height(); h++) {
-            blocks.add(node.blockAt(h).orElseThrow());
+    /** Two histories from one genesis: what validator 0 alone and the three others built while cut apart. */
+    private static FfgForks forked() throws Exception {
+        FfgForks forks = FfgForks.poa(4, EPOCH, 41);
+        forks.epochs("main", 3, 0, 1, 2, 3);
+        forks.partition("lone", "main", 0).partition("majority", "main", 1, 2, 3);
+        for (int epoch = 0; epoch < 8; epoch++) {
+            forks.epochs("lone", 1, 0).epochs("majority", 1, 1, 2, 3);
         }
-        return blocks;
-    }
-
-    /** The checkpoint of {@code epoch} on {@code chain}: its last block before the epoch. */
-    private static Block checkpointOf(List<Block> chain, long epoch) {
-        Block last = null;
-        for (Block b : chain) {
-            if (b.header().slot() < epoch * EPOCH) {
-                last = b;
-            }
-        }
-        return last;
-    }
-
-    /** The first epoch whose checkpoints differ between the two chains. */
-    private static long firstDivergentEpoch(List<Block> a, List<Block> b) {
-        for (long epoch = 1; ; epoch++) {
-            if (!java.util.Arrays.equals(checkpointOf(a, epoch).hash(), checkpointOf(b, epoch).hash())) {
-                return epoch;
-            }
-        }
+        return forks;
     }
 
     @Test
     @Timeout(120)
     void aNodeWithACheckpointRefusesAnotherHistoryAndFollowsTheTrustedOne() throws Exception {
-        Devnet devnet = forked();
-        List<Block> lone = chainOf(devnet.node(0));
-        List<Block> majority = chainOf(devnet.node(2));
-        long epoch = firstDivergentEpoch(lone, majority);
-        Block trusted = checkpointOf(majority, epoch);
-        long now = devnet.events().millis();
+        FfgForks forks = forked();
+        List<Block> lone = forks.blocks("lone");
+        List<Block> majority = forks.blocks("majority");
+        long epoch = forks.firstDivergentEpoch("lone", "majority");
+        Checkpoint trusted = forks.checkpoint("majority", epoch);
+        Genesis genesis = forks.genesis();
+        long now = forks.now();
 
         // Without a checkpoint, a fresh node takes the lone node's history as it comes.
-        NodeCore naive = NodeCore.open(devnet.genesis(), new MemoryChainStore());
+        NodeCore naive = NodeCore.open(genesis, new MemoryChainStore());
         for (Block b : lone) {
             assertThat(naive.addBlock(b, now)).isInstanceOf(NodeCore.Added.class);
         }
 
-        NodeCore careful = NodeCore.open(devnet.genesis(), new MemoryChainStore());
+        NodeCore careful = NodeCore.open(genesis, new MemoryChainStore());
         careful.trustCheckpoint(new WeakSubjectivityCheckpoint(epoch, trusted.hash()));
         List<NodeCore.BlockResult> results = new ArrayList<>();
         for (Block b : lone) {
@@ -98,7 +77,7 @@ class WeakSubjectivityCheckpointTest {
         for (Block b : majority) {
             assertThat(careful.addBlock(b, now)).isNotInstanceOf(NodeCore.Invalid.class);
         }
-        assertThat(careful.head().hash()).isEqualTo(devnet.node(2).head().hash());
+        assertThat(careful.head().hash()).isEqualTo(forks.tip("majority").hash());
 
         // A node that already stored the other history is told so at start-up.
         assertThatThrownBy(() -> naive.trustCheckpoint(new WeakSubjectivityCheckpoint(epoch, trusted.hash())))
@@ -106,7 +85,7 @@ class WeakSubjectivityCheckpointTest {
                 .hasMessageContaining("checkpoint of epoch " + epoch)
                 .hasMessageContaining(Hex.encode(trusted.hash()));
         // And one on the trusted history is not.
-        NodeCore onTrack = NodeCore.open(devnet.genesis(), new MemoryChainStore());
+        NodeCore onTrack = NodeCore.open(genesis, new MemoryChainStore());
         for (Block b : majority) {
             onTrack.addBlock(b, now);
         }

@@ -11,7 +11,8 @@ import mvpos.chain.Transaction;
 import mvpos.chain.Vote;
 import mvpos.crypto.Address;
 import mvpos.crypto.KeyPair;
-import mvpos.state.FfgChain.Node;
+import mvpos.testing.FfgChain;
+import mvpos.testing.FfgChain.Node;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

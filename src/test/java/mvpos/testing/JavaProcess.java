@@ -68,6 +68,15 @@ public final class JavaProcess implements AutoCloseable {
         return new JavaProcess(name, process, log);
     }
 
+    /**
+     * A wrapper for {@link #start} that lets the process open at most {@code files} files (sockets
+     * included): {@code bash -c 'ulimit -n FILES && exec "$@"'}, so the JVM replaces the shell and is the
+     * process this object ends. Needs {@code /bin/bash}.
+     */
+    public static List<String> openFileLimit(int files) {
+        return List.of("/bin/bash", "-c", "ulimit -n " + files + " && exec \"$@\"", "bash");
+    }
+
     /** {@link #start(String, List, List, List, Path)} with no wrapper and a 256 MiB heap. */
     public static JavaProcess mvpos(String name, Path log, String... args) throws IOException {
         return start(name, List.of(), List.of("-Xmx256m"), List.of(args), log);

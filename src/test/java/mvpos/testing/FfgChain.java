@@ -1,4 +1,4 @@
-package mvpos.state;
+package mvpos.testing;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,11 +16,19 @@ import mvpos.chain.Vote;
 import mvpos.crypto.Address;
 import mvpos.crypto.HashDrbg;
 import mvpos.crypto.KeyPair;
+import mvpos.state.BlockContext;
+import mvpos.state.CasperFfg;
+import mvpos.state.FinalityState;
+import mvpos.state.GenesisState;
+import mvpos.state.State;
+import mvpos.state.StateTransition;
 
 /**
- * A fork builder for Casper FFG tests: block trees applied with the real state transition (no node, no
- * seals: the state transition does not check them), votes signed by the validators' real keys, honest
- * or not. Each {@link Node} is a block with the state after it; a fork is simply two children of one node.
+ * A fork builder for Casper FFG tests of the state transition: block trees applied with the real
+ * state transition (no node, no seals: the state transition does not check them), votes signed by the
+ * validators' real keys, honest or not, and any stakes. Each {@link Node} is a block with the state
+ * after it; a fork is simply two children of one node. For forks that nodes must accept (sealed
+ * blocks, a node's vote intake, fork choice, store), see {@link FfgForks}.
  */
 public final class FfgChain {
     public static final String CHAIN_ID = "ffg-test";
