@@ -11,18 +11,25 @@ import mvpos.crypto.Address;
 import mvpos.crypto.HashKey;
 
 /**
- * The prevotes or the precommits of one height, by round: each validator's first vote of a round counts,
- * with its stake, for the block it names or for nil; a second, different vote of the same validator in the
- * same round is an equivocation, given back as evidence and not counted.
+ * The prevotes or the precommits of one height, by round: a validator's vote counts, with its stake, for
+ * the block it names or for nil. A second, different vote of the same validator in the same round is an
+ * equivocation, given back as evidence, and counted for its value too: otherwise nodes that heard the two
+ * votes in different orders would see different quorums, and the honest validators could stay split for
+ * ever (Tendermint keeps such votes for the same reason). Safety does not suffer: two quorums for
+ * different values still share more than a third of the stake, all of it equivocating, so more than a
+ * third byzantine. At most {@link #MAX_VALUES_PER_VALIDATOR} values of one validator in one round are kept.
  */
 final class RoundVotes {
     private static final HashKey NIL = HashKey.of(new byte[0]);
 
-    private final Map<Integer, Map<Address, SignedStatement>> votes = new TreeMap<>();
+    /** Most different values of one validator in one round that count. */
+    static final int MAX_VALUES_PER_VALIDATOR = 3;
+
+    private final Map<Integer, Map<Address, List<SignedStatement>>> votes = new TreeMap<>();
     private final Map<Integer, Map<HashKey, Long>> weightFor = new TreeMap<>();
     private final Map<Integer, Long> total = new TreeMap<>();
 
-    /** What adding a vote did: counted it, knew it already, or found the validator's other vote of the round. */
+    /** What adding a vote did: counted it, knew it already, or counted it and found the validator's other vote of the round. */
     sealed interface Added {
     }
 
@@ -36,14 +43,22 @@ final class RoundVotes {
     }
 
     Added add(int round, SignedStatement vote, long weight) {
-        Map<Address, SignedStatement> ofRound = votes.computeIfAbsent(round, r -> new LinkedHashMap<>());
-        Address signer = vote.signer();
-        SignedStatement earlier = ofRound.get(signer);
-        if (earlier != null) {
-            return earlier.conflictsWith(vote) ? new Conflict(earlier) : new Duplicate();
+        Map<Address, List<SignedStatement>> ofRound = votes.computeIfAbsent(round, r -> new LinkedHashMap<>());
+        List<SignedStatement> before = ofRound.computeIfAbsent(vote.signer(), s -> new ArrayList<>(1));
+        HashKey value = key(vote.value());
+        for (SignedStatement earlier : before) {
+            if (key(earlier.value()).equals(value)) {
+                return new Duplicate();
+            }
         }
-        ofRound.put(signer, vote);
-        weightFor.computeIfAbsent(round, r -> new LinkedHashMap<>()).merge(key(vote.value()), weight, Long::sum);
+        if (before.size() >= MAX_VALUES_PER_VALIDATOR) {
+            return new Duplicate();
+        }
+        before.add(vote);
+        weightFor.computeIfAbsent(round, r -> new LinkedHashMap<>()).merge(value, weight, Long::sum);
+        if (before.size() > 1) {
+            return new Conflict(before.get(0));
+        }
         total.merge(round, weight, Long::sum);
         return new Counted();
     }
@@ -53,7 +68,7 @@ final class RoundVotes {
         return weightFor.getOrDefault(round, Map.of()).getOrDefault(key(value), 0L);
     }
 
-    /** The stake that voted anything in {@code round}. */
+    /** The stake that voted anything in {@code round} (each validator once). */
     long total(int round) {
         return total.getOrDefault(round, 0L);
     }
@@ -62,9 +77,11 @@ final class RoundVotes {
     List<SignedStatement> votesFor(int round, byte[] value) {
         List<SignedStatement> found = new ArrayList<>();
         HashKey wanted = key(value);
-        for (SignedStatement vote : votes.getOrDefault(round, Map.of()).values()) {
-            if (key(vote.value()).equals(wanted)) {
-                found.add(vote);
+        for (List<SignedStatement> ofSigner : votes.getOrDefault(round, Map.of()).values()) {
+            for (SignedStatement vote : ofSigner) {
+                if (key(vote.value()).equals(wanted)) {
+                    found.add(vote);
+                }
             }
         }
         return found;

@@ -39,7 +39,8 @@ import mvpos.crypto.HashKey;
  * </ol>
  *
  * A height's first round starts one block time after the parent's timestamp. A validator never signs two
- * different votes for one round; two from someone else are reported as evidence, and only the first counts.
+ * different votes for one round; two from someone else are reported as evidence, and both count (see
+ * {@link RoundVotes}).
  */
 final class Tendermint implements EngineProtocol {
     /** How many rounds ahead of its own a validator keeps messages for. */
@@ -130,7 +131,7 @@ final class Tendermint implements EngineProtocol {
                 && lastValidators != null) {
             long weight = lastValidators.weightOf(signer);
             return weight > 0 && signedBy(context, statement)
-                    && lastPrecommits.add(message.round(), statement, weight) instanceof RoundVotes.Counted;
+                    && !(lastPrecommits.add(message.round(), statement, weight) instanceof RoundVotes.Duplicate);
         }
         int r = message.round();
         long weight = validators == null ? 0 : validators.weightOf(signer);
@@ -147,6 +148,8 @@ final class Tendermint implements EngineProtocol {
                 if (earlier != null) {
                     if (earlier.statement().conflictsWith(statement)) {
                         report(context, earlier.statement(), statement);
+                        // Not this node's proposal of the round, but a block others may commit: kept to commit it.
+                        blocks.putIfAbsent(HashKey.of(proposal.block().hash()), proposal.block());
                     }
                     return false;
                 }
@@ -157,9 +160,8 @@ final class Tendermint implements EngineProtocol {
                 RoundVotes votes = vote.isPrevote() ? prevotes : precommits;
                 RoundVotes.Added added = votes.add(r, statement, weight);
                 if (added instanceof RoundVotes.Conflict conflict) {
-                    report(context, conflict.earlier(), statement);
-                }
-                if (!(added instanceof RoundVotes.Counted)) {
+                    report(context, conflict.earlier(), statement); // and counted: see RoundVotes
+                } else if (added instanceof RoundVotes.Duplicate) {
                     return false;
                 }
             }

@@ -107,7 +107,7 @@ class BftDevnetTest {
      * Tendermint's safety over seeds, latencies and validator counts: with less than a third of the stake
      * double-voting, no two honest nodes ever have two different blocks at one height, and the chain grows.
      */
-    @Property(tries = 12, seed = "20261202")
+    @Property(tries = 30, seed = "20261202")
     void aByzantineMinorityNeverMakesHonestNodesCommitTwoBlocksAtOneHeight(
             @ForAll @IntRange(min = 4, max = 7) int validators, @ForAll @LongRange(min = 1, max = 1_000_000) long seed,
             @ForAll @LongRange(min = 1, max = 60) long latency, @ForAll @LongRange(min = 0, max = 80) long jitter)
