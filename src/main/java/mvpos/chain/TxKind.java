@@ -17,7 +17,16 @@ public enum TxKind {
      * Report an offence: {@code data} is the {@link SlashingEvidence}, {@code to} the offender, the
      * amount 0. The offender's stake is cut and the sender rewarded (see the state transition).
      */
-    SLASH(4);
+    SLASH(4),
+    /**
+     * A transaction of the chain's consensus engine: {@code data} (1 to {@value #MAX_ENGINE_DATA} bytes) is
+     * for the engine, the amount 0, the fee paid as usual; the engine's hooks apply it to the state or
+     * refuse it (then the block is invalid). Engines that take none refuse every one.
+     */
+    ENGINE(5);
+
+    /** The most data an engine transaction carries. */
+    public static final int MAX_ENGINE_DATA = 1_024;
 
     private final int code;
 

@@ -81,6 +81,7 @@ final class TxCommand implements Runnable {
                     case STAKE -> "staked " + amount;
                     case UNSTAKE -> "unstaked " + amount;
                     case SLASH -> "reported " + to;
+                    case ENGINE -> "sent an engine transaction";
                 };
                 out.printf("%s from %s (nonce %d, fee %d): transaction %s is pending%n", what, keys.address(), useNonce,
                         fee, answer.path("hash").asText());

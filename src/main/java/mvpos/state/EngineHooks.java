@@ -7,6 +7,9 @@ package mvpos.state;
  * {@code ConsensusEngine.hooks(Genesis)}; by default the proposer of each block earns the genesis
  * block reward ({@link #fixedReward}).
  *
+ * <p>An engine keeps state of its own in {@link Ledger#register registers}, committed under the state
+ * root like the accounts, and may define transactions of its own ({@link #applyTransaction}).
+ *
  * <p>Order within a block: epoch boundaries first ({@link #atEpochBoundary}, once for each epoch of
  * {@link #epochSlots} slots the block enters since its parent), then, after the block's transactions,
  * {@link #afterBlock}.
@@ -23,6 +26,15 @@ public interface EngineHooks {
 
     /** At the start of engine epoch {@code epoch}, in the first block that enters it. */
     default void atEpochBoundary(long epoch, BlockContext block, Ledger ledger) {
+    }
+
+    /**
+     * An engine transaction of the block ({@link mvpos.chain.TxKind#ENGINE}), in its place among the block's
+     * transactions: apply it to the ledger (its registers, rewards, penalties) and return empty, or say why
+     * it is refused, which makes the block invalid. By default an engine takes none.
+     */
+    default java.util.Optional<String> applyTransaction(EngineTransaction tx, BlockContext block, Ledger ledger) {
+        return java.util.Optional.of("this chain's engine takes no engine transactions");
     }
 
     /** Today's rule for every engine: the proposer earns {@code reward} new tokens per block. */

@@ -51,6 +51,30 @@ public final class Ledger {
         return taken;
     }
 
+    /**
+     * The engine's register {@code name}: a non-negative number the engine keeps in the state, committed
+     * under the state root and undone with its block on a reorganisation; 0 when never set. (Stored as the
+     * nonce of an account at {@link #registerAddress}, an address no key has.)
+     */
+    public long register(String name) {
+        return changes.get(registerAddress(name)).nonce();
+    }
+
+    /** Sets the engine's register {@code name} (0 removes it). */
+    public void setRegister(String name, long value) {
+        if (value < 0) {
+            throw new IllegalArgumentException("a register holds a non-negative number, not " + value);
+        }
+        Address address = registerAddress(name);
+        changes.put(address, value == 0 ? Account.EMPTY : new Account(0, value, 0));
+    }
+
+    /** Where register {@code name} lives: the first 20 bytes of SHA-256 of a tag and the name. */
+    public static Address registerAddress(String name) {
+        byte[] hash = mvpos.codec.CanonicalEncoder.tagged("mvpos.engine.register.v1").writeString(name).sha256();
+        return new Address(java.util.Arrays.copyOf(hash, Address.LENGTH));
+    }
+
     /** Why the hooks made the block invalid (a reward overflowed), or null. */
     String overflow() {
         return overflow;

@@ -38,6 +38,8 @@ public record Rejection(int txIndex, Reason reason, String detail) {
          * withdrawn (the evidence came after the withdrawal delay) or never existed.
          */
         NOTHING_TO_SLASH,
+        /** The chain's engine refused an engine transaction ({@link mvpos.chain.TxKind#ENGINE}), or takes none. */
+        ENGINE_REFUSED,
         /** A finality vote the block carries cannot be counted on its chain (the detail says which rule it breaks). */
         INVALID_VOTE,
         /** The block carries finality votes, on a chain without a finality gadget. */

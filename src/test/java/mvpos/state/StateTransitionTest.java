@@ -505,7 +505,7 @@ class StateTransitionTest {
     @Test
     void unknownKind() {
         State pre = genesis(A, acct(1_000, 0, 100));
-        for (int kind : new int[] {0, 5, -1, Integer.MAX_VALUE, Integer.MIN_VALUE}) {
+        for (int kind : new int[] {0, 6, -1, Integer.MAX_VALUE, Integer.MIN_VALUE}) {
             Transaction tx = signRaw(ALICE, CHAIN, 1, kind, B, 10, 0);
             assertThat(tx.hasValidSignature(DOMAIN)).isTrue();
             rejected(pre, 1, Reason.UNKNOWN_KIND, transfer(ALICE, 0, B, 1, 0), tx);
