@@ -34,8 +34,13 @@ public final class SelfishMiningDevnetLab implements Lab {
     /** Latency and jitter of the links between honest nodes, ms. */
     static final long LATENCY_MILLIS = 20;
     static final long JITTER_MILLIS = 10;
-    /** Proof-of-work ticks per slot: a block's time is known to a twentieth of the block time. */
-    static final int POW_TICKS = 20;
+    /** Proof-of-work ticks per slot: a block's time is known to a tenth of the block time. */
+    static final int POW_TICKS = 10;
+    /**
+     * Nonces a node tries per tick (the difficulty scales with it, so the chance a tick finds a block does
+     * not depend on it): few, as the hashing is not what the lab measures.
+     */
+    static final long ATTEMPTS = 8;
     /** Widening of the interval for the comparison: ticks, natural forks and the end of a finite run. */
     static final double TOLERANCE = 0.03;
 
@@ -57,7 +62,7 @@ public final class SelfishMiningDevnetLab implements Lab {
                 LabParam.integers("poolLatency", "20", "latency of the pool's links, ms (sweep; the others' is "
                         + LATENCY_MILLIS + " + up to " + JITTER_MILLIS + " jitter)", 0, 1000),
                 LabParam.integer("validators", "10", "nodes, the pool one of them", 3, 32),
-                LabParam.integer("blocks", "300", "height of the chain each run ends at", 20, 100_000));
+                LabParam.integer("blocks", "250", "height of the chain each run ends at", 20, 100_000));
     }
 
     @Override
@@ -87,8 +92,9 @@ public final class SelfishMiningDevnetLab implements Lab {
         List<Point> points = new ArrayList<>();
         int latency = context.params().integers("poolLatency").get(0);
         for (double alpha : context.params().list("alpha")) {
-            Estimate share = context.measure("build alpha=" + alpha, (random, seed) ->
-                    run(context, alpha, latency, seed, false).revenue());
+            String key = "build alpha=" + alpha;
+            Map<Long, Run> runs = runs(context, key, alpha, latency, false);
+            Estimate share = context.measure(key, (random, seed) -> runs.get(seed).revenue());
             points.add(new Point(Point.Act.BUILD, Map.of("alpha", alpha), share, alpha, HONEST, TOLERANCE));
         }
         return points;
@@ -99,14 +105,15 @@ public final class SelfishMiningDevnetLab implements Lab {
         List<Point> points = new ArrayList<>();
         for (int latency : context.params().integers("poolLatency")) {
             for (double alpha : context.params().list("alpha")) {
+                String key = "attack alpha=" + alpha + " poolLatency=" + latency;
+                Map<Long, Run> runs = runs(context, key, alpha, latency, true);
                 long[] ties = new long[2]; // decided on the pool's block, on the others'
-                Estimate revenue = context.measure("attack alpha=" + alpha + " poolLatency=" + latency,
-                        (random, seed) -> {
-                            Run run = run(context, alpha, latency, seed, true);
-                            ties[0] += run.tiesOnPool();
-                            ties[1] += run.tiesOnHonest();
-                            return run.revenue();
-                        });
+                Estimate revenue = context.measure(key, (random, seed) -> {
+                    Run run = runs.get(seed);
+                    ties[0] += run.tiesOnPool();
+                    ties[1] += run.tiesOnHonest();
+                    return run.revenue();
+                });
                 double gamma = ties[0] + ties[1] == 0 ? 0 : (double) ties[0] / (ties[0] + ties[1]);
                 Map<String, Object> params = new LinkedHashMap<>();
                 params.put("alpha", alpha);
@@ -128,6 +135,34 @@ public final class SelfishMiningDevnetLab implements Lab {
     record Run(double revenue, long tiesOnPool, long tiesOnHonest, long height) {
     }
 
+    /**
+     * The runs of one point, one per seed of {@link LabContext#measure}, two at a time (each devnet is on its
+     * own and seeded, so the result does not depend on the order): by seed.
+     */
+    static Map<Long, Run> runs(LabContext context, String key, double alpha, long poolLatency, boolean selfish)
+            throws Exception {
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(
+                Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors())));
+        try {
+            Map<Long, java.util.concurrent.Future<Run>> futures = new LinkedHashMap<>();
+            for (int i = 0; i < context.seeds(); i++) {
+                long seed = context.seedOf(key, i);
+                futures.put(seed, threads.submit(() -> run(context, alpha, poolLatency, seed, selfish)));
+            }
+            Map<Long, Run> runs = new LinkedHashMap<>();
+            for (Map.Entry<Long, java.util.concurrent.Future<Run>> f : futures.entrySet()) {
+                try {
+                    runs.put(f.getKey(), f.getValue().get());
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw e.getCause() instanceof Exception cause ? cause : e;
+                }
+            }
+            return runs;
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
     /** A devnet run to height {@code blocks} with the pool (the last node) selfish or honest. */
     static Run run(LabContext context, double alpha, long poolLatency, long seed, boolean selfish) throws Exception {
         int validators = context.params().integer("validators");
@@ -137,7 +172,7 @@ public final class SelfishMiningDevnetLab implements Lab {
         RealSelfishMiner miner = new RealSelfishMiner(rounds);
         Strategy poolStrategy = selfish ? miner : new HonestPool(rounds);
         Devnet.Config config = new Devnet.Config("pow", validators, SLOT_MILLIS, LATENCY_MILLIS, JITTER_MILLIS, seed,
-                Devnet.SEEDED_START_MILLIS, false, 50, Map.of(PowEngine.RETARGET_WINDOW,
+                Devnet.SEEDED_START_MILLIS, false, ATTEMPTS, Map.of(PowEngine.RETARGET_WINDOW,
                 Integer.toString(PowEngine.MAX_RETARGET_WINDOW)), null, 0);
         SimNetwork.Links links = (from, to, message, random) -> from == pool || to == pool
                 ? new long[] {poolLatency}
