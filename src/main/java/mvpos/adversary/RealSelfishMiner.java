@@ -81,6 +81,11 @@ public final class RealSelfishMiner implements Strategy {
     }
 
     @Override
+    public boolean hearsBlocks() {
+        return true;
+    }
+
+    @Override
     public void onBlock(Validator validator, Outbox outbox, Block block, long nowMillis)
             throws ChainStore.StoreException {
         start(validator);

@@ -44,7 +44,7 @@ public final class Validator {
     private final List<Transaction> outgoing = new ArrayList<>();
     private long lastVotedEpoch;
     /** Blocks of other nodes the node accepted, not yet told to the strategy ({@link #tellHeardBlocks}). */
-    private final List<Block> heard = new ArrayList<>();
+    private final java.util.ArrayDeque<Block> heard = new java.util.ArrayDeque<>();
 
     /**
      * @param attemptsPerTick proof-of-work candidates one production may try (engines that sign ignore it)
@@ -58,11 +58,13 @@ public final class Validator {
         this.random = random;
         this.attemptsPerTick = attemptsPerTick;
         chain.onEvidence(this::report);
-        chain.onBlockAdded(added -> {
-            if (!added.block().header().proposer().equals(key.address())) {
-                heard.add(added.block());
-            }
-        });
+        if (strategy.hearsBlocks()) {
+            chain.onBlockAdded(added -> {
+                if (!added.block().header().proposer().equals(key.address())) {
+                    heard.add(added.block());
+                }
+            });
+        }
     }
 
     /**
@@ -71,7 +73,7 @@ public final class Validator {
      */
     public void tellHeardBlocks(Outbox outbox, long nowMillis) throws ChainStore.StoreException {
         while (!heard.isEmpty()) {
-            strategy.onBlock(this, outbox, heard.remove(0), nowMillis);
+            strategy.onBlock(this, outbox, heard.removeFirst(), nowMillis);
         }
     }
 

@@ -24,6 +24,11 @@ class StrategyOnBlockTest {
         }
 
         @Override
+        public boolean hearsBlocks() {
+            return true;
+        }
+
+        @Override
         public void onBlock(Validator validator, Outbox outbox, Block block, long nowMillis) {
             assertThat(validator.chain().tree().contains(block.hash())).isTrue();
             heard.add(block);
