@@ -210,6 +210,9 @@ public final class Gossip {
     public void onMessage(PeerId from, Message message, long nowMillis) throws ChainStore.StoreException {
         count(message.getClass());
         handle(from, message, nowMillis);
+        if (validator != null) {
+            validator.tellHeardBlocks(outbox, nowMillis);
+        }
         announceOutgoing();
     }
 

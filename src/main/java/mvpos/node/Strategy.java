@@ -15,6 +15,24 @@ public interface Strategy {
     void onTick(Validator validator, Outbox outbox, long nowMillis) throws ChainStore.StoreException;
 
     /**
+     * A block from another node that this node accepted (added to its tree, on any fork), heard after
+     * the message that brought it was handled: the moment a strategy that withholds blocks decides what
+     * to release. Only a strategy that {@link #hearsBlocks} is told; the validator's own blocks are not
+     * heard here.
+     */
+    default void onBlock(Validator validator, Outbox outbox, mvpos.chain.Block block, long nowMillis)
+            throws ChainStore.StoreException {
+    }
+
+    /**
+     * Whether this strategy is told of the blocks its node accepts ({@link #onBlock}). Honest strategies
+     * are not (they act at their ticks), so their validators keep no list of blocks heard.
+     */
+    default boolean hearsBlocks() {
+        return false;
+    }
+
+    /**
      * Whether the validator checks its signing record before it signs (slashing protection). Honest
      * validators always do; an adversary may turn it off to equivocate.
      */

@@ -43,6 +43,8 @@ public final class Validator {
     private final long attemptsPerTick;
     private final List<Transaction> outgoing = new ArrayList<>();
     private long lastVotedEpoch;
+    /** Blocks of other nodes the node accepted, not yet told to the strategy ({@link #tellHeardBlocks}). */
+    private final java.util.ArrayDeque<Block> heard = new java.util.ArrayDeque<>();
 
     /**
      * @param attemptsPerTick proof-of-work candidates one production may try (engines that sign ignore it)
@@ -56,6 +58,23 @@ public final class Validator {
         this.random = random;
         this.attemptsPerTick = attemptsPerTick;
         chain.onEvidence(this::report);
+        if (strategy.hearsBlocks()) {
+            chain.onBlockAdded(added -> {
+                if (!added.block().header().proposer().equals(key.address())) {
+                    heard.add(added.block());
+                }
+            });
+        }
+    }
+
+    /**
+     * Tells the strategy ({@link Strategy#onBlock}) of each block of another node accepted since the last
+     * call, in the order added; the network layer calls it after each message it handled.
+     */
+    public void tellHeardBlocks(Outbox outbox, long nowMillis) throws ChainStore.StoreException {
+        while (!heard.isEmpty()) {
+            strategy.onBlock(this, outbox, heard.removeFirst(), nowMillis);
+        }
     }
 
     /** An honest validator. */
@@ -66,6 +85,7 @@ public final class Validator {
 
     /** A tick of the node's timer: the strategy acts, then the evidence to report goes out. */
     public void onTick(long nowMillis, Outbox outbox) throws ChainStore.StoreException {
+        tellHeardBlocks(outbox, nowMillis); // blocks the tick's own work added (held early blocks)
         strategy.onTick(this, outbox, nowMillis);
         drainOutgoing().forEach(outbox::announce);
     }
