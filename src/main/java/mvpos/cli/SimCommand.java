@@ -74,6 +74,10 @@ final class SimCommand implements Callable<Integer> {
     @Option(names = "--engine", paramLabel = "NAME", description = "Sets engine (pos, pow, poa, bft, ...).")
     String engine;
 
+    @Option(names = "--engine-param", paramLabel = "KEY=VALUE",
+            description = "Sets engineParams.KEY, an engine parameter (repeatable).")
+    java.util.Map<String, String> engineParams = new java.util.LinkedHashMap<>();
+
     @Option(names = "--finality", paramLabel = "GADGET", description = "Sets finality (none or ffg).")
     String finality;
 
@@ -244,6 +248,14 @@ final class SimCommand implements Callable<Integer> {
                 ScenarioReader.override(tree, o[0], o[1]);
             }
         }
+        for (java.util.Map.Entry<String, String> param : engineParams.entrySet()) {
+            if (param.getKey().isBlank() || param.getKey().contains(".")) {
+                throw new ScenarioException("engineParams", "--engine-param needs KEY=VALUE with a plain key, not '"
+                        + param.getKey() + "'");
+            }
+            ScenarioReader.override(tree, "engineParams." + param.getKey(), "'" + param.getValue().replace("'", "''")
+                    + "'");
+        }
         return tree;
     }
 
@@ -262,6 +274,10 @@ final class SimCommand implements Callable<Integer> {
                 args.add(f[1]);
             }
         }
+        engineParams.forEach((key, value) -> {
+            args.add("--engine-param");
+            args.add(key + "=" + value);
+        });
         if (randomFaults) {
             args.add("--random-faults");
         }

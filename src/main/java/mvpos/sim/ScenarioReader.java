@@ -82,6 +82,12 @@ public final class ScenarioReader {
             if (!e.getValue().isValueNode()) {
                 throw new ScenarioException(engineParams.key(e.getKey()), "must be a single value");
             }
+            java.util.Set<String> accepted = new java.util.TreeSet<>(
+                    mvpos.consensus.Engines.named(engine).parameters().keySet());
+            if (!accepted.contains(e.getKey())) {
+                throw new ScenarioException(engineParams.key(e.getKey()), "engine '" + engine + "' has no such parameter;"
+                        + " accepted: " + String.join(", ", accepted));
+            }
             params.put(e.getKey(), e.getValue().asText());
         }
         String finality = root.oneOf("finality", "none", "none", "ffg");
