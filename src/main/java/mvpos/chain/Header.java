@@ -33,6 +33,7 @@ public final class Header {
     private final byte[] seal;
     private volatile byte[] encoded;
     private volatile byte[] hash;
+    private volatile mvpos.crypto.HashKey hashKey;
 
     /**
      * @param slot       the engine's unit of time this block claims (slot engines), or its position in
@@ -111,6 +112,19 @@ public final class Header {
             hash = h;
         }
         return h.clone();
+    }
+
+    /**
+     * The hash as a map key, made once: the maps of every node that holds this header (its block tree,
+     * its store) can share one key instead of a copy each.
+     */
+    public mvpos.crypto.HashKey hashKey() {
+        mvpos.crypto.HashKey key = hashKey;
+        if (key == null) {
+            key = mvpos.crypto.HashKey.of(hash());
+            hashKey = key;
+        }
+        return key;
     }
 
     public String hashHex() {

@@ -76,7 +76,8 @@ public final class BlockTree implements ChainView {
         this.domain = domain;
         this.verifier = verifier;
         this.lowestHeight = root.height();
-        this.head = put(new Entry(root, root.hash(), rootState, Map.of(), BigInteger.ZERO));
+        this.head = put(new Entry(root, root.hash(), rootState, Map.of(), BigInteger.ZERO),
+                HashKey.of(root.header().parentHash()));
         this.anchor = head;
     }
 
@@ -87,7 +88,8 @@ public final class BlockTree implements ChainView {
     public Entry add(Block block, byte[] hash, State state, Map<Address, Account> before, BigInteger weight) {
         Entry parent = entry(block.header().parentHash())
                 .orElseThrow(() -> new IllegalArgumentException("the parent of block " + block.height() + " is not in the tree"));
-        Entry added = put(new Entry(block, hash, state, before, parent.totalWeight().add(weight)));
+        Entry added = put(new Entry(block, hash, state, compact(before), parent.totalWeight().add(weight)),
+                keyOf(parent));
         moveHead(forkChoice.afterAdd(this, added, head));
         return added;
     }
@@ -132,12 +134,39 @@ public final class BlockTree implements ChainView {
         return anchored;
     }
 
-    private Entry put(Entry entry) {
-        HashKey key = HashKey.of(entry.hash());
+    private Entry put(Entry entry, HashKey parentKey) {
+        HashKey key = keyOf(entry);
         entries.put(key, entry);
-        children.computeIfAbsent(HashKey.of(entry.header().parentHash()), k -> new ArrayList<>(1)).add(entry);
+        children.computeIfAbsent(parentKey, k -> new ArrayList<>(1)).add(entry);
         byHeight.computeIfAbsent(entry.height(), h -> new ArrayList<>(1)).add(key);
         return entry;
+    }
+
+    /**
+     * The entry's hash as a key: its header's own key (one per block, shared by every tree that holds the
+     * block, so a simulation of many nodes keeps one copy), unless the entry was given another hash.
+     */
+    private static HashKey keyOf(Entry entry) {
+        HashKey shared = entry.header().hashKey();
+        return shared.equals(HashKey.view(entry.hash())) ? shared : HashKey.of(entry.hash());
+    }
+
+    /**
+     * An undo record of none or one account as an immutable map of that size (a fraction of a hash map's
+     * memory, and most blocks change one account: the proposer's); larger ones as given, so that their
+     * iteration order stays what it was.
+     */
+    private static Map<Address, Account> compact(Map<Address, Account> before) {
+        if (before.isEmpty()) {
+            return Map.of();
+        }
+        if (before.size() == 1) {
+            Map.Entry<Address, Account> only = before.entrySet().iterator().next();
+            if (only.getKey() != null && only.getValue() != null) {
+                return Map.of(only.getKey(), only.getValue());
+            }
+        }
+        return before;
     }
 
     private void forgetBelow(long height) {
