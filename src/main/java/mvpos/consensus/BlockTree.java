@@ -59,9 +59,17 @@ public final class BlockTree implements ChainView {
     private final SignatureVerifier verifier;
     /** In the order added (a parent before its children): rules that iterate break ties by arrival. */
     private final Map<HashKey, Entry> entries = new java.util.LinkedHashMap<>();
-    private final Map<HashKey, List<Entry>> children = new HashMap<>();
+    /**
+     * The children of each block, by its hash: one child as the entry itself, more as a list in the order
+     * added (most blocks have one child, and a simulation holds a tree per node).
+     */
+    private final Map<HashKey, Object> children = new HashMap<>();
     private ForkChoice forkChoice = HeaviestChain.INSTANCE;
-    private final Map<Long, List<HashKey>> byHeight = new HashMap<>();
+    /**
+     * The blocks at each height from {@link #lowestHeight} up, for forgetting them: at index
+     * {@code height - lowestHeight}, null, one key, or a list of keys.
+     */
+    private final ArrayList<Object> byHeight = new ArrayList<>();
     private long lowestHeight;
     private Entry head;
     /** The block every head must descend from: the root, or the latest justified checkpoint (finality). */
@@ -125,8 +133,9 @@ public final class BlockTree implements ChainView {
 
     /** The children of a block held, in the order added. */
     public List<Entry> children(Entry parent) {
-        List<Entry> list = children.get(HashKey.view(parent.hash()));
-        return list == null ? List.of() : Collections.unmodifiableList(list);
+        Object found = children.get(HashKey.view(parent.hash()));
+        return found == null ? List.of() : found instanceof Entry only ? List.of(only)
+                : Collections.unmodifiableList(asList(found));
     }
 
     /** Whether a finality gadget anchors heads (to its latest justified checkpoint). */
@@ -137,9 +146,31 @@ public final class BlockTree implements ChainView {
     private Entry put(Entry entry, HashKey parentKey) {
         HashKey key = keyOf(entry);
         entries.put(key, entry);
-        children.computeIfAbsent(parentKey, k -> new ArrayList<>(1)).add(entry);
-        byHeight.computeIfAbsent(entry.height(), h -> new ArrayList<>(1)).add(key);
+        children.merge(parentKey, entry, BlockTree::plus);
+        int level = Math.toIntExact(entry.height() - lowestHeight);
+        while (byHeight.size() <= level) {
+            byHeight.add(null);
+        }
+        byHeight.set(level, byHeight.get(level) == null ? key : plus(byHeight.get(level), key));
         return entry;
+    }
+
+    /** One more item after {@code held} (an item or a list of items): a list of them in order. */
+    private static Object plus(Object held, Object more) {
+        List<Object> list;
+        if (held instanceof ArrayList<?>) {
+            list = asList(held);
+        } else {
+            list = new ArrayList<>(2);
+            list.add(held);
+        }
+        list.add(more);
+        return list;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> List<T> asList(Object list) {
+        return (List<T>) list;
     }
 
     /**
@@ -183,14 +214,18 @@ public final class BlockTree implements ChainView {
             anchor = at;
         }
         for (; lowestHeight < height; lowestHeight++) {
-            List<HashKey> forgotten = byHeight.remove(lowestHeight);
-            if (forgotten != null) {
-                forgotten.forEach(key -> {
-                    entries.remove(key);
-                    children.remove(key);
-                });
+            Object forgotten = byHeight.isEmpty() ? null : byHeight.remove(0);
+            if (forgotten instanceof HashKey key) {
+                forget(key);
+            } else if (forgotten != null) {
+                BlockTree.<HashKey>asList(forgotten).forEach(this::forget);
             }
         }
+    }
+
+    private void forget(HashKey key) {
+        entries.remove(key);
+        children.remove(key);
     }
 
     /** The lowest height the tree still holds. */
