@@ -96,8 +96,11 @@ public final class BlockTree implements ChainView {
     public Entry add(Block block, byte[] hash, State state, Map<Address, Account> before, BigInteger weight) {
         Entry parent = entry(block.header().parentHash())
                 .orElseThrow(() -> new IllegalArgumentException("the parent of block " + block.height() + " is not in the tree"));
-        Entry added = put(new Entry(block, hash, state, compact(before), parent.totalWeight().add(weight)),
-                keyOf(parent));
+        HashKey shared = block.header().hashKey();
+        boolean ownHash = shared.equals(HashKey.view(hash));
+        BigInteger total = parent.totalWeight().add(weight);
+        Entry added = put(new Entry(block, ownHash ? shared.sharedBytes() : hash, state, compact(before),
+                ownHash ? TOTALS.share(shared, total) : total), keyOf(parent));
         moveHead(forkChoice.afterAdd(this, added, head));
         return added;
     }
@@ -180,6 +183,32 @@ public final class BlockTree implements ChainView {
     private static HashKey keyOf(Entry entry) {
         HashKey shared = entry.header().hashKey();
         return shared.equals(HashKey.view(entry.hash())) ? shared : HashKey.of(entry.hash());
+    }
+
+    /**
+     * The total weights of recent blocks, shared by the trees of one process: every tree counting from the
+     * same first block holds an equal total for a block, and a simulation of many nodes keeps one.
+     */
+    private static final SharedTotals TOTALS = new SharedTotals();
+
+    /** Recent blocks' total weights by hash (the most recent 4,096). */
+    private static final class SharedTotals {
+        private final Map<HashKey, BigInteger> totals = new java.util.LinkedHashMap<>(1 << 13, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<HashKey, BigInteger> eldest) {
+                return size() > 4_096;
+            }
+        };
+
+        /** An instance equal to {@code total}: the one held for this block when equal, else {@code total}. */
+        synchronized BigInteger share(HashKey block, BigInteger total) {
+            BigInteger held = totals.get(block);
+            if (total.equals(held)) {
+                return held;
+            }
+            totals.put(block, total);
+            return total;
+        }
     }
 
     /**
