@@ -34,6 +34,7 @@ public final class Header {
     private volatile byte[] encoded;
     private volatile byte[] hash;
     private volatile mvpos.crypto.HashKey hashKey;
+    private volatile String hashHex;
 
     /**
      * @param slot       the engine's unit of time this block claims (slot engines), or its position in
@@ -127,8 +128,14 @@ public final class Header {
         return key;
     }
 
+    /** The hash in hex (written once). */
     public String hashHex() {
-        return Hex.encode(hash());
+        String hex = hashHex;
+        if (hex == null) {
+            hex = Hex.encode(hash());
+            hashHex = hex;
+        }
+        return hex;
     }
 
     private CanonicalEncoder writeFields(CanonicalEncoder out) {
