@@ -71,6 +71,12 @@ public final class BlockTree implements ChainView {
      */
     private final ArrayList<Object> byHeight = new ArrayList<>();
     private long lowestHeight;
+    /**
+     * The entry added last and its hash, looked up without the map: most lookups on a network are of the
+     * newest block, once per peer that relays it (null after it is forgotten).
+     */
+    private Entry lastAdded;
+    private byte[] lastAddedHash;
     private Entry head;
     /** The block every head must descend from: the root, or the latest justified checkpoint (finality). */
     private Entry anchor;
@@ -149,6 +155,8 @@ public final class BlockTree implements ChainView {
     private Entry put(Entry entry, HashKey parentKey) {
         HashKey key = keyOf(entry);
         entries.put(key, entry);
+        lastAdded = entry;
+        lastAddedHash = entry.hash();
         children.merge(parentKey, entry, BlockTree::plus);
         int level = Math.toIntExact(entry.height() - lowestHeight);
         while (byHeight.size() <= level) {
@@ -253,6 +261,10 @@ public final class BlockTree implements ChainView {
     }
 
     private void forget(HashKey key) {
+        if (lastAdded != null && key.equals(HashKey.view(lastAddedHash))) {
+            lastAdded = null;
+            lastAddedHash = null;
+        }
         entries.remove(key);
         children.remove(key);
     }
@@ -314,10 +326,13 @@ public final class BlockTree implements ChainView {
     }
 
     public boolean contains(byte[] hash) {
-        return entries.containsKey(HashKey.view(hash));
+        return lastAddedHash != null && java.util.Arrays.equals(lastAddedHash, hash) || entries.containsKey(HashKey.view(hash));
     }
 
     public Optional<Entry> entry(byte[] hash) {
+        if (lastAddedHash != null && java.util.Arrays.equals(lastAddedHash, hash)) {
+            return Optional.of(lastAdded);
+        }
         return Optional.ofNullable(entries.get(HashKey.view(hash)));
     }
 

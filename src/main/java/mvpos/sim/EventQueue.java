@@ -129,6 +129,8 @@ public final class EventQueue implements mvpos.chain.Clock {
             if (current.isEmpty()) {
                 // Done with this instant: an event it runs that is due now starts a new one.
                 byTime.remove(time);
+                current.first = 0;
+                current.end = 0;
                 spare.push(current);
                 current = null;
             }
