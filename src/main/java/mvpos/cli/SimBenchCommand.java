@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
                 + "process, and prints the wall time, the process's CPU time, events per second, the heap the nodes "
                 + "hold at the end (after a full GC) and the process's peak memory so far. The performance target, "
                 + "10,000 nodes x 100 blocks in under 45 s and 1 GB: --nodes 10000 --blocks 100 with "
-                + "MVPOS_JAVA_OPTS=-Xmx768m.")
+                + "MVPOS_JAVA_OPTS=\"-Xmx640m -XX:+UseParallelGC\".")
 final class SimBenchCommand implements Runnable {
     @Spec
     CommandSpec spec;
