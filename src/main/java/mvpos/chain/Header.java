@@ -33,6 +33,8 @@ public final class Header {
     private final byte[] seal;
     private volatile byte[] encoded;
     private volatile byte[] hash;
+    private volatile mvpos.crypto.HashKey hashKey;
+    private volatile String hashHex;
 
     /**
      * @param slot       the engine's unit of time this block claims (slot engines), or its position in
@@ -113,8 +115,27 @@ public final class Header {
         return h.clone();
     }
 
+    /**
+     * The hash as a map key, made once: the maps of every node that holds this header (its block tree,
+     * its store) can share one key instead of a copy each.
+     */
+    public mvpos.crypto.HashKey hashKey() {
+        mvpos.crypto.HashKey key = hashKey;
+        if (key == null) {
+            key = mvpos.crypto.HashKey.of(hash());
+            hashKey = key;
+        }
+        return key;
+    }
+
+    /** The hash in hex (written once). */
     public String hashHex() {
-        return Hex.encode(hash());
+        String hex = hashHex;
+        if (hex == null) {
+            hex = Hex.encode(hash());
+            hashHex = hex;
+        }
+        return hex;
     }
 
     private CanonicalEncoder writeFields(CanonicalEncoder out) {

@@ -21,7 +21,7 @@ public final class MemoryChainStore implements ChainStore {
     public synchronized void commit(HeadChange change) {
         for (CanonicalBlock entry : change.blocks()) {
             Block block = entry.block();
-            HashKey key = HashKey.of(block.hash());
+            HashKey key = block.header().hashKey(); // shared with every other holder of the block
             byHash.put(key, block);
             before.put(key, entry.before());
             while (canonical.size() > block.height()) {
@@ -66,7 +66,7 @@ public final class MemoryChainStore implements ChainStore {
 
     @Override
     public synchronized void storeBlock(Block block) {
-        byHash.put(HashKey.of(block.hash()), block);
+        byHash.put(block.header().hashKey(), block);
     }
 
     @Override

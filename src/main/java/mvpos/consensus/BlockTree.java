@@ -59,10 +59,24 @@ public final class BlockTree implements ChainView {
     private final SignatureVerifier verifier;
     /** In the order added (a parent before its children): rules that iterate break ties by arrival. */
     private final Map<HashKey, Entry> entries = new java.util.LinkedHashMap<>();
-    private final Map<HashKey, List<Entry>> children = new HashMap<>();
+    /**
+     * The children of each block, by its hash: one child as the entry itself, more as a list in the order
+     * added (most blocks have one child, and a simulation holds a tree per node).
+     */
+    private final Map<HashKey, Object> children = new HashMap<>();
     private ForkChoice forkChoice = HeaviestChain.INSTANCE;
-    private final Map<Long, List<HashKey>> byHeight = new HashMap<>();
+    /**
+     * The blocks at each height from {@link #lowestHeight} up, for forgetting them: at index
+     * {@code height - lowestHeight}, null, one key, or a list of keys.
+     */
+    private final ArrayList<Object> byHeight = new ArrayList<>();
     private long lowestHeight;
+    /**
+     * The entry added last and its hash, looked up without the map: most lookups on a network are of the
+     * newest block, once per peer that relays it (null after it is forgotten).
+     */
+    private Entry lastAdded;
+    private byte[] lastAddedHash;
     private Entry head;
     /** The block every head must descend from: the root, or the latest justified checkpoint (finality). */
     private Entry anchor;
@@ -76,7 +90,8 @@ public final class BlockTree implements ChainView {
         this.domain = domain;
         this.verifier = verifier;
         this.lowestHeight = root.height();
-        this.head = put(new Entry(root, root.hash(), rootState, Map.of(), BigInteger.ZERO));
+        this.head = put(new Entry(root, root.hash(), rootState, Map.of(), BigInteger.ZERO),
+                HashKey.of(root.header().parentHash()));
         this.anchor = head;
     }
 
@@ -87,7 +102,11 @@ public final class BlockTree implements ChainView {
     public Entry add(Block block, byte[] hash, State state, Map<Address, Account> before, BigInteger weight) {
         Entry parent = entry(block.header().parentHash())
                 .orElseThrow(() -> new IllegalArgumentException("the parent of block " + block.height() + " is not in the tree"));
-        Entry added = put(new Entry(block, hash, state, before, parent.totalWeight().add(weight)));
+        HashKey shared = block.header().hashKey();
+        boolean ownHash = shared.equals(HashKey.view(hash));
+        BigInteger total = parent.totalWeight().add(weight);
+        Entry added = put(new Entry(block, ownHash ? shared.sharedBytes() : hash, state, compact(before),
+                ownHash ? TOTALS.share(shared, total) : total), keyOf(parent));
         moveHead(forkChoice.afterAdd(this, added, head));
         return added;
     }
@@ -123,8 +142,9 @@ public final class BlockTree implements ChainView {
 
     /** The children of a block held, in the order added. */
     public List<Entry> children(Entry parent) {
-        List<Entry> list = children.get(HashKey.view(parent.hash()));
-        return list == null ? List.of() : Collections.unmodifiableList(list);
+        Object found = children.get(HashKey.view(parent.hash()));
+        return found == null ? List.of() : found instanceof Entry only ? List.of(only)
+                : Collections.unmodifiableList(asList(found));
     }
 
     /** Whether a finality gadget anchors heads (to its latest justified checkpoint). */
@@ -132,12 +152,89 @@ public final class BlockTree implements ChainView {
         return anchored;
     }
 
-    private Entry put(Entry entry) {
-        HashKey key = HashKey.of(entry.hash());
+    private Entry put(Entry entry, HashKey parentKey) {
+        HashKey key = keyOf(entry);
         entries.put(key, entry);
-        children.computeIfAbsent(HashKey.of(entry.header().parentHash()), k -> new ArrayList<>(1)).add(entry);
-        byHeight.computeIfAbsent(entry.height(), h -> new ArrayList<>(1)).add(key);
+        lastAdded = entry;
+        lastAddedHash = entry.hash();
+        children.merge(parentKey, entry, BlockTree::plus);
+        int level = Math.toIntExact(entry.height() - lowestHeight);
+        while (byHeight.size() <= level) {
+            byHeight.add(null);
+        }
+        byHeight.set(level, byHeight.get(level) == null ? key : plus(byHeight.get(level), key));
         return entry;
+    }
+
+    /** One more item after {@code held} (an item or a list of items): a list of them in order. */
+    private static Object plus(Object held, Object more) {
+        List<Object> list;
+        if (held instanceof ArrayList<?>) {
+            list = asList(held);
+        } else {
+            list = new ArrayList<>(2);
+            list.add(held);
+        }
+        list.add(more);
+        return list;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> List<T> asList(Object list) {
+        return (List<T>) list;
+    }
+
+    /**
+     * The entry's hash as a key: its header's own key (one per block, shared by every tree that holds the
+     * block, so a simulation of many nodes keeps one copy), unless the entry was given another hash.
+     */
+    private static HashKey keyOf(Entry entry) {
+        HashKey shared = entry.header().hashKey();
+        return shared.equals(HashKey.view(entry.hash())) ? shared : HashKey.of(entry.hash());
+    }
+
+    /**
+     * The total weights of recent blocks, shared by the trees of one process: every tree counting from the
+     * same first block holds an equal total for a block, and a simulation of many nodes keeps one.
+     */
+    private static final SharedTotals TOTALS = new SharedTotals();
+
+    /** Recent blocks' total weights by hash (the most recent 4,096). */
+    private static final class SharedTotals {
+        private final Map<HashKey, BigInteger> totals = new java.util.LinkedHashMap<>(1 << 13, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<HashKey, BigInteger> eldest) {
+                return size() > 4_096;
+            }
+        };
+
+        /** An instance equal to {@code total}: the one held for this block when equal, else {@code total}. */
+        synchronized BigInteger share(HashKey block, BigInteger total) {
+            BigInteger held = totals.get(block);
+            if (total.equals(held)) {
+                return held;
+            }
+            totals.put(block, total);
+            return total;
+        }
+    }
+
+    /**
+     * An undo record of none or one account as an immutable map of that size (a fraction of a hash map's
+     * memory, and most blocks change one account: the proposer's); larger ones as given, so that their
+     * iteration order stays what it was.
+     */
+    private static Map<Address, Account> compact(Map<Address, Account> before) {
+        if (before.isEmpty()) {
+            return Map.of();
+        }
+        if (before.size() == 1) {
+            Map.Entry<Address, Account> only = before.entrySet().iterator().next();
+            if (only.getKey() != null && only.getValue() != null) {
+                return Map.of(only.getKey(), only.getValue());
+            }
+        }
+        return before;
     }
 
     private void forgetBelow(long height) {
@@ -154,14 +251,22 @@ public final class BlockTree implements ChainView {
             anchor = at;
         }
         for (; lowestHeight < height; lowestHeight++) {
-            List<HashKey> forgotten = byHeight.remove(lowestHeight);
-            if (forgotten != null) {
-                forgotten.forEach(key -> {
-                    entries.remove(key);
-                    children.remove(key);
-                });
+            Object forgotten = byHeight.isEmpty() ? null : byHeight.remove(0);
+            if (forgotten instanceof HashKey key) {
+                forget(key);
+            } else if (forgotten != null) {
+                BlockTree.<HashKey>asList(forgotten).forEach(this::forget);
             }
         }
+    }
+
+    private void forget(HashKey key) {
+        if (lastAdded != null && key.equals(HashKey.view(lastAddedHash))) {
+            lastAdded = null;
+            lastAddedHash = null;
+        }
+        entries.remove(key);
+        children.remove(key);
     }
 
     /** The lowest height the tree still holds. */
@@ -221,10 +326,13 @@ public final class BlockTree implements ChainView {
     }
 
     public boolean contains(byte[] hash) {
-        return entries.containsKey(HashKey.view(hash));
+        return lastAddedHash != null && java.util.Arrays.equals(lastAddedHash, hash) || entries.containsKey(HashKey.view(hash));
     }
 
     public Optional<Entry> entry(byte[] hash) {
+        if (lastAddedHash != null && java.util.Arrays.equals(lastAddedHash, hash)) {
+            return Optional.of(lastAdded);
+        }
         return Optional.ofNullable(entries.get(HashKey.view(hash)));
     }
 

@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Optional;
 import mvpos.chain.Genesis;
 import mvpos.chain.Header;
+import mvpos.crypto.HashKey;
 import mvpos.crypto.Hex;
 import mvpos.crypto.KeyPair;
 import mvpos.crypto.RandomSource;
@@ -262,6 +263,41 @@ public final class PowEngine implements ConsensusEngine {
         if (parent.height() < retargetWindow) {
             return initialDifficulty;
         }
+        Retarget key = new Retarget(parent.hashKey(), initialDifficulty, retargetWindow, blockTimeMillis);
+        Retargeted known = RETARGETS.get(key);
+        if (known != null && chain.header(known.oldestHash()).isPresent()) {
+            return known.difficulty();
+        }
+        Retargeted computed = retarget(chain, parent);
+        RETARGETS.put(key, computed);
+        return computed.difficulty();
+    }
+
+    /**
+     * A retarget's inputs: the parent (whose hash commits to every ancestor's timestamp and difficulty) and
+     * the engine's parameters.
+     */
+    private record Retarget(HashKey parent, long initialDifficulty, int window, long blockTimeMillis) {
+    }
+
+    /** A retarget's answer, and the oldest ancestor it read (a chain that holds it holds the whole window). */
+    private record Retargeted(long difficulty, byte[] oldestHash) {
+    }
+
+    /**
+     * Recent retargets, shared by every engine in the process: the answer is a function of the parent's hash
+     * and the parameters, and a simulated network of thousands of nodes asks it once per node for each block.
+     * Used only when the asking chain holds the window's oldest block, as the walk would need.
+     */
+    private static final Map<Retarget, Retargeted> RETARGETS = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(256, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<Retarget, Retargeted> eldest) {
+                    return size() > 1_024;
+                }
+            });
+
+    private Retargeted retarget(ChainView chain, Header parent) {
         BigInteger work = BigInteger.ZERO;
         Header oldest = parent;
         for (int i = 0; i < retargetWindow; i++) {
@@ -275,8 +311,8 @@ public final class PowEngine implements ConsensusEngine {
                 expected.divide(FOUR).max(BigInteger.ONE), expected.multiply(FOUR));
         BigInteger next = work.multiply(BigInteger.valueOf(blockTimeMillis)).divide(actual);
         BigInteger parentDifficulty = BigInteger.valueOf(difficultyOf(parent));
-        return clamp(next, parentDifficulty.divide(FOUR).max(BigInteger.ONE), parentDifficulty.multiply(FOUR).min(MAX_LONG))
-                .longValueExact();
+        return new Retargeted(clamp(next, parentDifficulty.divide(FOUR).max(BigInteger.ONE),
+                parentDifficulty.multiply(FOUR).min(MAX_LONG)).longValueExact(), oldest.hash());
     }
 
     /**

@@ -37,6 +37,14 @@ public final class HashKey {
         return bytes.clone();
     }
 
+    /**
+     * The key's own bytes, not a copy: for a holder that keeps them and never changes them, so that
+     * many holders of one hash (every node of a simulation holding one block) share one array.
+     */
+    public byte[] sharedBytes() {
+        return bytes;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof HashKey other && hashCode == other.hashCode && Arrays.equals(bytes, other.bytes);

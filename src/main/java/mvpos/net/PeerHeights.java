@@ -2,7 +2,7 @@ package mvpos.net;
 
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * How far along each connected peer's chain is, as far as this node believes it. A peer's
@@ -14,8 +14,9 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * forgotten. So a peer that claims height 2^62 and sends nothing makes the node look syncing for one
  * sync timeout, then ever more rarely, and not at all once it is gone.
  *
- * <p>Written on the node's loop (with the loop's time), read from any thread; iteration is in peer-name
- * order, so a simulation that asks for the peer most ahead gets the same answer every run.
+ * <p>Written on the node's loop (with the loop's time), read from any thread. The peer most ahead is
+ * chosen by height, then by name (never by the map's order), so a simulation that asks for it gets the
+ * same answer every run.
  */
 final class PeerHeights {
     /** Longest time the claims of a peer whose claims went unanswered are ignored. */
@@ -31,7 +32,8 @@ final class PeerHeights {
         }
     }
 
-    private final Map<String, Entry> peers = new ConcurrentSkipListMap<>();
+    /** By peer name: a hash map, as a node on a large network updates it once per block it adds. */
+    private final Map<String, Entry> peers = new ConcurrentHashMap<>();
     private volatile long lastNow;
 
     /** The loop's time is {@code now}: ignore periods end by it. */
@@ -100,7 +102,7 @@ final class PeerHeights {
         long bestHeight = height;
         for (Map.Entry<String, Entry> e : peers.entrySet()) {
             long believed = e.getValue().believed(now);
-            if (believed > bestHeight) {
+            if (believed > bestHeight || best != null && believed == bestHeight && e.getKey().compareTo(best) < 0) {
                 best = e.getKey();
                 bestHeight = believed;
             }
