@@ -25,7 +25,6 @@ import mvpos.consensus.ChainView;
 import mvpos.consensus.ConsensusEngine;
 import mvpos.consensus.ForkChoice;
 import mvpos.crypto.Address;
-import mvpos.crypto.Hex;
 import mvpos.state.FinalityState;
 import mvpos.state.GenesisState;
 import mvpos.state.State;
@@ -153,7 +152,7 @@ public final class NodeCore implements NodeCoreTypes, ChainReads {
             // hash lookup first, then only what addBlocks does after a known block (nothing else changed).
             voteIntake.retryWaiting();
             refreshHead(nowMillis);
-            return new Known(block.height(), Hex.encode(hash));
+            return new Known(block.height(), block.header().hashHex());
         }
         return addBlocks(List.of(block), nowMillis, Prechecked.NONE).get(0);
     }
@@ -215,13 +214,13 @@ public final class NodeCore implements NodeCoreTypes, ChainReads {
         byte[] hash = block.hash();
         Header header = block.header();
         if (tree.contains(hash)) {
-            return new Known(header.height(), Hex.encode(hash));
+            return new Known(header.height(), header.hashHex());
         }
         Optional<BlockTree.Entry> parent = tree.entry(header.parentHash());
         if (parent.isEmpty() && header.height() <= tree.lowestHeight()) {
             // Older than the tree keeps: a block we stored long ago, or a fork from deep in the chain.
             if (knownInStore(hash)) {
-                return new Known(header.height(), Hex.encode(hash));
+                return new Known(header.height(), header.hashHex());
             }
             if (!rules.hasFinality()) {
                 // Without finality the heaviest chain wins at any depth the store holds: keep the fork's
@@ -270,7 +269,7 @@ public final class NodeCore implements NodeCoreTypes, ChainReads {
         if (events.wantsBlocks()) {
             events.blockAdded(new BlockAdded(block, tree.head() == entry));
         }
-        return new Added(header.height(), Hex.encode(hash), tree.head() == entry);
+        return new Added(header.height(), header.hashHex(), tree.head() == entry);
     }
 
     /**
