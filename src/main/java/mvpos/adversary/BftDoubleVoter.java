@@ -92,6 +92,11 @@ public final class BftDoubleVoter implements Strategy {
         }
 
         @Override
+        public java.util.Optional<SignedStatement> sign(String kind, long position, byte[] value) {
+            return context.sign(kind, position, value);
+        }
+
+        @Override
         public mvpos.consensus.ChainView chain() {
             return context.chain();
         }

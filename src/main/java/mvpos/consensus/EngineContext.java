@@ -43,6 +43,13 @@ public interface EngineContext {
     /** Adds a block the protocol decided to the chain, and announces it to the peers; false if refused. */
     boolean commit(Block block, long nowMillis);
 
+    /**
+     * The validator's signature of {@code value} for {@code kind} at {@code position} (a vote or a proposal
+     * of the protocol), through its slashing protection: empty when it signed a different value there
+     * before (even before a restart), so an honest validator never equivocates.
+     */
+    Optional<mvpos.chain.SignedStatement> sign(String kind, long position, byte[] value);
+
     /** Sends an engine message to every peer. */
     void broadcast(byte[] payload);
 

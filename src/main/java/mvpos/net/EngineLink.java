@@ -119,6 +119,15 @@ final class EngineLink implements EngineContext {
     }
 
     @Override
+    public Optional<mvpos.chain.SignedStatement> sign(String kind, long position, byte[] value) {
+        try {
+            return validator.signStatement(kind, position, value);
+        } catch (ChainStore.StoreException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    @Override
     public void broadcast(byte[] payload) {
         network.broadcast(new Message.EngineMessage(payload));
     }

@@ -32,13 +32,17 @@ import org.rocksdb.WriteOptions;
  * <p>With a directory, every record is written to RocksDB synchronously before the record call
  * returns, and read back on open, so a restarted validator still refuses. Keys: {@code 'v'}, the
  * validator's public key, the target epoch (8 bytes), the chain id (UTF-8) to the vote's encoding;
- * {@code 'b'}, the slot (8 bytes) to the block hash. Without a directory (devnets, tests) the record lives in memory.
+ * {@code 'b'}, the slot (8 bytes) to the block hash; {@code 's'}, the length and UTF-8 of an engine
+ * statement's kind and its position (8 bytes) to the value signed. Without a directory (devnets, tests) the record lives in memory.
  *
  * <p>Thread-safe.
  */
 public final class SlashingProtection implements AutoCloseable {
     private static final byte VOTE = 'v';
     private static final byte BLOCK = 'b';
+    private static final byte STATEMENT = 's';
+    /** How far back (in positions) statement records are kept: older ones can no longer be signed for. */
+    static final long STATEMENT_WINDOW = 64L << 20;
 
     private final Path directory;
     private final RocksDB db;
@@ -47,6 +51,8 @@ public final class SlashingProtection implements AutoCloseable {
     /** By chain and validator, by target epoch. */
     private final Map<Voter, TreeMap<Long, Vote>> votes = new HashMap<>();
     private final TreeMap<Long, byte[]> blocks = new TreeMap<>();
+    /** Engine protocol statements (a BFT engine's votes): by kind, by position, the value signed. */
+    private final Map<String, TreeMap<Long, byte[]>> statements = new HashMap<>();
 
     private SlashingProtection(Path directory, RocksDB db, Options options, WriteOptions syncWrites) {
         this.directory = directory;
@@ -185,6 +191,40 @@ public final class SlashingProtection implements AutoCloseable {
         return recordBlock(unsealed.slot(), sealed.hash()) ? Optional.of(sealed) : Optional.empty();
     }
 
+    /**
+     * Signs an engine protocol's statement ({@link mvpos.chain.SignedStatement}: a BFT prevote, precommit or
+     * proposal) unless a different value was signed for its kind and position; the record is on disk
+     * before the signature is made. Signing the same value again is allowed. Records more than
+     * {@link #STATEMENT_WINDOW} positions behind the newest of their kind are dropped.
+     */
+    public synchronized Optional<mvpos.chain.SignedStatement> signStatementIfSafe(KeyPair signer,
+            mvpos.chain.ChainDomain domain, String kind, long position, byte[] value) throws IOException {
+        TreeMap<Long, byte[]> ofKind = statements.computeIfAbsent(kind, k -> new TreeMap<>());
+        byte[] signed = ofKind.get(position);
+        if (signed != null && !Arrays.equals(signed, value)) {
+            return Optional.empty();
+        }
+        if (signed == null) {
+            if (!ofKind.isEmpty() && position < ofKind.lastKey() - STATEMENT_WINDOW) {
+                return Optional.empty(); // older than the record reaches: it cannot tell, so it refuses
+            }
+            write(statementKey(kind, position), value);
+            ofKind.put(position, value.clone());
+            long cutoff = ofKind.lastKey() - STATEMENT_WINDOW;
+            if (ofKind.firstKey() < cutoff) {
+                ofKind.headMap(cutoff).clear();
+                deleteRange(statementKey(kind, 0), statementKey(kind, cutoff));
+            }
+        }
+        return Optional.of(mvpos.chain.SignedStatement.sign(signer, domain, kind, position, value));
+    }
+
+    private static byte[] statementKey(String kind, long position) {
+        byte[] name = kind.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(2 + name.length + Long.BYTES).put(STATEMENT).put((byte) name.length).put(name)
+                .putLong(position).array();
+    }
+
     @Override
     public synchronized void close() {
         if (db != null) {
@@ -205,6 +245,17 @@ public final class SlashingProtection implements AutoCloseable {
         }
     }
 
+    private void deleteRange(byte[] from, byte[] to) throws IOException {
+        if (db == null) {
+            return;
+        }
+        try {
+            db.deleteRange(syncWrites, from, to);
+        } catch (RocksDBException e) {
+            throw new IOException("cannot prune slashing protection in " + directory + ": " + e.getMessage());
+        }
+    }
+
     private void load() throws IOException {
         try (RocksIterator it = db.newIterator()) {
             for (it.seekToFirst(); it.isValid(); it.next()) {
@@ -213,6 +264,11 @@ public final class SlashingProtection implements AutoCloseable {
                     blocks.put(ByteBuffer.wrap(key, 1, Long.BYTES).getLong(), it.value());
                 } else if (key.length > 1 + Long.BYTES && key[0] == VOTE) {
                     remember(decodeVote(it.value()));
+                } else if (key.length >= 2 + Long.BYTES && key[0] == STATEMENT
+                        && key.length == 2 + (key[1] & 0xff) + Long.BYTES) {
+                    String kind = new String(key, 2, key[1] & 0xff, StandardCharsets.UTF_8);
+                    long position = ByteBuffer.wrap(key, key.length - Long.BYTES, Long.BYTES).getLong();
+                    statements.computeIfAbsent(kind, k -> new TreeMap<>()).put(position, it.value());
                 } else {
                     throw new IOException("slashing protection in " + directory + " has an unknown record");
                 }

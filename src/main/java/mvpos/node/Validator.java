@@ -276,6 +276,22 @@ public final class Validator {
     }
 
     /**
+     * Signs an engine protocol's statement (a BFT vote or proposal); with protection on, only when no
+     * different value was signed for its kind and position, recorded first. Empty when refused.
+     */
+    public Optional<mvpos.chain.SignedStatement> signStatement(String kind, long position, byte[] value)
+            throws ChainStore.StoreException {
+        if (!protecting()) {
+            return Optional.of(mvpos.chain.SignedStatement.sign(key, chain.domain(), kind, position, value));
+        }
+        try {
+            return protection.signStatementIfSafe(key, chain.domain(), kind, position, value);
+        } catch (IOException e) {
+            throw new ChainStore.StoreException("cannot record a signed statement: " + e.getMessage());
+        }
+    }
+
+    /**
      * An offence the node saw: a validator that can pay the fee sends a slashing transaction (once per
      * offender, never against itself), into the node's mempool and {@link #drainOutgoing}.
      */

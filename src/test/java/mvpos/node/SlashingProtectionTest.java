@@ -153,4 +153,37 @@ class SlashingProtectionTest {
             assertThat(protection.maySignVote(vote(ALICE, 0, 1, 2))).isFalse();
         }
     }
+
+    /**
+     * An engine protocol's statements (a BFT validator's prevotes): one value per kind and position, the
+     * same one again allowed, and still refused after a restart; records far behind are pruned and refused.
+     */
+    @Test
+    void signsOneValuePerStatementPositionEvenAcrossARestart() throws IOException {
+        String prevote = "bft.prevote";
+        long position = (5L << 20) + 1;
+        try (SlashingProtection protection = SlashingProtection.open(dir)) {
+            assertThat(protection.signStatementIfSafe(ALICE, DOMAIN, prevote, position, hash(7))).isPresent();
+            assertThat(protection.signStatementIfSafe(ALICE, DOMAIN, prevote, position, hash(7))).isPresent();
+            assertThat(protection.signStatementIfSafe(ALICE, DOMAIN, prevote, position, new byte[0])).isEmpty();
+            assertThat(protection.signStatementIfSafe(ALICE, DOMAIN, "bft.precommit", position, new byte[0]))
+                    .as("another kind").isPresent();
+            assertThat(protection.signStatementIfSafe(ALICE, DOMAIN, prevote, position + 1, new byte[0]))
+                    .as("another round").isPresent();
+        }
+        try (SlashingProtection reopened = SlashingProtection.open(dir)) {
+            assertThat(reopened.signStatementIfSafe(ALICE, DOMAIN, prevote, position, new byte[0])).isEmpty();
+            var again = reopened.signStatementIfSafe(ALICE, DOMAIN, prevote, position, hash(7));
+            assertThat(again).isPresent();
+            assertThat(again.get().hasValidSignature(DOMAIN)).isTrue();
+            long far = position + SlashingProtection.STATEMENT_WINDOW + 10;
+            assertThat(reopened.signStatementIfSafe(ALICE, DOMAIN, prevote, far, hash(8))).isPresent();
+            assertThat(reopened.signStatementIfSafe(ALICE, DOMAIN, prevote, position + 2, hash(9)))
+                    .as("behind the window the record cannot tell: refused").isEmpty();
+        }
+        try (SlashingProtection pruned = SlashingProtection.open(dir)) {
+            assertThat(pruned.signStatementIfSafe(ALICE, DOMAIN, prevote, position + SlashingProtection.STATEMENT_WINDOW
+                    + 10, hash(1))).as("the newest record survived the pruning").isEmpty();
+        }
+    }
 }

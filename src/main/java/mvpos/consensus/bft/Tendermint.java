@@ -323,9 +323,12 @@ final class Tendermint implements EngineProtocol {
             value = built.get();
             vr = -1;
         }
-        SignedStatement statement = SignedStatement.sign(context.key(), context.domain(), BftMessage.PROPOSAL,
-                BftMessage.position(height, round), BftMessage.Proposal.value(value.hash(), vr));
-        BftMessage.Proposal proposal = new BftMessage.Proposal(statement, value);
+        Optional<SignedStatement> statement = context.sign(BftMessage.PROPOSAL, BftMessage.position(height, round),
+                BftMessage.Proposal.value(value.hash(), vr));
+        if (statement.isEmpty()) {
+            return true; // it proposed something else in this round before a restart: it stays silent
+        }
+        BftMessage.Proposal proposal = new BftMessage.Proposal(statement.get(), value);
         context.broadcast(proposal.encode());
         accept(context, proposal);
         return true;
@@ -427,15 +430,20 @@ final class Tendermint implements EngineProtocol {
         return ok;
     }
 
-    /** Signs and sends a prevote or precommit of this round, and counts it (a validator of this height only). */
+    /**
+     * Signs (through the slashing protection) and sends a prevote or precommit of this round, and counts it
+     * (a validator of this height only).
+     */
     private void vote(EngineContext context, String kind, byte[] value) {
         if (!validators.contains(context.key().address())) {
             return;
         }
-        SignedStatement statement = SignedStatement.sign(context.key(), context.domain(), kind,
-                BftMessage.position(height, round), value);
-        context.broadcast(new BftMessage.Vote(statement).encode());
-        accept(context, new BftMessage.Vote(statement));
+        Optional<SignedStatement> statement = context.sign(kind, BftMessage.position(height, round), value);
+        if (statement.isEmpty()) {
+            return; // it voted otherwise in this round before a restart: never two votes for one round
+        }
+        context.broadcast(new BftMessage.Vote(statement.get()).encode());
+        accept(context, new BftMessage.Vote(statement.get()));
     }
 
     private void wakeForNext(EngineContext context, long now) {
