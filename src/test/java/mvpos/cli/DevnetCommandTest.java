@@ -162,4 +162,27 @@ class DevnetCommandTest {
         assertThat(run.err()).contains("2 node processes").contains("2/2 nodes on head");
         assertThat(ProcessHandle.current().children().filter(ProcessHandle::isAlive).count()).isZero();
     }
+
+    /**
+     * The bft engine over real TCP between four node processes: its proposals and votes travel as engine
+     * messages, its round timeouts are the nodes' own timers; every height gets exactly one block.
+     */
+    @Test
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
+    void bftCommitsOneBlockPerHeightBetweenSeparateProcesses() throws Exception {
+        CliRun run = CliRun.run("devnet", "--processes", "--engine", "bft", "--validators", "4", "--slot", "200ms",
+                "--blocks", "8", "--json");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        java.util.Map<Long, java.util.Set<String>> hashes = new java.util.TreeMap<>();
+        for (String line : run.out().lines().toList()) {
+            JsonNode head = JSON.readTree(line);
+            assertThat(head.get("engine").asText()).isEqualTo("bft");
+            assertThat(head.get("reorgDepth").asInt()).as(line).isZero();
+            hashes.computeIfAbsent(head.get("height").asLong(), h -> new java.util.TreeSet<>())
+                    .add(head.get("hash").asText());
+        }
+        assertThat(hashes.keySet()).contains(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L);
+        assertThat(hashes.values()).allSatisfy(h -> assertThat(h).as("blocks at one height").hasSize(1));
+        assertThat(run.err()).contains("4 node processes").contains("4/4 nodes on head");
+    }
 }
