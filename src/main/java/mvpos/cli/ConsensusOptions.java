@@ -40,10 +40,19 @@ public final class ConsensusOptions {
      * an unknown parameter or rule, or a value the engine refuses, is one line and exit code 2.
      */
     EngineChoice checked(String engine, picocli.CommandLine.Model.CommandSpec spec) {
+        return checked(engine, Genesis.NO_FINALITY, spec);
+    }
+
+    /** {@link #checked(String, picocli.CommandLine.Model.CommandSpec)} with this finality gadget (an engine may refuse it). */
+    EngineChoice checked(String engine, String finality, picocli.CommandLine.Model.CommandSpec spec) {
+        if (!mvpos.consensus.Engines.names().contains(engine)) {
+            throw Main.badValue(spec, "unknown engine '" + engine + "'; available: "
+                    + String.join(", ", mvpos.consensus.Engines.names()));
+        }
         EngineChoice choice = choice(engine);
         mvpos.crypto.KeyPair key = mvpos.crypto.KeyPair.generate(new mvpos.crypto.HashDrbg(1));
         try {
-            mvpos.node.TestnetGenesis.of(choice, java.util.List.of(key), 0, 1_000, Genesis.NO_FINALITY, 1);
+            mvpos.node.TestnetGenesis.of(choice, java.util.List.of(key), 0, 1_000, finality, 8);
         } catch (IllegalArgumentException e) {
             throw Main.badValue(spec, e.getMessage());
         }

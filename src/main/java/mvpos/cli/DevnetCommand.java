@@ -100,10 +100,7 @@ final class DevnetCommand implements Runnable {
     @Override
     public void run() {
         ExplorerOption.check(explorer);
-        if (!Engines.names().contains(engine)) {
-            throw new Main.UserError("unknown engine '" + engine + "'; available: " + String.join(", ", Engines.names()));
-        }
-        consensus.checked(engine, spec);
+        consensus.checked(engine, finality, spec);
         if (processes && consensus.given()) {
             throw Main.badValue(spec, "--engine-param and --fork-choice work in one process only, not with --processes");
         }

@@ -155,13 +155,10 @@ final class TestnetCommand implements Runnable {
         if (validators < 1 || validators > MAX_VALIDATORS) {
             throw new Main.UserError("--validators must be between 1 and " + MAX_VALIDATORS + ", got " + validators);
         }
-        if (!Engines.names().contains(engine)) {
-            throw new Main.UserError("unknown engine '" + engine + "'; available: " + String.join(", ", Engines.names()));
-        }
         if (!finality.equals(Genesis.NO_FINALITY) && !finality.equals(CasperFfg.NAME)) {
             throw new Main.UserError("unknown finality gadget '" + finality + "'; available: none, ffg");
         }
-        consensus.checked(engine, spec);
+        consensus.checked(engine, finality, spec);
         if (epoch < 1 || epoch > 64) {
             throw new Main.UserError("--epoch must be between 1 and 64 slots, got " + epoch);
         }

@@ -66,9 +66,17 @@ class DevnetCommandTest {
     }
 
     @Test
+    void anEngineThatRefusesTheFinalityGadgetSaysSoInOneLine() {
+        CliRun run = CliRun.run("devnet", "--engine", "bft", "--finality", "ffg", "--seed", "1", "--blocks", "1");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("bft engine commits every block final itself");
+        assertThat(run.err().lines().count()).isEqualTo(1);
+    }
+
+    @Test
     void anUnknownEngineListsTheAvailableOnes() {
         CliRun run = CliRun.run("devnet", "--engine", "proof-of-nothing", "--seed", "1", "--blocks", "1");
-        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("unknown engine 'proof-of-nothing'; available: ").contains("poa").contains("pow")
                 .contains("pos");
         assertThat(run.err().lines().count()).isEqualTo(1);

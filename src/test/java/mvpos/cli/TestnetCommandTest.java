@@ -241,8 +241,10 @@ class TestnetCommandTest {
                 "--validators must be between 1 and 1000, got 0");
         assertOneLine(new String[] {"--validators", "1001", "--out", fresh.toString()},
                 "--validators must be between 1 and 1000, got 1001");
-        assertOneLine(new String[] {"--validators", "2", "--engine", "pbft", "--out", fresh.toString()},
-                "unknown engine 'pbft'; available: " + String.join(", ", mvpos.consensus.Engines.names()));
+        CliRun unknownEngine = CliRun.run("testnet", "--validators", "2", "--engine", "pbft", "--out", fresh.toString());
+        assertThat(unknownEngine.exitCode()).isEqualTo(2);
+        assertThat(unknownEngine.err()).startsWith("mvpos: error: unknown engine 'pbft'; available: "
+                + String.join(", ", mvpos.consensus.Engines.names())).hasLineCount(1);
         assertOneLine(new String[] {"--validators", "2", "--finality", "grandpa", "--out", fresh.toString()},
                 "unknown finality gadget 'grandpa'; available: none, ffg");
         assertOneLine(new String[] {"--validators", "2", "--epoch", "0", "--out", fresh.toString()},

@@ -81,6 +81,10 @@ public final class BftEngine implements ConsensusEngine {
 
     @Override
     public BftEngine configure(Genesis genesis) {
+        if (!Genesis.NO_FINALITY.equals(genesis.finality())) {
+            throw new IllegalArgumentException("the bft engine commits every block final itself; it runs without a"
+                    + " finality gadget (finality '" + genesis.finality() + "' is not for it)");
+        }
         long blockTime = genesis.blockTimeMillis();
         long timeout = millis(genesis, ROUND_TIMEOUT, Math.max(1, blockTime), 1);
         long increase = millis(genesis, TIMEOUT_INCREASE, Math.max(1, timeout / 2), 0);
