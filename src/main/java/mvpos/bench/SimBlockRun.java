@@ -103,7 +103,10 @@ public final class SimBlockRun {
                 + "): building SimBlock needs a JDK, not a JRE");
     }
 
-    /** Builds SimBlock for {@code nodes} nodes and {@code blocks} blocks in a temporary copy and runs it once. */
+    /**
+     * Builds SimBlock for {@code nodes} nodes and {@code blocks} blocks in a temporary copy and runs it once:
+     * {@link Unusable} when the copy cannot be patched or compiled, {@link IOException} when SimBlock fails.
+     */
     public Result run(int nodes, int blocks, List<String> javaOptions)
             throws Unusable, IOException, InterruptedException {
         Path work = Files.createTempDirectory("mvpos-simblock-");
@@ -172,7 +175,7 @@ public final class SimBlockRun {
         }
         double wall = (System.nanoTime() - start) / 1e9;
         if (process.exitValue() != 0) {
-            throw new Unusable("SimBlock exited with " + process.exitValue() + ": "
+            throw new IOException("SimBlock exited with " + process.exitValue() + ": "
                     + firstLine(Files.readString(stderr, StandardCharsets.UTF_8), ""));
         }
         Path blockList = work.resolve("dist/output/blockList.txt");

@@ -65,7 +65,7 @@ final class SimBenchCommand implements Runnable {
             try {
                 other = SimBlockRun.prepare(simblock);
             } catch (SimBlockRun.Unusable e) {
-                throw new Main.UserError(e.getMessage());
+                throw Main.badValue(spec, e.getMessage());
             }
         }
         List<String> otherOptions = simblockJavaOpts.isBlank() ? List.of()
@@ -115,7 +115,7 @@ final class SimBenchCommand implements Runnable {
         try {
             r = other.run(n, blocks, options);
         } catch (SimBlockRun.Unusable e) {
-            throw new Main.UserError(e.getMessage());
+            throw Main.badValue(spec, e.getMessage());
         } catch (IOException e) {
             throw new Main.UserError("SimBlock run failed: " + e.getMessage());
         } catch (InterruptedException e) {
