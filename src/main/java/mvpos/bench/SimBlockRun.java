@@ -43,10 +43,11 @@ public final class SimBlockRun {
      * One SimBlock run: its nodes and blocks, wall time in seconds (process start to exit, the JVM's start
      * included), CPU seconds and peak RSS in KB (-1 where /proc does not say), the simulation time SimBlock
      * prints itself in milliseconds (-1 if it printed none), the blocks on its first node's chain (from its
-     * blockList.txt, -1 if absent) and the seconds javac took (not part of the wall time).
+     * blockList.txt, -1 if absent), the bytes of the files it wrote (output.json and the rest) and the seconds
+     * javac took (not part of the wall time).
      */
     public record Result(int nodes, int blocks, double wallSeconds, double cpuSeconds, long peakRssKb,
-                         long reportedMillis, int chainBlocks, double compileSeconds) {
+                         long reportedMillis, int chainBlocks, long outputBytes, double compileSeconds) {
     }
 
     private final Path checkout;
@@ -185,8 +186,12 @@ public final class SimBlockRun {
                 chain = (int) lines.filter(l -> l.startsWith("OnChain")).count();
             }
         }
+        long written;
+        try (Stream<Path> files = Files.walk(work.resolve("dist/output"))) {
+            written = files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        }
         return new Result(nodes, blocks, wall, watch.cpuSeconds(), watch.peakRssKb(),
-                lastNumber(stdout), chain, compileSeconds);
+                lastNumber(stdout), chain, written, compileSeconds);
     }
 
     /** The number on the last non-empty line SimBlock printed (its own timer, in ms), or -1. */

@@ -123,10 +123,12 @@ final class SimBenchCommand implements Runnable {
             throw new Main.UserError("SimBlock run interrupted");
         }
         out.printf(Locale.ROOT, "SimBlock nodes %d  blocks %d  wall %.1f s (its own timer %s)  cpu %s  peak %s  "
-                        + "%s blocks on node 0's chain  (javac %.1f s, not counted)%n", r.nodes(), r.blocks(),
+                        + "%s blocks on node 0's chain  %.0f MB of output files  (javac %.1f s, not counted)%n",
+                r.nodes(), r.blocks(),
                 r.wallSeconds(), r.reportedMillis() < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f s",
                         r.reportedMillis() / 1e3), seconds(r.cpuSeconds()), megabytes(r.peakRssKb()),
-                r.chainBlocks() < 0 ? "n/a" : Integer.toString(r.chainBlocks()), r.compileSeconds());
+                r.chainBlocks() < 0 ? "n/a" : Integer.toString(r.chainBlocks()), r.outputBytes() / 1048576.0,
+                r.compileSeconds());
         out.flush();
         return r;
     }

@@ -76,6 +76,8 @@ class SimBlockRunTest {
         assertThat(result.blocks()).isEqualTo(4);
         assertThat(result.reportedMillis()).isEqualTo(74); // the patched constants reached the compiled program
         assertThat(result.chainBlocks()).isEqualTo(4);
+        assertThat(result.outputBytes()).as("its blockList.txt")
+                .isEqualTo(4 * "OnChain : 1 : b1\n".length() + "Orphan : 2 : x\n".length());
         assertThat(result.wallSeconds()).isPositive();
         assertThat(Files.readString(checkout.resolve(SimBlockRun.SETTINGS))).isEqualTo(before);
     }
