@@ -10,15 +10,9 @@ final class PeakMemory {
     }
 
     static String describe() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    long kb = Long.parseLong(line.replaceAll("[^0-9]", ""));
-                    return String.format(Locale.ROOT, "%.0f MB RSS", kb / 1024.0);
-                }
-            }
-        } catch (java.io.IOException | RuntimeException e) {
-            // not Linux: the heap's peak instead
+        long kb = rssKb();
+        if (kb >= 0) {
+            return String.format(Locale.ROOT, "%.0f MB RSS", kb / 1024.0);
         }
         long peak = 0;
         for (var pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
@@ -27,5 +21,19 @@ final class PeakMemory {
             }
         }
         return String.format(Locale.ROOT, "%.0f MB heap", peak / 1048576.0);
+    }
+
+    /** The process's peak resident memory so far in KB (Linux's VmHWM), or -1 where /proc does not say. */
+    static long rssKb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux
+        }
+        return -1;
     }
 }
