@@ -48,9 +48,13 @@ record TransactionRules(ChainDomain domain, long withdrawalDelay, EngineHooks ho
             return reject(index, Rejection.Reason.UNEXPECTED_DATA, kind.get() + " with " + data.length
                     + " bytes of data");
         }
-        if (engine && (data.length == 0 || data.length > TxKind.MAX_ENGINE_DATA)) {
+        if (engine && data.length == 0) {
+            return reject(index, Rejection.Reason.ENGINE_REFUSED, "an engine transaction without data (it carries 1 to "
+                    + TxKind.MAX_ENGINE_DATA + " bytes)");
+        }
+        if (engine && data.length > TxKind.MAX_ENGINE_DATA) {
             return reject(index, Rejection.Reason.UNEXPECTED_DATA, "an engine transaction with " + data.length
-                    + " bytes of data (1 to " + TxKind.MAX_ENGINE_DATA + ")");
+                    + " bytes of data, more than " + TxKind.MAX_ENGINE_DATA);
         }
         if (tx.fee() < 0) {
             return reject(index, Rejection.Reason.NEGATIVE_FEE, "fee " + tx.fee());

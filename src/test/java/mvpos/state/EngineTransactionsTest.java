@@ -87,7 +87,7 @@ class EngineTransactionsTest {
         assertThat(((StateTransition.Rejected) amount).rejection().reason())
                 .isEqualTo(Rejection.Reason.UNEXPECTED_AMOUNT);
         StateTransition.Outcome empty = apply(COUNTER, List.of(engineTx(0, "", 0)));
-        assertThat(((StateTransition.Rejected) empty).rejection().reason()).isEqualTo(Rejection.Reason.UNEXPECTED_DATA);
+        assertThat(((StateTransition.Rejected) empty).rejection().reason()).isEqualTo(Rejection.Reason.ENGINE_REFUSED);
         StateTransition.Outcome tooLong = apply(COUNTER, List.of(engineTx(0, "+".repeat(TxKind.MAX_ENGINE_DATA + 1), 0)));
         assertThat(((StateTransition.Rejected) tooLong).rejection().reason())
                 .isEqualTo(Rejection.Reason.UNEXPECTED_DATA);

@@ -849,7 +849,7 @@ class StateTransitionTest {
                 Tuple.of(6, Arbitraries.just(TxKind.STAKE.code())),
                 Tuple.of(6, Arbitraries.just(TxKind.UNSTAKE.code())),
                 Tuple.of(3, Arbitraries.just(TxKind.SLASH.code())),
-                Tuple.of(1, Arbitraries.oneOf(Arbitraries.of(0, 5, -1, Integer.MAX_VALUE), Arbitraries.integers())));
+                Tuple.of(1, Arbitraries.oneOf(Arbitraries.of(0, 5, 6, -1, Integer.MAX_VALUE), Arbitraries.integers())));
     }
 
     static Arbitrary<Long> nonceOffsets() {
@@ -1049,6 +1049,7 @@ class StateTransitionTest {
             case WRONG_CHAIN_ID -> assertThat(tx.chainId()).isNotEqualTo(stf.chainId());
             case BAD_SIGNATURE -> assertThat(check.isValid(tx)).isFalse();
             case UNKNOWN_KIND -> assertThat(TxKind.fromCode(tx.kind())).isEmpty();
+            case ENGINE_REFUSED -> assertThat(tx.kind()).isEqualTo(TxKind.ENGINE.code()); // these rules' hooks take none
             case NON_POSITIVE_AMOUNT -> assertThat(tx.amount()).isNotPositive();
             case INVALID_EVIDENCE, ALREADY_SLASHED -> assertThat(tx.kind()).isEqualTo(TxKind.SLASH.code());
             case NEGATIVE_FEE -> assertThat(tx.fee()).isNegative();
