@@ -216,24 +216,9 @@ public final class SelfishMiningDevnetLab implements Lab {
 
     @Override
     public Verdict verdict(List<Point> points) {
-        List<String> failures = new ArrayList<>();
-        for (Point p : points) {
-            if (p.act() != Point.Act.ATTACK) {
-                continue;
-            }
-            double alpha = p.param("alpha");
-            double predicted = p.theory() - alpha;
-            double measured = p.estimate().mean() - alpha;
-            if (Math.abs(predicted) > TOLERANCE && Math.signum(predicted) != Math.signum(measured)) {
-                failures.add("attack at alpha=" + alpha + " poolLatency=" + p.params().get("poolLatency")
-                        + ": theory says selfish mining " + (predicted > 0 ? "pays" : "does not pay")
-                        + ", measured the opposite");
-            }
-        }
+        List<String> failures = SelfishMiningLab.disagreements(points, p -> p.act() == Point.Act.ATTACK, TOLERANCE,
+                p -> "attack at alpha=" + p.param("alpha") + " poolLatency=" + p.params().get("poolLatency"));
         long agree = points.stream().filter(Point::agrees).count();
-        if (agree < Math.ceil(0.8 * points.size())) {
-            failures.add("only " + agree + " of " + points.size() + " points agree with theory");
-        }
         String text = failures.isEmpty()
                 ? "on real nodes the withholding pool earns what Eyal & Sirer predict at the measured gamma: more"
                 + " than its share above (1-gamma)/(3-2gamma), less below (" + agree + " of " + points.size()

@@ -137,17 +137,34 @@ public final class SelfishMiningLab implements Lab {
 
     @Override
     public Verdict verdict(List<Point> points) {
+        List<String> failures = disagreements(points, p -> p.act() != Point.Act.BUILD && p.theory() != null, 0.01,
+                p -> p.act().label() + " at alpha=" + p.param("alpha") + " gamma=" + p.params().get("gamma"));
+        long agree = points.stream().filter(Point::agrees).count();
+        String text = failures.isEmpty()
+                ? "selfish mining pays above (1-gamma)/(3-2gamma) (0.333, 0.25, 0 for gamma 0, 0.5, 1) and not"
+                + " below; with uniform tie-breaking a pool that wins every tie needs 1/4 again (" + agree + " of "
+                + points.size() + " points within their CI)"
+                : String.join("; ", failures);
+        return new Verdict(failures.isEmpty(), text);
+    }
+
+    /**
+     * Where the measured revenue and Eyal and Sirer's disagree on whether selfish mining pays (for the
+     * points {@code judged}, when theory is further than {@code tolerance} from alpha), and whether fewer
+     * than 80% of all points agree with theory within their interval: one line each.
+     */
+    static List<String> disagreements(List<Point> points, java.util.function.Predicate<Point> judged, double tolerance,
+                                      java.util.function.Function<Point, String> where) {
         List<String> failures = new ArrayList<>();
         for (Point p : points) {
-            if (p.act() == Point.Act.BUILD || p.theory() == null) {
+            if (!judged.test(p)) {
                 continue;
             }
             double alpha = p.param("alpha");
             double predicted = p.theory() - alpha;
             double measured = p.estimate().mean() - alpha;
-            if (Math.abs(predicted) > 0.01 && Math.signum(predicted) != Math.signum(measured)) {
-                failures.add(p.act().label() + " at alpha=" + alpha + " gamma=" + p.params().get("gamma")
-                        + ": theory says selfish mining " + (predicted > 0 ? "pays" : "does not pay")
+            if (Math.abs(predicted) > tolerance && Math.signum(predicted) != Math.signum(measured)) {
+                failures.add(where.apply(p) + ": theory says selfish mining " + (predicted > 0 ? "pays" : "does not pay")
                         + ", measured the opposite");
             }
         }
@@ -155,11 +172,6 @@ public final class SelfishMiningLab implements Lab {
         if (agree < Math.ceil(0.8 * points.size())) {
             failures.add("only " + agree + " of " + points.size() + " points agree with theory");
         }
-        String text = failures.isEmpty()
-                ? "selfish mining pays above (1-gamma)/(3-2gamma) (0.333, 0.25, 0 for gamma 0, 0.5, 1) and not"
-                + " below; with uniform tie-breaking a pool that wins every tie needs 1/4 again (" + agree + " of "
-                + points.size() + " points within their CI)"
-                : String.join("; ", failures);
-        return new Verdict(failures.isEmpty(), text);
+        return failures;
     }
 }

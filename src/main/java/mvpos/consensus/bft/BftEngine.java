@@ -17,7 +17,6 @@ import mvpos.consensus.SealRejection;
 import mvpos.crypto.HashKey;
 import mvpos.crypto.KeyPair;
 import mvpos.crypto.RandomSource;
-import mvpos.state.State;
 
 /**
  * Byzantine fault tolerant consensus in the style of Tendermint (Buchman, Kwon and Milosevic, "The latest
@@ -127,9 +126,9 @@ public final class BftEngine implements ConsensusEngine {
         if (cached != null) {
             return Optional.of(cached);
         }
-        Optional<State> state = chain.stateAfter(block);
-        state.ifPresent(s -> validatorsAfter.put(key, BftValidators.of(s)));
-        return state.map(s -> validatorsAfter.get(key));
+        Optional<BftValidators> validators = chain.stateAfter(block).map(BftValidators::of);
+        validators.ifPresent(v -> validatorsAfter.put(key, v));
+        return validators;
     }
 
     /** A bft header's engine data: the round and the parent's commit certificate (none for height 1). */

@@ -97,20 +97,6 @@ final class RoundVotes {
         return Optional.empty();
     }
 
-    /** The rounds that have any vote, lowest first. */
-    java.util.Set<Integer> rounds() {
-        return votes.keySet();
-    }
-
-    /** The validators that voted in {@code round}. */
-    java.util.Set<Address> voters(int round) {
-        return votes.getOrDefault(round, Map.of()).keySet();
-    }
-
-    int size() {
-        return votes.values().stream().mapToInt(Map::size).sum();
-    }
-
     private static HashKey key(byte[] value) {
         return value.length == 0 ? NIL : HashKey.of(value);
     }

@@ -113,15 +113,6 @@ final class Tendermint implements EngineProtocol {
         progress(context, nowMillis);
     }
 
-    /** The height this validator is deciding (the head's plus one). */
-    long height() {
-        return height;
-    }
-
-    int round() {
-        return round;
-    }
-
     // ------------------------------------------------------------------ messages
 
     private boolean accept(EngineContext context, BftMessage message) {
