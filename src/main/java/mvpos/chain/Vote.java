@@ -143,6 +143,21 @@ public final class Vote {
         return vote;
     }
 
+    /**
+     * The vote's identity as a map key, made once: every node that holds this vote keys it by the same
+     * object (a simulation's nodes share one copy instead of a copy each).
+     */
+    public mvpos.crypto.HashKey hashKey() {
+        mvpos.crypto.HashKey k = key;
+        if (k == null) {
+            k = mvpos.crypto.HashKey.of(hash());
+            key = k;
+        }
+        return k;
+    }
+
+    private volatile mvpos.crypto.HashKey key;
+
     /** The vote's identity: SHA-256 of its stored encoding (computed once). */
     public byte[] hash() {
         byte[] h = hash;

@@ -264,6 +264,24 @@ public final class PosEngine implements ConsensusEngine {
     }
 
     private Selection select(ChainView chain, Header parent, long slot) {
+        LastSelection last = lastSelection;
+        if (last != null && last.parent() == parent && last.slot() == slot) {
+            return last.selection(); // the node's validators all ask about the same parent and slot
+        }
+        Selection selection = selectAnew(chain, parent, slot);
+        if (selection.proposer() != null) { // a problem (a state not yet there) may be gone next time
+            lastSelection = new LastSelection(parent, slot, selection);
+        }
+        return selection;
+    }
+
+    /** The last selection made, by the very parent header object it was made on, and the slot. */
+    private record LastSelection(Header parent, long slot, Selection selection) {
+    }
+
+    private volatile LastSelection lastSelection;
+
+    private Selection selectAnew(ChainView chain, Header parent, long slot) {
         Boundary boundary = boundary(chain, parent, epochOf(slot));
         if (boundary.problem() != null) {
             return new Selection(null, boundary.problem());

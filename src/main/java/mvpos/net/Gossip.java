@@ -37,6 +37,10 @@ public final class Gossip {
 
     private final NodeCore node;
     private final Validator validator;
+    /** Every validator this node runs (most nodes run one; a simulated beacon node may run many). */
+    private final List<Validator> validators;
+    /** Those of them whose strategy is told of the blocks the node hears. */
+    private final List<Validator> hearing;
     private final Network network;
     private final Outbox outbox;
     /** The validator's side of the engine's own protocol, for engines that have one (a BFT engine). */
@@ -46,9 +50,24 @@ public final class Gossip {
      * @param validator the node's validator, or null for a node that only follows
      */
     public Gossip(NodeCore node, Validator validator, Network network) {
+        this(node, validator == null ? List.of() : List.of(validator), network);
+    }
+
+    /**
+     * A node that runs several validators on one chain (none: a node that only follows). Each acts on
+     * every tick as its own strategy decides; only the first may run the engine's own protocol, so an
+     * engine that has one takes at most one validator a node.
+     */
+    public Gossip(NodeCore node, List<Validator> validators, Network network) {
         this.node = node;
-        this.validator = validator;
+        this.validators = List.copyOf(validators);
+        this.hearing = validators.stream().filter(v -> v.strategy().hearsBlocks()).toList();
+        this.validator = validators.isEmpty() ? null : validators.getFirst();
         this.network = network;
+        if (validators.size() > 1 && node.engine().protocol(validator.key()).isPresent()) {
+            throw new IllegalArgumentException("engine " + node.engine().name()
+                    + " runs its own protocol: one validator a node");
+        }
         this.outbox = new Outbox() {
             @Override
             public void announce(Block block) {
@@ -103,9 +122,14 @@ public final class Gossip {
         return node;
     }
 
-    /** The node's validator, when it has one. */
+    /** The node's validator, when it has one (its first, when it runs several). */
     public java.util.Optional<Validator> validator() {
         return java.util.Optional.ofNullable(validator);
+    }
+
+    /** Every validator the node runs. */
+    public List<Validator> validators() {
+        return validators;
     }
 
     /** Where this node's announcements go: to every peer. */
@@ -210,16 +234,16 @@ public final class Gossip {
     public void onMessage(PeerId from, Message message, long nowMillis) throws ChainStore.StoreException {
         count(message.getClass());
         handle(from, message, nowMillis);
-        if (validator != null) {
-            validator.tellHeardBlocks(outbox, nowMillis);
+        for (Validator v : hearing) {
+            v.tellHeardBlocks(outbox, nowMillis);
         }
         announceOutgoing();
     }
 
     /** Announces the transactions the node's validator made itself (slashing evidence). */
     private void announceOutgoing() {
-        if (validator != null) {
-            validator.drainOutgoing().forEach(outbox::announce);
+        for (Validator v : validators) {
+            v.drainOutgoing().forEach(outbox::announce);
         }
     }
 
@@ -461,8 +485,8 @@ public final class Gossip {
     public void onTick(long nowMillis) throws ChainStore.StoreException {
         expireSyncRequest(nowMillis);
         node.onTick(nowMillis);
-        if (validator != null) {
-            validator.onTick(nowMillis, outbox);
+        for (Validator v : validators) {
+            v.onTick(nowMillis, outbox);
         }
         pokeEngine(nowMillis);
     }

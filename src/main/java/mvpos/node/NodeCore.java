@@ -256,8 +256,11 @@ public final class NodeCore implements NodeCoreTypes, ChainReads {
         }
         StateTransition.Applied applied = outcome.applied();
         State parentState = parent.get().state();
-        Map<Address, Account> before = new HashMap<>();
-        applied.changes().keySet().forEach(address -> before.put(address, parentState.account(address)));
+        Map<Address, Account> before = transitions.before(hash, () -> {
+            Map<Address, Account> accounts = new HashMap<>();
+            applied.changes().keySet().forEach(address -> accounts.put(address, parentState.account(address)));
+            return accounts;
+        });
         forkChoiceInputs.arriving(header, hash, nowMillis);
         BlockTree.Entry entry = tree.add(block, hash, applied.postState(), before, engine.weight(header));
         added.add(entry);

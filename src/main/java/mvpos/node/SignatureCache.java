@@ -67,7 +67,7 @@ public final class SignatureCache implements StateTransition.SignatureCheck {
      */
     public boolean isValid(mvpos.chain.Vote vote) {
         return vote.chainId().equals(domain.chainId())
-                && remembered(HashKey.of(vote.hash()), () -> vote.hasValidSignature(domain));
+                && remembered(vote.hashKey(), () -> vote.hasValidSignature(domain));
     }
 
     @Override

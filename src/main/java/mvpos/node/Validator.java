@@ -309,6 +309,9 @@ public final class Validator {
 
     /** Transactions this validator made (slashing evidence) for the network to carry; each is returned once. */
     public List<Transaction> drainOutgoing() {
+        if (outgoing.isEmpty()) {
+            return List.of();
+        }
         List<Transaction> drained = List.copyOf(outgoing);
         outgoing.clear();
         return drained;

@@ -54,7 +54,7 @@ final class VoteIntake {
         if (!rules.hasFinality()) {
             return new NodeCore.VoteIgnored("this chain has no finality gadget");
         }
-        HashKey id = HashKey.of(vote.hash());
+        HashKey id = vote.hashKey();
         if (votes.seen(vote) || waitingVotes.containsKey(id)) {
             return new NodeCore.VoteIgnored("duplicate");
         }
@@ -121,8 +121,8 @@ final class VoteIntake {
                     "block " + target.height() + " (slot " + target.header().slot()
                             + ") cannot be the checkpoint of epoch " + targetEpoch));
         }
-        StateTransition.SlotView view = viewEntering(target, targetEpoch);
-        return view.whyNotCountable(vote, false, signatures);
+        return transitions.verdict(target.hash(), targetEpoch, vote, () -> computeViewEntering(target, targetEpoch),
+                view -> view.whyNotCountable(vote, false, signatures));
     }
 
     /**
@@ -131,8 +131,12 @@ final class VoteIntake {
      * transition cache.
      */
     StateTransition.SlotView viewEntering(BlockTree.Entry last, long epoch) {
-        return transitions.targetView(last.hash(), epoch, () -> rules.atSlot(last.state(), new BlockContext(
-                last.height() + 1, epoch * rules.epochLength(), last.hash(), new Address(new byte[Address.LENGTH]))));
+        return transitions.targetView(last.hash(), epoch, () -> computeViewEntering(last, epoch));
+    }
+
+    private StateTransition.SlotView computeViewEntering(BlockTree.Entry last, long epoch) {
+        return rules.atSlot(last.state(), new BlockContext(last.height() + 1, epoch * rules.epochLength(), last.hash(),
+                new Address(new byte[Address.LENGTH])));
     }
 
     /** Offers again the waiting votes whose target block has come. */
@@ -147,7 +151,7 @@ final class VoteIntake {
             }
         }
         for (Vote vote : ready) {
-            waitingVotes.remove(HashKey.of(vote.hash()));
+            waitingVotes.remove(vote.hashKey());
             addVote(vote);
         }
     }

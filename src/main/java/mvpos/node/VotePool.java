@@ -27,19 +27,36 @@ public final class VotePool {
 
     /** Whether this vote was handled already (it is a duplicate). */
     public boolean seen(Vote vote) {
-        java.util.Set<HashKey> ids = seen.get(vote.targetEpoch());
-        return ids != null && ids.contains(HashKey.view(vote.hash()));
+        java.util.Set<HashKey> ids = seenIn(vote.targetEpoch(), false);
+        return ids != null && ids.contains(vote.hashKey());
     }
+
+    /** The votes handled for a target epoch (made when asked to); the last epoch asked is kept at hand. */
+    private java.util.Set<HashKey> seenIn(long epoch, boolean make) {
+        if (lastSeen != null && lastSeenEpoch == epoch) {
+            return lastSeen;
+        }
+        java.util.Set<HashKey> ids = make ? seen.computeIfAbsent(epoch, e -> new java.util.HashSet<>()) : seen.get(epoch);
+        if (ids != null) {
+            lastSeenEpoch = epoch;
+            lastSeen = ids;
+        }
+        return ids;
+    }
+
+    private long lastSeenEpoch;
+    private java.util.Set<HashKey> lastSeen;
 
     /** Marks a vote handled; false when it was already. Bounded like the pool (the oldest epochs go first). */
     public boolean markSeen(Vote vote) {
-        if (!seen.computeIfAbsent(vote.targetEpoch(), e -> new java.util.HashSet<>()).add(HashKey.of(vote.hash()))) {
+        if (!seenIn(vote.targetEpoch(), true).add(vote.hashKey())) {
             return false;
         }
         seenCount++;
         while (seenCount > 2 * MAX_VOTES) {
             java.util.Set<HashKey> oldest = seen.pollFirstEntry().getValue();
             seenCount -= oldest.size();
+            lastSeen = null;
         }
         return true;
     }
@@ -47,7 +64,7 @@ public final class VotePool {
     /** Adds a vote; false when it is already there. */
     public boolean add(Vote vote) {
         Map<HashKey, Vote> votes = byTargetEpoch.computeIfAbsent(vote.targetEpoch(), e -> new LinkedHashMap<>());
-        if (votes.putIfAbsent(HashKey.of(vote.hash()), vote) != null) {
+        if (votes.putIfAbsent(vote.hashKey(), vote) != null) {
             return false;
         }
         size++;
@@ -66,7 +83,7 @@ public final class VotePool {
 
     public boolean contains(Vote vote) {
         Map<HashKey, Vote> votes = byTargetEpoch.get(vote.targetEpoch());
-        return votes != null && votes.containsKey(HashKey.view(vote.hash()));
+        return votes != null && votes.containsKey(vote.hashKey());
     }
 
     /** Forgets the votes (pooled and seen) whose target epoch is below {@code epoch}. */
@@ -77,6 +94,7 @@ public final class VotePool {
         Map<Long, java.util.Set<HashKey>> oldSeen = seen.headMap(epoch);
         oldSeen.values().forEach(ids -> seenCount -= ids.size());
         oldSeen.clear();
+        lastSeen = null;
     }
 
     /**

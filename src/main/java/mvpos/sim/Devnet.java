@@ -114,27 +114,57 @@ public final class Devnet implements DevnetTypes {
         this.genesisState = mvpos.state.GenesisState.of(genesis);
         this.signatures = new SignatureCache(genesisState.domain(), 1_000_000);
         this.transitions = new TransitionCache(16_384);
-        int total = config.validators() + setup.followers();
+        this.hosts = setup.validatorNodes(config.validators());
+        for (int v = 0; v < config.validators(); v++) {
+            protections.add(mvpos.node.SlashingProtection.inMemory());
+        }
+        int total = hosts + setup.followers();
         for (int i = 0; i < total; i++) {
             int index = i;
-            MemoryChainStore store = new MemoryChainStore();
-            stores.add(store);
-            protections.add(mvpos.node.SlashingProtection.inMemory());
-            HashDrbg validatorRandom = i < config.validators() ? new HashDrbg(random.nextLong()) : null;
+            stores.add(new MemoryChainStore());
+            List<HashDrbg> validatorRandoms = new ArrayList<>();
+            for (int v : hostedBy(i)) {
+                validatorRandoms.add(new HashDrbg(random.nextLong()));
+            }
             network.join((from, message) -> nodes.get(index).onMessage(from, message, nodeMillis(index)));
-            nodes.add(start(i, validatorRandom));
+            nodes.add(start(i, validatorRandoms));
         }
         this.restartRandom = new HashDrbg(random.nextLong());
     }
 
+    private final int hosts;
+
+    /**
+     * The validators node {@code node} runs: validator {@code node} alone when each has its own node;
+     * with fewer hosts, every validator whose index is {@code node} modulo the number of hosts; none for a
+     * follower.
+     */
+    public List<Integer> hostedBy(int node) {
+        List<Integer> hosted = new ArrayList<>();
+        if (node < hosts) {
+            for (int v = node; v < config.validators(); v += hosts) {
+                hosted.add(v);
+            }
+        }
+        return hosted;
+    }
+
+    /** The node that runs validator {@code validator}. */
+    public int hostOf(int validator) {
+        return validator % hosts;
+    }
+
     /** Builds node {@code index} on its store (a new one, or after a crash the one it had): the recovery path. */
-    private Gossip start(int index, HashDrbg validatorRandom) throws Exception {
+    private Gossip start(int index, List<HashDrbg> validatorRandoms) throws Exception {
         NodeCore core = new NodeCore(genesisState, template.configure(genesis), stores.get(index), signatures,
                 transitions);
-        mvpos.node.Validator validator = index < config.validators()
-                ? new mvpos.node.Validator(core, keys.get(index), protections.get(index), strategyOf(index),
-                        validatorRandom, config.powAttemptsPerTick())
-                : null;
+        List<mvpos.node.Validator> validators = new ArrayList<>();
+        List<Integer> hosted = hostedBy(index);
+        for (int k = 0; k < hosted.size(); k++) {
+            int v = hosted.get(k);
+            validators.add(new mvpos.node.Validator(core, keys.get(v), protections.get(v), strategyOf(v),
+                    validatorRandoms.get(k), config.powAttemptsPerTick()));
+        }
         core.onHeadChanged(change -> reportHead(index, change));
         if (index == 0) {
             core.onHeadChanged(change -> stallWatch.watch(core, events.millis()));
@@ -146,7 +176,7 @@ public final class Devnet implements DevnetTypes {
                     case mvpos.chain.SlashingEvidence.HeaderPair pair -> "two blocks for one slot";
                     case mvpos.chain.SlashingEvidence.StatementPair pair -> "two " + pair.first().kind() + " for one round";
                 }, events.millis())));
-        Gossip gossip = new Gossip(core, validator, network.endpointOf(index));
+        Gossip gossip = new Gossip(core, validators, network.endpointOf(index));
         gossip.pauseEngine(!producing);
         gossip.setWaker(at -> events.scheduleAt(Math.max(events.millis(), at - (nodeMillis(index) - events.millis())),
                 () -> {
@@ -175,7 +205,11 @@ public final class Devnet implements DevnetTypes {
 
     /** Node {@code index} starts again from its own store, through the node's recovery path, and reconnects. */
     public void restart(int index) throws Exception {
-        Gossip started = start(index, index < config.validators() ? new HashDrbg(restartRandom.nextLong()) : null);
+        List<HashDrbg> validatorRandoms = new ArrayList<>();
+        for (int v : hostedBy(index)) {
+            validatorRandoms.add(new HashDrbg(restartRandom.nextLong()));
+        }
+        Gossip started = start(index, validatorRandoms);
         nodes.set(index, started);
         network.setDown(index, false);
         for (var listener : nodeStarted) {
@@ -370,6 +404,11 @@ public final class Devnet implements DevnetTypes {
 
     public List<KeyPair> keys() {
         return List.copyOf(keys);
+    }
+
+    /** Validator {@code index}'s key. */
+    public KeyPair key(int index) {
+        return keys.get(index);
     }
 
     public NodeCore node(int index) {

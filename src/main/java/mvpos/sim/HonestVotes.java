@@ -32,7 +32,7 @@ final class HonestVotes {
         if (seen.size() >= SEEN) {
             seen.clear();
         }
-        if (!seen.add(HashKey.of(vote.hash()))) {
+        if (!seen.add(vote.hashKey())) {
             return Optional.empty(); // each vote once, however many nodes it reaches
         }
         List<Vote> earlier = byValidator.computeIfAbsent(vote.validator(), a -> new ArrayList<>());

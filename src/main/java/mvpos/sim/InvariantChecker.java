@@ -50,6 +50,10 @@ public final class InvariantChecker {
     private Violation violation;
     private final SupplyConservation supply = new SupplyConservation();
     private final HonestVotes honestVotes = new HonestVotes();
+    /** Votes heard already, and whether an honest validator signed each. */
+    private final Map<mvpos.crypto.HashKey, Boolean> heardBefore = new java.util.HashMap<>();
+    /** Blocks whose votes were heard already (the first node to add a block hears them for all). */
+    private final java.util.Set<mvpos.crypto.HashKey> blocksHeard = new java.util.HashSet<>();
     private final Map<HashKey, HashKey> rootByBlock = new HashMap<>();
     private final Function<byte[], Optional<StateTransition.Applied>> applied;
     private Map<Address, Integer> honestValidators = Map.of();
@@ -114,8 +118,15 @@ public final class InvariantChecker {
             supply(index, hash, block.height(), supply.supply(parent.get().state()), supply.supply(post),
                     outcome.get().minted(), outcome.get().burned());
         }
-        for (Vote vote : block.votes()) {
-            heard(vote);
+        if (!block.votes().isEmpty()) {
+            if (blocksHeard.size() >= HonestVotes.SEEN) {
+                blocksHeard.clear();
+            }
+            if (blocksHeard.add(block.header().hashKey())) {
+                for (Vote vote : block.votes()) {
+                    heard(vote);
+                }
+            }
         }
     }
 
@@ -153,7 +164,16 @@ public final class InvariantChecker {
 
     /** A signed vote seen anywhere (gossip, a block): an honest validator's must not be slashable with its others. */
     public void heard(Vote vote) {
+        Boolean honest = heardBefore.get(vote.hashKey());
+        if (honest != null) { // each vote is judged once, however many nodes hear it
+            honestVotesHeard += honest ? 1 : 0;
+            return;
+        }
+        if (heardBefore.size() >= HonestVotes.SEEN) {
+            heardBefore.clear();
+        }
         Integer node = honestValidators.get(vote.validator());
+        heardBefore.put(vote.hashKey(), node != null);
         if (node == null) {
             return; // a byzantine validator, or not a validator here
         }

@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
  */
 public final class ScenarioReader {
     public static final int MAX_NODES = 100_000;
+    /** The engines whose nodes may run several validators each (a scenario with fewer nodes than validators). */
+    static final List<String> HOSTING_ENGINES = List.of("pos", "poa");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern DURATION = Pattern.compile("-?(?:[0-9]+(?:ms|s|m|h))+");
     private static final Pattern DURATION_PART = Pattern.compile("([0-9]+)(ms|s|m|h)");
@@ -95,9 +97,10 @@ public final class ScenarioReader {
         long slot = root.duration("slot", 1_000, 1, 3_600_000);
         int validators = (int) root.integer("validators", 4, 1, MAX_NODES);
         int nodes = (int) root.integer("nodes", validators, 1, MAX_NODES);
-        if (nodes < validators) {
+        if (nodes < validators && !HOSTING_ENGINES.contains(engine)) {
             throw new ScenarioException("nodes", "must be at least the number of validators (" + validators
-                    + "), not " + nodes);
+                    + "), not " + nodes + ": only " + String.join(" and ", HOSTING_ENGINES)
+                    + " run several validators on one node");
         }
         Scenario.Stakes stakes = stakes(root.object("stake"), validators);
         Scenario.NetworkSpec network = network(root.object("network"), nodes);
@@ -120,6 +123,10 @@ public final class ScenarioReader {
             }
             for (int i = 0; i < byz.size(); i++) {
                 byzantine.add(index(byz.get(i), "byzantine[" + i + "]", validators, "validator"));
+            }
+            if (!byzantine.isEmpty() && nodes < validators) {
+                throw new ScenarioException("byzantine", "needs a node for each validator (nodes at least "
+                        + validators + ", not " + nodes + "): a byzantine validator bridges partitions as a node");
             }
         }
         long liveness = root.duration("liveness", 0, 0, 365L * 86_400_000);

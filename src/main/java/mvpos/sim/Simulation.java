@@ -97,8 +97,10 @@ public final class Simulation {
                 skew[s.node()] = s.skewMillis();
             }
         }
-        DevnetSetup setup = new DevnetSetup(scenario.nodes() - scenario.validators(), stakes, links, neighbours, skew,
-                links.delayBound() + 2 * scenario.slotMillis(), powTicks);
+        boolean hosting = scenario.nodes() < scenario.validators(); // each node runs several validators
+        DevnetSetup setup = new DevnetSetup(hosting ? 0 : scenario.nodes() - scenario.validators(), stakes, links,
+                neighbours, skew, links.delayBound() + 2 * scenario.slotMillis(), powTicks,
+                hosting ? scenario.nodes() : 0);
         devnet = new Devnet(config, head -> highestHead = Math.max(highestHead, head.height()),
                 index -> byzantine.contains(index) ? doubleVoter(index)
                         : exponential ? ExponentialMining.strategy() : null, setup);
@@ -111,9 +113,10 @@ public final class Simulation {
         checker = new InvariantChecker(() -> devnet.events().millis() - Devnet.SEEDED_START_MILLIS,
                 devnet.transitions()::get);
         Map<mvpos.crypto.Address, Integer> honest = new HashMap<>();
+        List<mvpos.crypto.KeyPair> keys = devnet.keys();
         for (int i = 0; i < scenario.validators(); i++) {
             if (!byzantine.contains(i)) {
-                honest.put(devnet.keys().get(i).address(), i);
+                honest.put(keys.get(i).address(), i);
             }
         }
         checker.honestValidators(honest);
@@ -143,7 +146,7 @@ public final class Simulation {
             devnet.network().tap((from, to, message) -> {
                 if (message instanceof mvpos.net.Message.NewVote v) {
                     checker.heard(v.vote());
-                    DoubleVoter voter = doubleVoters.get(to);
+                    DoubleVoter voter = doubleVoters.isEmpty() ? null : doubleVoters.get(to);
                     if (voter != null) {
                         voter.echo(v.vote(), devnet.events().millis());
                     }
@@ -254,14 +257,15 @@ public final class Simulation {
     private void submitTransfer(HashDrbg random) {
         int from = (int) random.nextLong(scenario.validators());
         int to = (int) random.nextLong(scenario.validators());
-        if (devnet.isDown(from) || byzantine.contains(from)) {
+        int host = devnet.hostOf(from);
+        if (devnet.isDown(host) || byzantine.contains(from)) {
             return;
         }
-        NodeCore node = devnet.node(from);
-        var key = devnet.keys().get(from);
+        NodeCore node = devnet.node(host);
+        var key = devnet.key(from);
         Transaction tx = Transaction.sign(key, node.domain(), node.nextNonce(key.address()), TxKind.TRANSFER,
-                devnet.keys().get(to).address(), 1, 1);
-        devnet.gossip(from).submit(tx);
+                devnet.key(to).address(), 1, 1);
+        devnet.gossip(host).submit(tx);
     }
 
     /** After the last fault heals, finality (or one common head) must come back within the scenario's bound. */
@@ -356,7 +360,7 @@ public final class Simulation {
         long genesisTotal = 0;
         long slashable = 0;
         for (int i = 0; i < scenario.validators(); i++) {
-            long stake = devnet.genesis().accounts().get(devnet.keys().get(i).address()).stake();
+            long stake = devnet.genesis().accounts().get(devnet.key(i).address()).stake();
             genesisTotal += stake;
             if (offenders.contains(i)) {
                 slashable += stake;

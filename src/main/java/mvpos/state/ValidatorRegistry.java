@@ -152,6 +152,17 @@ public final class ValidatorRegistry {
 
     /** Tag, count, then each validator's address, three ceilings and inactivity score, in registry order. */
     public byte[] encode() {
+        byte[] e = encoded;
+        if (e == null) {
+            e = encodeAnew();
+            encoded = e; // kept: every node of a simulation stores the same registry
+        }
+        return e.clone();
+    }
+
+    private volatile byte[] encoded;
+
+    private byte[] encodeAnew() {
         CanonicalEncoder out = CanonicalEncoder.tagged(TAG).writeInt(addresses.length);
         for (int i = 0; i < addresses.length; i++) {
             out.writeBytes(addresses[i].bytes()).writeLong(previous[i]).writeLong(current[i]).writeLong(next[i])
