@@ -34,7 +34,7 @@ public final class SelfishMiningDevnetLab implements Lab {
             + " devnet: R = [a(1-a)^2(4a+g(1-2a)) - a^3] / [1 - a(1+(2-a)a)]";
     static final String DEFENCE = "Eyal & Sirer 2014, section 6: with uniform tie-breaking gamma = 1/2, eq. 8 at"
             + " g = 1/2, and selfish mining pays only above a = 1/4";
-    /** Eyal and Sirer's gamma under uniform tie-breaking, and the threshold it gives. */
+    /** Eyal and Sirer's gamma under uniform tie-breaking (section 6): its threshold is 1/4. */
     static final double UNIFORM_GAMMA = 0.5;
     /** Slot (block time) of the devnet, ms. */
     static final long SLOT_MILLIS = 1000;
@@ -59,7 +59,7 @@ public final class SelfishMiningDevnetLab implements Lab {
     @Override
     public String summary() {
         return "selfish mining on real pow nodes: the withholding pool's share of the final chain against"
-                + " Eyal & Sirer at the measured gamma";
+                + " Eyal & Sirer at the measured gamma, and with every node breaking ties uniformly (gamma 1/2)";
     }
 
     @Override
