@@ -7,7 +7,8 @@ package mvpos.consensus;
  *
  * <p>Rules are named in genesis ({@code forkChoice.name}) and with {@code --fork-choice}; see
  * {@link ForkChoices}. A rule is deterministic: the same tree, anchor and inputs give the same head;
- * ties keep the current head, then go to the block the tree received first.
+ * ties keep the current head, then go to the block the tree received first (except the heaviest chain
+ * with {@code tieBreak: uniform}, where the node's secret, an input too, decides).
  */
 public interface ForkChoice {
 

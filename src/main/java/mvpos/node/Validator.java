@@ -58,12 +58,24 @@ public final class Validator {
         this.random = random;
         this.attemptsPerTick = attemptsPerTick;
         chain.onEvidence(this::report);
+        seedTieBreak(chain, key);
         if (strategy.hearsBlocks()) {
             chain.onBlockAdded(added -> {
                 if (!added.block().header().proposer().equals(key.address())) {
                     heard.add(added.block());
                 }
             });
+        }
+    }
+
+    /**
+     * A uniform tie-break ({@code tieBreak: uniform}) gets this node's secret, derived from its key: no other
+     * node can tell which of two equal branches it will keep. Nothing changes under first-seen.
+     */
+    private static void seedTieBreak(NodeCore chain, KeyPair key) {
+        if (chain.tree().forkChoice() instanceof mvpos.consensus.forkchoice.HeaviestChain rule) {
+            rule.uniformTieBreak().ifPresent(tieBreak -> tieBreak.seed(
+                    mvpos.consensus.forkchoice.UniformTieBreak.secretOf(key.seed())));
         }
     }
 

@@ -11,8 +11,9 @@ import mvpos.state.CasperFfg;
 /**
  * The fork-choice rules by name, as genesis ({@code forkChoice: {name, params}}) and
  * {@code --fork-choice} name them: {@code heaviest} (also {@code longest}; the default), {@code ghost},
- * and {@code lmd-ghost} with its {@code proposerBoost} parameter. Each node gets a rule of its own
- * ({@link #forGenesis}): LMD-GHOST keeps that node's latest messages.
+ * and {@code lmd-ghost} with its {@code proposerBoost} parameter; {@code heaviest} takes {@code tieBreak}
+ * ({@code first-seen}, the default, or {@code uniform}). Each node gets a rule of its own
+ * ({@link #forGenesis}): LMD-GHOST keeps that node's latest messages, a uniform tie-break that node's secret.
  */
 public final class ForkChoices {
     private ForkChoices() {
@@ -25,6 +26,12 @@ public final class ForkChoices {
 
     /** The parameters a rule reads: name to meaning. */
     public static Map<String, String> parameters(String name) {
+        if (HeaviestChain.NAME.equals(name) || HeaviestChain.ALIAS.equals(name)) {
+            return Map.of(HeaviestChain.TIE_BREAK, "which of two heads of equal weight a node keeps: "
+                    + HeaviestChain.FIRST_SEEN + " (the one it saw first; the default) or " + HeaviestChain.UNIFORM
+                    + " (either with probability 1/2, by a coin of the node's own: Eyal & Sirer's defence"
+                    + " against selfish mining)");
+        }
         return LmdGhost.NAME.equals(name)
                 ? Map.of(LmdGhost.PROPOSER_BOOST, "percent of one slot's stake given to the block that arrives on "
                 + "time in the current slot (default " + LmdGhost.DEFAULT_PROPOSER_BOOST + ")")
@@ -51,6 +58,7 @@ public final class ForkChoices {
         if (params.containsKey(LmdGhost.PROPOSER_BOOST)) {
             proposerBoost(params);
         }
+        uniformTieBreak(params);
     }
 
     /** A fresh rule for one node of the chain {@code genesis} describes. */
@@ -62,7 +70,18 @@ public final class ForkChoices {
             case Ghost.NAME -> new Ghost();
             case LmdGhost.NAME -> new LmdGhost(new LatestMessages(), proposerBoost(params),
                     CasperFfg.NAME.equals(genesis.finality()) ? CasperFfg.epochLengthOf(genesis) : 1);
-            default -> HeaviestChain.INSTANCE;
+            default -> uniformTieBreak(params) ? HeaviestChain.uniform() : HeaviestChain.INSTANCE;
+        };
+    }
+
+    /** Whether the heaviest-chain rule breaks ties uniformly ({@code tieBreak}; first-seen when absent). */
+    private static boolean uniformTieBreak(Map<String, String> params) {
+        String value = params.getOrDefault(HeaviestChain.TIE_BREAK, HeaviestChain.FIRST_SEEN);
+        return switch (value.trim()) {
+            case HeaviestChain.FIRST_SEEN -> false;
+            case HeaviestChain.UNIFORM -> true;
+            default -> throw new IllegalArgumentException("fork choice parameter '" + HeaviestChain.TIE_BREAK
+                    + "' must be " + HeaviestChain.FIRST_SEEN + " or " + HeaviestChain.UNIFORM + ", not '" + value + "'");
         };
     }
 

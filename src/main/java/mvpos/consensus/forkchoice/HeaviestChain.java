@@ -1,20 +1,41 @@
 package mvpos.consensus.forkchoice;
 
+import java.util.Optional;
 import mvpos.consensus.BlockTree;
 import mvpos.consensus.ForkChoice;
 
 /**
  * Heaviest chain (Nakamoto's rule; "longest" when every block weighs one): the head is the block whose
  * chain from the tree's first block has the greatest total weight, as the engine weighs blocks (work
- * for proof of work, one per block for slot engines). On a tie the head stays: the block seen first wins.
+ * for proof of work, one per block for slot engines). On a tie, by its {@code tieBreak} parameter:
+ * {@code first-seen} (the default) keeps the head, so the block seen first wins; {@code uniform} keeps
+ * the block a per-node coin prefers ({@link UniformTieBreak}), whatever the order of arrival.
  */
 public final class HeaviestChain implements ForkChoice {
     public static final String NAME = "heaviest";
     /** Another name for the same rule. */
     public static final String ALIAS = "longest";
-    public static final HeaviestChain INSTANCE = new HeaviestChain();
+    /** The parameter that chooses how ties are broken. */
+    public static final String TIE_BREAK = "tieBreak";
+    public static final String FIRST_SEEN = "first-seen";
+    public static final String UNIFORM = "uniform";
+    /** The rule with first-seen tie-breaking; it holds no state, so every node shares it. */
+    public static final HeaviestChain INSTANCE = new HeaviestChain(null);
 
-    private HeaviestChain() {
+    private final UniformTieBreak uniform;
+
+    private HeaviestChain(UniformTieBreak uniform) {
+        this.uniform = uniform;
+    }
+
+    /** A fresh rule for one node that breaks ties uniformly at random, with a secret of its own. */
+    public static HeaviestChain uniform() {
+        return new HeaviestChain(new UniformTieBreak());
+    }
+
+    /** The uniform tie-break this rule uses, empty for first-seen. */
+    public Optional<UniformTieBreak> uniformTieBreak() {
+        return Optional.ofNullable(uniform);
     }
 
     @Override
@@ -24,8 +45,7 @@ public final class HeaviestChain implements ForkChoice {
 
     @Override
     public BlockTree.Entry afterAdd(BlockTree tree, BlockTree.Entry added, BlockTree.Entry current) {
-        boolean heavier = added.totalWeight().compareTo(current.totalWeight()) > 0;
-        return heavier && (!tree.anchored() || tree.descendsFrom(added, tree.anchor())) ? added : current;
+        return better(added, current) && (!tree.anchored() || tree.descendsFrom(added, tree.anchor())) ? added : current;
     }
 
     @Override
@@ -33,11 +53,16 @@ public final class HeaviestChain implements ForkChoice {
         BlockTree.Entry anchor = tree.anchor();
         BlockTree.Entry best = !tree.anchored() || tree.descendsFrom(current, anchor) ? current : anchor;
         for (BlockTree.Entry entry : tree.entries()) {
-            if (entry.totalWeight().compareTo(best.totalWeight()) > 0
-                    && (!tree.anchored() || tree.descendsFrom(entry, anchor))) {
+            if (better(entry, best) && (!tree.anchored() || tree.descendsFrom(entry, anchor))) {
                 best = entry;
             }
         }
         return best;
+    }
+
+    /** Whether {@code candidate} should replace {@code best}: heavier, or as heavy and preferred by the tie-break. */
+    private boolean better(BlockTree.Entry candidate, BlockTree.Entry best) {
+        int order = candidate.totalWeight().compareTo(best.totalWeight());
+        return order > 0 || order == 0 && uniform != null && candidate != best && uniform.prefers(candidate, best);
     }
 }
