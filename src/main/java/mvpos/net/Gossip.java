@@ -50,7 +50,7 @@ public final class Gossip {
      * @param validator the node's validator, or null for a node that only follows
      */
     public Gossip(NodeCore node, Validator validator, Network network) {
-        this(node, validator == null ? List.of() : List.of(validator), network);
+        this(node, network, validator == null ? List.of() : List.of(validator));
     }
 
     /**
@@ -58,7 +58,11 @@ public final class Gossip {
      * every tick as its own strategy decides; only the first may run the engine's own protocol, so an
      * engine that has one takes at most one validator a node.
      */
-    public Gossip(NodeCore node, List<Validator> validators, Network network) {
+    public static Gossip hosting(NodeCore node, List<Validator> validators, Network network) {
+        return new Gossip(node, network, validators);
+    }
+
+    private Gossip(NodeCore node, Network network, List<Validator> validators) {
         this.node = node;
         this.validators = List.copyOf(validators);
         this.hearing = validators.stream().filter(v -> v.strategy().hearsBlocks()).toList();

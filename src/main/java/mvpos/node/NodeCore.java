@@ -256,11 +256,7 @@ public final class NodeCore implements NodeCoreTypes, ChainReads {
         }
         StateTransition.Applied applied = outcome.applied();
         State parentState = parent.get().state();
-        Map<Address, Account> before = transitions.before(hash, () -> {
-            Map<Address, Account> accounts = new HashMap<>();
-            applied.changes().keySet().forEach(address -> accounts.put(address, parentState.account(address)));
-            return accounts;
-        });
+        Map<Address, Account> before = transitions.before(hash, parentState, applied.changes().keySet());
         forkChoiceInputs.arriving(header, hash, nowMillis);
         BlockTree.Entry entry = tree.add(block, hash, applied.postState(), before, engine.weight(header));
         added.add(entry);

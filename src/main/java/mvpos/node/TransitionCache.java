@@ -106,12 +106,14 @@ public final class TransitionCache {
      * The accounts a block changed, as they were in its parent's state (what undoing it restores): computed
      * once per block, however many nodes add it, like the transition itself; read-only.
      */
-    public Map<mvpos.crypto.Address, mvpos.chain.Account> before(byte[] blockHash,
-            java.util.function.Supplier<Map<mvpos.crypto.Address, mvpos.chain.Account>> compute) {
+    public Map<mvpos.crypto.Address, mvpos.chain.Account> before(byte[] blockHash, mvpos.state.State parentState,
+                                                                java.util.Set<mvpos.crypto.Address> changed) {
         HashKey key = HashKey.view(blockHash);
         Map<mvpos.crypto.Address, mvpos.chain.Account> known = befores.get(key);
         if (known == null) {
-            known = Collections.unmodifiableMap(compute.get());
+            Map<mvpos.crypto.Address, mvpos.chain.Account> accounts = new java.util.HashMap<>();
+            changed.forEach(address -> accounts.put(address, parentState.account(address)));
+            known = Collections.unmodifiableMap(accounts);
             befores.put(HashKey.of(blockHash), known);
         }
         return known;

@@ -176,7 +176,7 @@ public final class Devnet implements DevnetTypes {
                     case mvpos.chain.SlashingEvidence.HeaderPair pair -> "two blocks for one slot";
                     case mvpos.chain.SlashingEvidence.StatementPair pair -> "two " + pair.first().kind() + " for one round";
                 }, events.millis())));
-        Gossip gossip = new Gossip(core, validators, network.endpointOf(index));
+        Gossip gossip = Gossip.hosting(core, validators, network.endpointOf(index));
         gossip.pauseEngine(!producing);
         gossip.setWaker(at -> events.scheduleAt(Math.max(events.millis(), at - (nodeMillis(index) - events.millis())),
                 () -> {
