@@ -41,6 +41,8 @@ public final class Gossip {
     private final List<Validator> validators;
     /** Those of them whose strategy is told of the blocks the node hears. */
     private final List<Validator> hearing;
+    /** An offence was reported since the validators' transactions were last announced. */
+    private boolean evidenceReported;
     private final Network network;
     private final Outbox outbox;
     /** The validator's side of the engine's own protocol, for engines that have one (a BFT engine). */
@@ -66,6 +68,7 @@ public final class Gossip {
         this.node = node;
         this.validators = List.copyOf(validators);
         this.hearing = validators.stream().filter(v -> v.strategy().hearsBlocks()).toList();
+        node.onEvidence(evidence -> evidenceReported = true); // after the validators' own listeners
         this.validator = validators.isEmpty() ? null : validators.getFirst();
         this.network = network;
         if (validators.size() > 1 && node.engine().protocol(validator.key()).isPresent()) {
@@ -246,6 +249,10 @@ public final class Gossip {
 
     /** Announces the transactions the node's validator made itself (slashing evidence). */
     private void announceOutgoing() {
+        if (!evidenceReported) {
+            return; // nothing to send: only an offence makes a validator a transaction of its own
+        }
+        evidenceReported = false;
         for (Validator v : validators) {
             v.drainOutgoing().forEach(outbox::announce);
         }
