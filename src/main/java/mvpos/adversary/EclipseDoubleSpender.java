@@ -46,7 +46,10 @@ public final class EclipseDoubleSpender implements Strategy {
         RACING,
         /** Eclipse: the victim has the payment with z confirmations on the private chain; mining stopped. */
         SHIPPED,
-        /** Race: the private chain was longer after z confirmations and is published. */
+        /**
+         * Race: the private chain was longer after z confirmations and is published; from then on the attacker
+         * mines on its node's head and announces its blocks.
+         */
         WON,
         /** Race: too far behind; the payment stands. */
         GAVE_UP
@@ -130,10 +133,16 @@ public final class EclipseDoubleSpender implements Strategy {
         owed += rounds;
         int now = (int) owed;
         owed -= now;
-        for (int i = 0; i < now && (phase == Phase.PREMINING || phase == Phase.RACING); i++) {
-            Optional<Block> found = validator.produce(privateTip, nowMillis);
-            if (found.isPresent()) {
-                mined(validator, outbox, found.get(), nowMillis);
+        for (int i = 0; i < now; i++) {
+            if (phase == Phase.PREMINING || phase == Phase.RACING) {
+                Optional<Block> found = validator.produce(privateTip, nowMillis);
+                if (found.isPresent()) {
+                    mined(validator, outbox, found.get(), nowMillis);
+                }
+            } else if (phase == Phase.WON) {
+                // Published: it mines on its node's head, its own chain unless overtaken, and announces what it
+                // finds, so that a tie with an honest block found meanwhile is decided as any other.
+                validator.produceOnHead(nowMillis).ifPresent(outbox::announce);
             }
         }
     }
@@ -248,6 +257,16 @@ public final class EclipseDoubleSpender implements Strategy {
         tree = validator.chain().tree();
         return tree.entry(block.hash()).orElseThrow(() -> new IllegalStateException(
                 "block " + block.height() + " was accepted but is not in the node's tree"));
+    }
+
+    /** Blocks of the private chain from the fork (its first one included). */
+    public long privateBlocks() {
+        return phase == Phase.WAITING || phase == Phase.PREMINING ? 0 : privateTip.height() - forkHeight;
+    }
+
+    /** Blocks of the public chain from the fork, as far as the attacker heard (in the race). */
+    public long publicBlocks() {
+        return phase == Phase.WAITING || phase == Phase.PREMINING ? 0 : Math.max(0, publicTip.height() - forkHeight);
     }
 
     public Phase phase() {

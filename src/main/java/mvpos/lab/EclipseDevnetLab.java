@@ -51,8 +51,10 @@ public final class EclipseDevnetLab implements Lab {
     static final long START_HEIGHT = 2;
     /** How long the racing attacker waits after z public confirmations before it publishes (above the latency). */
     static final long PATIENCE_MILLIS = 100;
+    /** Blocks the merchant's node waits for after the attacker published, so that a tie is decided. */
+    static final int SETTLING_BLOCKS = 2;
     /** The share of its chances the racing attacker may lose to its give-up rule. */
-    static final double LOST_SHARE = 1e-3;
+    static final double LOST_SHARE = 1e-2;
     /** The longest a trial runs, in block times of virtual time, per confirmation, divided by q. */
     static final long SLOTS_PER_CONFIRMATION = 40;
     /**
@@ -87,9 +89,9 @@ public final class EclipseDevnetLab implements Lab {
         return List.of(
                 LabParam.numbers("q", "0.2,0.3", "the attacker's share of the hash power (sweep)", 0.01, 0.45),
                 LabParam.integers("z", "2", "confirmations the merchant waits for (sweep)", 1, 6),
-                LabParam.integer("trials", "24", "payments attacked (fresh devnets) per seed and point", 2, 100_000),
+                LabParam.integer("trials", "40", "payments attacked (fresh devnets) per seed and point", 2, 100_000),
                 LabParam.integer("anchors", "2", "anchor connections kept in the improve act", 1, 8),
-                LabParam.integer("validators", "6", "mining nodes, the attacker one of them", 3, 32));
+                LabParam.integer("validators", "5", "mining nodes, the attacker one of them", 3, 32));
     }
 
     @Override
@@ -252,6 +254,7 @@ public final class EclipseDevnetLab implements Lab {
             view.accepted |= confirmations >= z;
         });
         boolean[] healed = new boolean[1];
+        long[] published = {-1};
         long limit = (long) Math.ceil(SLOTS_PER_CONFIRMATION * (z + 1) / q) * SLOT_MILLIS;
         devnet[0].run(0, limit, () -> {
             EclipseDoubleSpender.Phase phase = spender.phase();
@@ -262,10 +265,15 @@ public final class EclipseDevnetLab implements Lab {
                 }
                 return healed[0] && !view.paid;
             }
-            return phase == EclipseDoubleSpender.Phase.WON || phase == EclipseDoubleSpender.Phase.GAVE_UP;
+            if (phase == EclipseDoubleSpender.Phase.WON && published[0] < 0) {
+                published[0] = spender.privateTip().orElseThrow().height();
+            }
+            // Published: two more blocks decide a tie with an honest block found while the chain was on the way.
+            return phase == EclipseDoubleSpender.Phase.GAVE_UP
+                    || published[0] >= 0 && tree.head().height() >= published[0] + SETTLING_BLOCKS;
         });
         if (spender.phase() == EclipseDoubleSpender.Phase.WON) {
-            devnet[0].settle(); // the published chain reaches the merchant's node
+            devnet[0].settle(); // what is on the way arrives
         }
         return new Trial(view.accepted, !view.paid, spender.phase());
     }
