@@ -210,7 +210,8 @@ public final class EclipseDoubleSpender implements Strategy {
         }
         if (phase == Phase.RACING && entry.height() > publicTip.height()) {
             publicTip = entry;
-            if (confirmedAtMillis < 0 && confirmationsOf(publicTip, spend.merchant(), spend.amount()) >= confirmations) {
+            if (confirmedAtMillis < 0 && confirmationsOf(publicTip, validator.chain().tree(), spend.merchant(),
+                    spend.amount()) >= confirmations) {
                 confirmedAtMillis = nowMillis;
             }
             decide(outbox, nowMillis);
@@ -247,15 +248,8 @@ public final class EclipseDoubleSpender implements Strategy {
         return count;
     }
 
-    private int confirmationsOf(BlockTree.Entry tip, Address merchant, long amount) {
-        return confirmationsOf(tip, tree, merchant, amount);
-    }
-
-    private BlockTree tree;
-
-    private BlockTree.Entry entry(Validator validator, Block block) {
-        tree = validator.chain().tree();
-        return tree.entry(block.hash()).orElseThrow(() -> new IllegalStateException(
+    private static BlockTree.Entry entry(Validator validator, Block block) {
+        return validator.chain().tree().entry(block.hash()).orElseThrow(() -> new IllegalStateException(
                 "block " + block.height() + " was accepted but is not in the node's tree"));
     }
 
