@@ -50,7 +50,7 @@ public final class EclipseDevnetLab implements Lab {
     /** The head height the attack starts at. */
     static final long START_HEIGHT = 2;
     /** How long the racing attacker waits after z public confirmations before it publishes (above the latency). */
-    static final long PATIENCE_MILLIS = 100;
+    static final long PATIENCE_MILLIS = 0;
     /** Blocks the merchant's node waits for after the attacker published, so that a tie is decided. */
     static final int SETTLING_BLOCKS = 2;
     /** The share of its chances the racing attacker may lose to its give-up rule. */
