@@ -27,8 +27,9 @@ import mvpos.node.Validator;
  *       the larger share of the hash power all along, replaces the private one and the payment is gone.</li>
  *   <li><b>race</b> (the victim hears the honest network, Nakamoto 2008 section 11): the payment goes to
  *       every node; the other transfer into its private chain, withheld. Once the public chain gives the
- *       payment z confirmations (and the victim has had time to see them) and the private chain is longer,
- *       it publishes the private chain; it gives up when {@code giveUpDeficit} blocks behind.</li>
+ *       payment z confirmations, the merchant ships (the attacker, its customer, sees the goods leave:
+ *       {@link #merchantShipped}); from then on it publishes its private chain as soon as it is longer. It
+ *       gives up when {@code giveUpDeficit} blocks behind.</li>
  * </ul>
  *
  * <p>Both start as Rosenfeld (2014) assumes: the attacker first mines one block with its own transfer on
@@ -47,8 +48,8 @@ public final class EclipseDoubleSpender implements Strategy {
         /** Eclipse: the victim has the payment with z confirmations on the private chain; mining stopped. */
         SHIPPED,
         /**
-         * Race: the private chain was longer after z confirmations and is published; from then on the attacker
-         * mines on its node's head and announces its blocks.
+         * Race: the private chain was longer after the merchant shipped and is published; from then on the
+         * attacker goes on mining on it and announces its blocks.
          */
         WON,
         /** Race: too far behind; the payment stands. */
@@ -78,7 +79,6 @@ public final class EclipseDoubleSpender implements Strategy {
     private final int giveUpDeficit;
     private final boolean eclipse;
     private final long startHeight;
-    private final long patienceMillis;
     private final Spend spend;
     private final Wire wire;
     private double owed;
@@ -88,7 +88,7 @@ public final class EclipseDoubleSpender implements Strategy {
     private BlockTree.Entry privateTip;
     private BlockTree.Entry publicTip;
     private long forkHeight;
-    private long confirmedAtMillis = -1;
+    private boolean shipped;
     private final List<Block> withheld = new ArrayList<>();
 
     /**
@@ -97,11 +97,9 @@ public final class EclipseDoubleSpender implements Strategy {
      * @param giveUpDeficit  in the race, how far behind the attacker gives up ({@link DoubleSpender#giveUpDeficit})
      * @param eclipse        whether the attacker holds every peer slot of the victim
      * @param startHeight    the head height from which the attack starts
-     * @param patienceMillis in the race, how long after the public chain shows z confirmations it waits before
-     *                       publishing, so that the merchant's node, a latency away, has seen them
      */
     public EclipseDoubleSpender(double rounds, int confirmations, int giveUpDeficit, boolean eclipse, long startHeight,
-                                long patienceMillis, Spend spend, Wire wire) {
+                                Spend spend, Wire wire) {
         if (!(rounds >= 0) || Double.isInfinite(rounds)) {
             throw new IllegalArgumentException("mining rounds per tick must be a number of at least 0, not " + rounds);
         }
@@ -114,7 +112,6 @@ public final class EclipseDoubleSpender implements Strategy {
         this.giveUpDeficit = giveUpDeficit;
         this.eclipse = eclipse;
         this.startHeight = startHeight;
-        this.patienceMillis = patienceMillis;
         this.spend = spend;
         this.wire = wire;
     }
@@ -127,9 +124,6 @@ public final class EclipseDoubleSpender implements Strategy {
             }
             begin(validator);
         }
-        if (phase == Phase.RACING && !eclipse) {
-            decide(outbox, nowMillis);
-        }
         owed += rounds;
         int now = (int) owed;
         owed -= now;
@@ -140,9 +134,13 @@ public final class EclipseDoubleSpender implements Strategy {
                     mined(validator, outbox, found.get(), nowMillis);
                 }
             } else if (phase == Phase.WON) {
-                // Published: it mines on its node's head, its own chain unless overtaken, and announces what it
-                // finds, so that a tie with an honest block found meanwhile is decided as any other.
-                validator.produceOnHead(nowMillis).ifPresent(outbox::announce);
+                // Published: it goes on mining on its branch and announces what it finds, so that a tie with an
+                // honest block it had not heard of yet (the merchant may hear one first) is decided by the race.
+                Optional<Block> found = validator.produce(privateTip, nowMillis);
+                if (found.isPresent()) {
+                    privateTip = entry(validator, found.get());
+                    outbox.announce(found.get());
+                }
             }
         }
     }
@@ -185,7 +183,7 @@ public final class EclipseDoubleSpender implements Strategy {
             }
         } else {
             withheld.add(block);
-            decide(outbox, nowMillis);
+            decide(outbox);
         }
     }
 
@@ -210,21 +208,25 @@ public final class EclipseDoubleSpender implements Strategy {
         }
         if (phase == Phase.RACING && entry.height() > publicTip.height()) {
             publicTip = entry;
-            if (confirmedAtMillis < 0 && confirmationsOf(publicTip, validator.chain().tree(), spend.merchant(),
-                    spend.amount()) >= confirmations) {
-                confirmedAtMillis = nowMillis;
-            }
-            decide(outbox, nowMillis);
+            decide(outbox);
         }
     }
 
-    /** The race: publish when the merchant has seen z confirmations and the private chain is longer. */
-    private void decide(Outbox outbox, long nowMillis) {
-        if (phase != Phase.RACING) {
+    /**
+     * The merchant shipped the goods: the attacker, its customer, sees them leave. In the race it publishes its
+     * branch from now on, as soon as the branch is longer than the public chain (at once if it is already).
+     */
+    public void merchantShipped(Outbox outbox) {
+        shipped = true;
+        decide(outbox);
+    }
+
+    /** The race: publish when the merchant has shipped and the private chain is longer. */
+    private void decide(Outbox outbox) {
+        if (eclipse || phase != Phase.RACING) {
             return;
         }
-        if (confirmedAtMillis >= 0 && nowMillis >= confirmedAtMillis + patienceMillis
-                && privateTip.height() > publicTip.height()) {
+        if (shipped && privateTip.height() > publicTip.height()) {
             withheld.forEach(outbox::announce);
             withheld.clear();
             phase = Phase.WON;

@@ -49,8 +49,6 @@ public final class EclipseDevnetLab implements Lab {
     static final long ATTEMPTS = 8;
     /** The head height the attack starts at. */
     static final long START_HEIGHT = 2;
-    /** How long the racing attacker waits after z public confirmations before it publishes (above the latency). */
-    static final long PATIENCE_MILLIS = 0;
     /** Blocks the merchant's node waits for after the attacker published, so that a tie is decided. */
     static final int SETTLING_BLOCKS = 2;
     /** The share of its chances the racing attacker may lose to its give-up rule. */
@@ -233,8 +231,7 @@ public final class EclipseDevnetLab implements Lab {
         };
         EclipseDoubleSpender spender = new EclipseDoubleSpender(
                 mvpos.adversary.RealSelfishMiner.roundsFor(q, validators - 1), z,
-                DoubleSpender.giveUpDeficit(z, q, LOST_SHARE), links == Links.ECLIPSED, START_HEIGHT, PATIENCE_MILLIS,
-                spend, wire);
+                DoubleSpender.giveUpDeficit(z, q, LOST_SHARE), links == Links.ECLIPSED, START_HEIGHT, spend, wire);
         Devnet.Config config = new Devnet.Config("pow", validators, SLOT_MILLIS, LATENCY_MILLIS, JITTER_MILLIS, seed,
                 Devnet.SEEDED_START_MILLIS, false, ATTEMPTS, Map.of(PowEngine.RETARGET_WINDOW,
                 Integer.toString(PowEngine.MAX_RETARGET_WINDOW)), null, 0);
@@ -251,7 +248,10 @@ public final class EclipseDevnetLab implements Lab {
         devnet[0].node(merchant).onHeadChanged(change -> {
             int confirmations = EclipseDoubleSpender.confirmationsOf(tree.head(), tree, merchantAddress, amount);
             view.paid = confirmations > 0;
-            view.accepted |= confirmations >= z;
+            if (confirmations >= z && !view.accepted) {
+                view.accepted = true; // the merchant ships; the attacker, its customer, sees the goods leave
+                spender.merchantShipped(devnet[0].gossip(attacker).outbox());
+            }
         });
         boolean[] healed = new boolean[1];
         long[] published = {-1};

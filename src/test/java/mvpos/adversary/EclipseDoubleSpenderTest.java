@@ -56,7 +56,7 @@ class EclipseDoubleSpenderTest {
     }
 
     private EclipseDoubleSpender start(double rounds, int z, boolean eclipse, long seed) throws Exception {
-        EclipseDoubleSpender spender = new EclipseDoubleSpender(rounds, z, z + 8, eclipse, 2, 100,
+        EclipseDoubleSpender spender = new EclipseDoubleSpender(rounds, z, z + 8, eclipse, 2,
                 new EclipseDoubleSpender.Spend(MERCHANT_ADDRESS, ELSEWHERE, AMOUNT, 1), wire());
         Devnet.Config config = new Devnet.Config("pow", 4, 1000, 20, 10, seed, Devnet.SEEDED_START_MILLIS, false, 8,
                 Map.of(PowEngine.RETARGET_WINDOW, "10000"), null, 0);
@@ -110,7 +110,12 @@ class EclipseDoubleSpenderTest {
         // Six rounds a tick against the honest three: the attacker has two thirds of the hash power and wins.
         EclipseDoubleSpender spender = start(6, 2, false, 9);
         boolean[] merchantSawIt = new boolean[1];
-        devnet.node(MERCHANT).onHeadChanged(change -> merchantSawIt[0] |= confirmations(MERCHANT, MERCHANT_ADDRESS) >= 2);
+        devnet.node(MERCHANT).onHeadChanged(change -> {
+            if (!merchantSawIt[0] && confirmations(MERCHANT, MERCHANT_ADDRESS) >= 2) {
+                merchantSawIt[0] = true; // the merchant ships
+                spender.merchantShipped(devnet.gossip(ATTACKER).outbox());
+            }
+        });
         int step = 0;
         while (spender.phase() != EclipseDoubleSpender.Phase.WON && step++ < 2_000) {
             devnet.advance(100);
@@ -122,6 +127,7 @@ class EclipseDoubleSpenderTest {
         }
         assertThat(spender.phase()).isEqualTo(EclipseDoubleSpender.Phase.WON);
         assertThat(merchantSawIt[0]).as("the merchant's node saw two confirmations before the release").isTrue();
+        assertThat(spender.privateBlocks()).isGreaterThan(spender.publicBlocks());
         devnet.advance(3_000);
         assertThat(confirmations(MERCHANT, MERCHANT_ADDRESS)).isZero();
         assertThat(confirmations(MERCHANT, ELSEWHERE)).isPositive();
@@ -130,7 +136,7 @@ class EclipseDoubleSpenderTest {
 
     @Test
     void aSpenderWithTooSmallAGiveUpDeficitIsRefused() {
-        assertThatThrownBy(() -> new EclipseDoubleSpender(1, 3, 3, false, 0, 0,
+        assertThatThrownBy(() -> new EclipseDoubleSpender(1, 3, 3, false, 0,
                 new EclipseDoubleSpender.Spend(MERCHANT_ADDRESS, ELSEWHERE, AMOUNT, 1), null))
                 .isInstanceOf(IllegalArgumentException.class);
     }
