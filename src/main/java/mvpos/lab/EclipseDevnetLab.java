@@ -89,7 +89,7 @@ public final class EclipseDevnetLab implements Lab {
                 LabParam.integers("z", "2", "confirmations the merchant waits for (sweep)", 1, 6),
                 LabParam.integer("trials", "30", "payments attacked (fresh devnets) per seed and point", 2, 100_000),
                 LabParam.integer("anchors", "2", "anchor connections kept in the improve act", 1, 8),
-                LabParam.integer("validators", "5", "mining nodes, the attacker one of them", 3, 32));
+                LabParam.integer("validators", "4", "mining nodes, the attacker one of them", 3, 32));
     }
 
     @Override
