@@ -89,6 +89,7 @@ public final class SimNetwork {
         groups = java.util.Arrays.copyOf(groups, receivers.size());
         down = java.util.Arrays.copyOf(down, receivers.size());
         bridge = java.util.Arrays.copyOf(bridge, receivers.size());
+        eclipse.grow(receivers.size());
         return new Endpoint(receivers.size() - 1);
     }
 
@@ -151,6 +152,63 @@ public final class SimNetwork {
         return dropped;
     }
 
+    /**
+     * An eclipse: every peer slot of node {@code victim} taken by the {@code attackers}. From now on the
+     * victim reaches and hears only them; its links to every other node are cut both ways (messages on the
+     * way are lost). {@link #heal(int)} gives it back the links it had.
+     */
+    public void eclipse(int victim, java.util.Set<Integer> attackers) {
+        eclipse(victim, attackers, 0);
+    }
+
+    /**
+     * An eclipse with {@code anchors} anchor connections kept: the first {@code anchors} of the victim's
+     * honest peers (its neighbours in their order, or in a full mesh the other nodes by index) stay linked
+     * to it beside the attackers. In a full mesh, where nodes do not relay, an anchor relays what it accepts,
+     * so that the victim still hears the honest network through it; the attackers never relay (they choose
+     * what the victim hears).
+     */
+    public void eclipse(int victim, java.util.Set<Integer> attackers, int anchors) {
+        eclipse.take(victim, attackers, anchors, receivers.size(), neighbours);
+    }
+
+    /** Ends the eclipse of {@code victim}: it has the links it had before again (nothing if not eclipsed). */
+    public void heal(int victim) {
+        eclipse.end(victim, receivers.size());
+    }
+
+    /** Whether {@code node} is eclipsed. */
+    public boolean isEclipsed(int node) {
+        return eclipse.isEclipsed(node);
+    }
+
+    /** The anchor connections an eclipsed node kept, by index (empty when none or not eclipsed). */
+    public java.util.List<Integer> anchorsOf(int node) {
+        return eclipse.anchorsOf(node);
+    }
+
+    /** The nodes {@code node} can exchange messages with now, ignoring partitions and crashes, by index. */
+    public java.util.List<Integer> peersOf(int node) {
+        if (node < 0 || node >= receivers.size()) {
+            throw new IllegalArgumentException("no node " + node);
+        }
+        java.util.List<Integer> peers = new ArrayList<>();
+        if (neighbours != null) {
+            for (int to : eclipse.broadcastPeers(node, neighbours)) {
+                peers.add(to);
+            }
+            return peers;
+        }
+        for (int to = 0; to < receivers.size(); to++) {
+            if (to != node && eclipse.allows(node, to)) {
+                peers.add(to);
+            }
+        }
+        return peers;
+    }
+
+    private final SimEclipse eclipse = new SimEclipse();
+
     private static final PeerId[] PEERS = new PeerId[16_384];
 
     /** The peer id of node {@code index} (the first ones made once: every delivery names its sender). */
@@ -167,7 +225,7 @@ public final class SimNetwork {
     }
 
     private boolean reachable(int from, int to) {
-        return !down[from] && !down[to] && (groups[from] == groups[to] || bridge[to]);
+        return !down[from] && !down[to] && (groups[from] == groups[to] || bridge[to]) && eclipse.allows(from, to);
     }
 
     /**
@@ -183,7 +241,7 @@ public final class SimNetwork {
     }
 
     private void deliver(int from, int to, Message message, boolean across) {
-        if (across ? down[from] || down[to] : !reachable(from, to)) {
+        if (across ? down[from] || down[to] || !eclipse.allows(from, to) : !reachable(from, to)) {
             dropped++;
             return;
         }
@@ -194,7 +252,7 @@ public final class SimNetwork {
         }
         for (long delay : delays) {
             events.schedule(delay + extraDelayMillis, () -> {
-                if (across ? down[from] || down[to] : !reachable(from, to)) {
+                if (across ? down[from] || down[to] || !eclipse.allows(from, to) : !reachable(from, to)) {
                     dropped++; // the partition or the crash came while it was on the way
                     return;
                 }
@@ -231,7 +289,7 @@ public final class SimNetwork {
         @Override
         public void broadcast(Message message) {
             if (neighbours != null) {
-                for (int to : neighbours[index]) {
+                for (int to : eclipse.broadcastPeers(index, neighbours)) {
                     deliver(index, to, message);
                 }
                 return;
@@ -245,7 +303,7 @@ public final class SimNetwork {
 
         @Override
         public boolean broadcastReachesAll() {
-            return neighbours == null;
+            return neighbours == null && !eclipse.mustRelay(index);
         }
     }
 }
