@@ -128,6 +128,35 @@ class StateSupplyAndVoteInvariantsProperties {
         assertThat(checker.honestVotesHeard()).isEqualTo(3L * epochs);
     }
 
+    /**
+     * The checker compares each vote with every earlier one of its validator, however long ago: on any
+     * sequence of votes (sources and targets up to 300 epochs, so far older than any window), it reports
+     * a pair exactly when some pair of them is slashable, the first time one is, and the pair it reports is.
+     */
+    @Property(tries = 300)
+    void theSlashablePairCheckAgreesWithComparingEveryPair(
+            @ForAll @Size(min = 1, max = 40) List<@IntRange(min = 0, max = 300) Integer> sources,
+            @ForAll @Size(min = 1, max = 40) List<@IntRange(min = 1, max = 30) Integer> spans,
+            @ForAll @Size(min = 1, max = 40) List<Boolean> forks) {
+        HonestVotes checker = new HonestVotes();
+        List<Vote> earlier = new java.util.ArrayList<>();
+        int n = Math.min(sources.size(), Math.min(spans.size(), forks.size()));
+        for (int i = 0; i < n; i++) {
+            long source = sources.get(i);
+            long target = source + spans.get(i);
+            Vote vote = Vote.sign(HONEST, DOMAIN, source, hash("checkpoint " + source), target,
+                    hash((forks.get(i) ? "fork " : "checkpoint ") + target));
+            boolean expected = earlier.stream().anyMatch(e -> mvpos.chain.SlashingConditions.isSlashable(e, vote));
+            java.util.Optional<Vote> found = checker.observe(vote);
+            assertThat(found.isPresent()).as("vote %d: %d -> %d", i, source, target).isEqualTo(expected);
+            if (found.isPresent()) {
+                assertThat(mvpos.chain.SlashingConditions.isSlashable(found.get(), vote)).isTrue();
+                return; // the first violation ends a run
+            }
+            earlier.add(vote);
+        }
+    }
+
     @Property(tries = 50)
     void anHonestDoubleOrSurroundVoteIsCaught(@ForAll @IntRange(min = 3, max = 20) int epochs,
                                               @ForAll @IntRange(min = 2, max = 20) int at, @ForAll boolean surround) {
