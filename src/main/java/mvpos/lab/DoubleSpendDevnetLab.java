@@ -27,8 +27,10 @@ import mvpos.sim.DevnetSetup;
  * in private and publishes once the payment has z confirmations and its chain is longer: the share of
  * payments the merchant's final chain no longer holds, against Rosenfeld's exact form of Nakamoto's race.
  * Improve: the same chain with Casper FFG (pow blocks, stake-weighted finality: the hybrid {@code --engine pow
- * --finality ffg}), the merchant waiting for the payment's block to be finalized; with less than a third of
- * the stake the attacker never reverts it.
+ * --finality ffg}), the attacker holding less than a third of the stake and racing by the same rule, the
+ * merchant shipping a payment only once its node finalized the payment's block: the share of shipped payments
+ * later reversed is 0 (the attacker still reverses payments, but only before they are finalized, and every
+ * node, its own included, refuses a block on a branch that leaves a finalized checkpoint out).
  */
 public final class DoubleSpendDevnetLab implements Lab {
     static final String HONEST = "Nakamoto 2008, section 11: with no attacker, a confirmed payment is never"
@@ -101,7 +103,8 @@ public final class DoubleSpendDevnetLab implements Lab {
                 + " mining ticks per block time, constant difficulty, " + LATENCY_MILLIS + " ms + up to "
                 + JITTER_MILLIS + " ms latency), node 0 the merchant's; the last nodes a RealDoubleSpender coalition"
                 + " with hash share q, giving up " + (int) Math.round(-Math.log10(LOST_SHARE))
-                + " orders of magnitude of chance down; the improve act adds Casper FFG (pow+ffg)";
+                + " orders of magnitude of chance down; the improve act adds Casper FFG (pow+ffg), the attacker's members"
+                + " holding the share 'stake' of the stake and not voting, the merchant shipping on finality";
     }
 
     @Override
