@@ -89,7 +89,8 @@ public final class RealDoubleSpender {
      * @param merchant      who is paid
      * @param amount        what each payment moves
      * @param confirmations the confirmations z the merchant waits for (the payment's block is the first)
-     * @param giveUpDeficit how many blocks behind the attacker gives up (above the confirmations it needs)
+     * @param giveUpDeficit the deficit, public height minus private height, at which the attacker gives up
+     *                      ({@link DoubleSpender#giveUpDeficit} gives one that loses a chosen share of its chances)
      * @param honest        mine in public and never spend twice (a lab's build act)
      */
     public RealDoubleSpender(Address merchant, long amount, int confirmations, int giveUpDeficit, boolean honest) {

@@ -49,6 +49,8 @@ public final class DoubleSpendDevnetLab implements Lab {
     static final int POW_TICKS = 10;
     /** Nonces a node tries per tick (the difficulty scales with it): few, hashing is not what is measured. */
     static final long ATTEMPTS = 8;
+    /** Blocks mined after the last payment, before the run settles (what an orphaned payment needs to come back). */
+    static final int SETTLE_BLOCKS = 3;
     /** What each payment moves. */
     static final long AMOUNT = 1_000;
     /** An honest validator's stake in the improve act. */
@@ -248,13 +250,18 @@ public final class DoubleSpendDevnetLab implements Lab {
                 .ifPresent(checkpoint -> shippedUpTo[0] = ship(merchantNode, checkpoint, shippedUpTo[0], shipped)));
         long limit = (long) payments * 400 * SLOT_MILLIS; // a bound far above what the payments take
         devnet.run(0, limit, () -> attacker.finished() >= payments);
+        // A few blocks more, so that a payment whose block a natural fork orphaned at the very end is mined again.
+        long settledAt = merchantNode.tree().head().height() + SETTLE_BLOCKS;
+        devnet.run(0, limit, () -> merchantNode.tree().head().height() >= settledAt);
         devnet.settle();
         Set<HashKey> onChain = transactions(merchantNode);
         int reversed = 0;
         int shippedPayments = 0;
         int reversedAfterShipped = 0;
         int finalizedAgainst = 0;
-        for (RealDoubleSpender.Attempt attempt : attacker.attempts()) {
+        List<RealDoubleSpender.Attempt> attempts = attacker.attempts();
+        attempts = attempts.subList(0, Math.min(payments, attempts.size())); // not those begun after the stop
+        for (RealDoubleSpender.Attempt attempt : attempts) {
             HashKey payment = HashKey.of(attempt.payment().hash());
             boolean lost = !onChain.contains(payment);
             reversed += lost ? 1 : 0;
@@ -264,7 +271,7 @@ public final class DoubleSpendDevnetLab implements Lab {
             }
             finalizedAgainst += attempt.outcome() == RealDoubleSpender.Outcome.FINALIZED_AGAINST ? 1 : 0;
         }
-        return new Run(attacker.finished(), reversed, shippedPayments, reversedAfterShipped, finalizedAgainst,
+        return new Run(attempts.size(), reversed, shippedPayments, reversedAfterShipped, finalizedAgainst,
                 merchantNode.tree().head().height());
     }
 
