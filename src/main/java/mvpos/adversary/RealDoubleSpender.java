@@ -186,8 +186,8 @@ public final class RealDoubleSpender {
         @Override
         public void onBlock(Validator v, Outbox outbox, Block block, long nowMillis) throws ChainStore.StoreException {
             start(v);
-            if (memberAddresses.contains(block.header().proposer())) {
-                return; // a coalition block this member added from the private channel
+            if (!honest && memberAddresses.contains(block.header().proposer())) {
+                return; // a coalition block this member added from the private channel, or published
             }
             Optional<BlockTree.Entry> entry = v.chain().tree().entry(block.hash());
             if (entry.isPresent() && block.height() > publicTip.height()) {
