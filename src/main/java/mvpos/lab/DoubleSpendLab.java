@@ -73,7 +73,7 @@ public final class DoubleSpendLab implements Lab {
         int blocks = context.params().integer("blocks");
         List<Point> points = new ArrayList<>();
         for (double q : shares(context)) {
-            Estimate share = context.measure("build q=" + q, (random, seed) -> {
+            Estimate share = context.measureShare("build q=" + q, (random, seed) -> {
                 long mine = 0;
                 for (int i = 0; i < blocks; i++) {
                     if (LabContext.uniform(random) < q) {
@@ -93,7 +93,7 @@ public final class DoubleSpendLab implements Lab {
         List<Point> points = new ArrayList<>();
         for (int z : context.params().integers("z")) {
             for (double q : shares(context)) {
-                Estimate success = context.measure("attack q=" + q + " z=" + z,
+                Estimate success = context.measureShare("attack q=" + q + " z=" + z,
                         (random, seed) -> successRate(random, q, z, trials));
                 points.add(new Point(Point.Act.ATTACK, ordered(q, z), success, catchUp(q, z), NAKAMOTO));
             }
@@ -110,7 +110,7 @@ public final class DoubleSpendLab implements Lab {
             if (q >= 1.0 / 3) {
                 continue; // the guarantee is for less than a third of the stake
             }
-            Estimate success = context.measure("improve q=" + q,
+            Estimate success = context.measureShare("improve q=" + q,
                     (random, seed) -> finalizedSuccessRate(random, q, epoch, trials));
             points.add(new Point(Point.Act.IMPROVE, ordered(q, "finality"), success, 0.0, FFG));
         }

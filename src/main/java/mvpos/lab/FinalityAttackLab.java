@@ -90,7 +90,7 @@ public final class FinalityAttackLab implements Lab {
             if (enough != (act == Point.Act.ATTACK)) {
                 continue;
             }
-            Estimate conflicting = context.measure("attack f=" + f, (random, seed) -> outcomes(context, f, random,
+            Estimate conflicting = context.measureShare("attack f=" + f, (random, seed) -> outcomes(context, f, random,
                     seed).stream().filter(Outcome::conflicting).count() / (double) context.params().integer("trials"));
             points.add(new Point(act, Map.of("f", f), conflicting, enough ? 1.0 : 0.0, SAFETY));
         }
@@ -105,7 +105,7 @@ public final class FinalityAttackLab implements Lab {
                 continue;
             }
             double[] largest = {0};
-            Estimate slashed = context.measure("attack f=" + f, (random, seed) -> {
+            Estimate slashed = context.measureShare("attack f=" + f, (random, seed) -> {
                 List<Outcome> outcomes = outcomes(context, f, random, seed);
                 outcomes.forEach(o -> largest[0] = Math.max(largest[0], o.largestStakeShare()));
                 return outcomes.stream().filter(Outcome::conflicting).mapToDouble(Outcome::slashedShare).average()

@@ -87,7 +87,7 @@ public final class GrindingLab implements Lab {
         int slots = context.params().integer("slots");
         List<Point> points = new ArrayList<>();
         for (double s : context.params().list("s")) {
-            Estimate share = context.measure(act.label() + " s=" + s, (random, seed) -> {
+            Estimate share = context.measureShare(act.label() + " s=" + s, (random, seed) -> {
                 byte[] genesis = new byte[32];
                 random.nextBytes(genesis);
                 return act == Point.Act.IMPROVE ? randaoShare(s, attempts, slots, genesis)

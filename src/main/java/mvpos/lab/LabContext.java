@@ -48,6 +48,19 @@ public final class LabContext {
         return Estimate.of(values);
     }
 
+    /**
+     * {@link #measure} for a proportion (a share or a probability, from 0 to 1 in every run): its interval
+     * stays within [0, 1] ({@link Estimate#ofShares}).
+     */
+    public Estimate measureShare(String key, Trial trial) throws Exception {
+        List<Double> values = new ArrayList<>();
+        for (int i = 0; i < seeds; i++) {
+            long seed = seedOf(key, i);
+            values.add(trial.run(new HashDrbg(seed), seed));
+        }
+        return Estimate.ofShares(values);
+    }
+
     /** The seed of run {@code index} of the point {@code key}: a fixed mix, the same on every JVM. */
     long seedOf(String key, int index) {
         long h = 1125899906842597L;

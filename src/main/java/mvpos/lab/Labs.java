@@ -9,7 +9,10 @@ public final class Labs {
     }
 
     public static List<Lab> all() {
-        return List.of(new DoubleSpendLab(), new SelfishMiningLab(), new SelfishMiningDevnetLab(), new FinalityStallLab(), new FinalityAttackLab(), new GrindingLab(), new LotteryLab(), new RandaoBiasLab(), new NothingAtStakeLab(), new EclipseLab(), new EclipseDevnetLab(), new LongRangeLab());
+        return List.of(new DoubleSpendLab(), new DoubleSpendDevnetLab(), new SelfishMiningLab(),
+                new SelfishMiningDevnetLab(), new FinalityStallLab(), new FinalityAttackLab(), new GrindingLab(),
+                new LotteryLab(), new RandaoBiasLab(), new NothingAtStakeLab(), new EclipseLab(), new EclipseDevnetLab(),
+                new LongRangeLab());
     }
 
     public static Optional<Lab> named(String name) {

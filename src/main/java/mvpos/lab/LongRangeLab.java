@@ -100,7 +100,7 @@ public final class LongRangeLab implements Lab {
         List<Point> points = new ArrayList<>();
         for (int age : context.params().integers("age")) {
             double left = 1 - Math.pow(1 - churn, age);
-            Estimate estimate = context.measure(act.label() + " age=" + age, (random, seed) -> {
+            Estimate estimate = context.measureShare(act.label() + " age=" + age, (random, seed) -> {
                 double sum = 0;
                 for (int t = 0; t < trials; t++) {
                     int exited = exited(random, n, churn, age);

@@ -76,7 +76,7 @@ public final class LotteryLab implements Lab {
         int rounds = context.params().integer("rounds");
         List<Point> points = new ArrayList<>();
         for (double s : context.params().list("s")) {
-            Estimate wins = context.measure("build s=" + s, (random, seed) -> {
+            Estimate wins = context.measureShare("build s=" + s, (random, seed) -> {
                 long own = tickets(s);
                 long pool = HONEST_TICKETS + own;
                 long won = 0;
@@ -99,7 +99,7 @@ public final class LotteryLab implements Lab {
         List<Point> points = new ArrayList<>();
         for (int window : context.params().integers("window")) {
             for (double s : context.params().list("s")) {
-                Estimate wins = context.measure("attack s=" + s + " w=" + window,
+                Estimate wins = context.measureShare("attack s=" + s + " w=" + window,
                         (random, seed) -> predicted(random, s, window, context.params().integer("rounds"), false));
                 double p = share(s);
                 points.add(new Point(Point.Act.ATTACK, params(s, window), wins, p / (1 - Math.pow(1 - p, window)),
@@ -114,7 +114,7 @@ public final class LotteryLab implements Lab {
         List<Point> points = new ArrayList<>();
         int window = context.params().integers("window").get(0);
         for (double s : context.params().list("s")) {
-            Estimate wins = context.measure("improve s=" + s,
+            Estimate wins = context.measureShare("improve s=" + s,
                     (random, seed) -> predicted(random, s, window, context.params().integer("rounds"), true));
             points.add(new Point(Point.Act.IMPROVE, params(s, window), wins, share(s), COMMIT_REVEAL));
         }

@@ -79,7 +79,7 @@ public final class NothingAtStakeLab implements Lab {
         List<Point> points = new ArrayList<>();
         for (double q : context.params().list("q")) {
             boolean both = validators != null && validators.extendsBothForks();
-            Estimate success = context.measure(act.label() + " q=" + q,
+            Estimate success = context.measureShare(act.label() + " q=" + q,
                     (random, seed) -> successRate(random, q, z, trials, both));
             Map<String, Object> params = new LinkedHashMap<>();
             params.put("q", q);

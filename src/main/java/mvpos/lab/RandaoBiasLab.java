@@ -91,7 +91,7 @@ public final class RandaoBiasLab implements Lab {
         int epochs = context.params().integer("epochs");
         List<Point> points = new ArrayList<>();
         for (double s : context.params().list("s")) {
-            Estimate share = context.measure(act.label() + " s=" + s,
+            Estimate share = context.measureShare(act.label() + " s=" + s,
                     (random, seed) -> run(random, s, epoch, epochs, penalty));
             Map<String, Object> params = new LinkedHashMap<>();
             params.put("s", s);

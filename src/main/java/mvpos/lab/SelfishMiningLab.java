@@ -68,7 +68,7 @@ public final class SelfishMiningLab implements Lab {
         int blocks = context.params().integer("blocks");
         List<Point> points = new ArrayList<>();
         for (double alpha : context.params().list("alpha")) {
-            Estimate share = context.measure("build alpha=" + alpha, (random, seed) -> {
+            Estimate share = context.measureShare("build alpha=" + alpha, (random, seed) -> {
                 long pool = 0;
                 for (int i = 0; i < blocks; i++) {
                     if (LabContext.uniform(random) < alpha) {
@@ -88,7 +88,7 @@ public final class SelfishMiningLab implements Lab {
         List<Point> points = new ArrayList<>();
         for (double gamma : context.params().list("gamma")) {
             for (double alpha : context.params().list("alpha")) {
-                Estimate revenue = context.measure("attack alpha=" + alpha + " gamma=" + gamma,
+                Estimate revenue = context.measureShare("attack alpha=" + alpha + " gamma=" + gamma,
                         (random, seed) -> revenue(random, alpha, gamma, blocks));
                 points.add(new Point(Point.Act.ATTACK, params(alpha, gamma), revenue,
                         SelfishMiner.theoreticalRevenue(alpha, gamma), PAPER));
@@ -103,7 +103,7 @@ public final class SelfishMiningLab implements Lab {
         List<Point> points = new ArrayList<>();
         for (double alpha : context.params().list("alpha")) {
             // The pool reaches every miner first (gamma = 1), but each honest miner picks a branch at random.
-            Estimate revenue = context.measure("improve alpha=" + alpha,
+            Estimate revenue = context.measureShare("improve alpha=" + alpha,
                     (random, seed) -> revenue(random, alpha, 0.5, blocks));
             points.add(new Point(Point.Act.IMPROVE, params(alpha, "uniform"), revenue,
                     SelfishMiner.theoreticalRevenue(alpha, 0.5), DEFENCE));

@@ -135,11 +135,26 @@ public final class Validator {
      * for the slot.
      */
     public Optional<Block> produce(BlockTree.Entry parent, long nowMillis) throws ChainStore.StoreException {
+        return produce(parent, null, nowMillis);
+    }
+
+    /**
+     * {@link #produce} with exactly {@code transactions} in the block instead of the mempool's choice: an
+     * adversary's own block (a double-spender's conflicting transfer, which never enters a mempool). Empty
+     * also when they do not apply on the parent's state.
+     */
+    public Optional<Block> produceWith(BlockTree.Entry parent, List<Transaction> transactions, long nowMillis)
+            throws ChainStore.StoreException {
+        return produce(parent, List.copyOf(transactions), nowMillis);
+    }
+
+    private Optional<Block> produce(BlockTree.Entry parent, List<Transaction> chosen, long nowMillis)
+            throws ChainStore.StoreException {
         Optional<ConsensusEngine.Claim> claim = chain.engine().claim(chain.tree(), parent.header(), nowMillis, key);
         if (claim.isEmpty()) {
             return Optional.empty();
         }
-        Optional<Built> built = build(parent, claim.get(), nowMillis);
+        Optional<Built> built = build(parent, claim.get(), nowMillis, chosen);
         if (built.isEmpty()) {
             return Optional.empty();
         }
@@ -157,7 +172,8 @@ public final class Validator {
      * does not compute it again.
      */
     public Optional<Block> buildOnHead(long slot, byte[] engineData, long nowMillis) throws ChainStore.StoreException {
-        Optional<Built> built = build(chain.tree().head(), new ConsensusEngine.Claim(slot, engineData), nowMillis);
+        Optional<Built> built = build(chain.tree().head(), new ConsensusEngine.Claim(slot, engineData), nowMillis,
+                null);
         built.ifPresent(b -> chain.rememberTransition(b.block().hash(), b.applied()));
         return built.map(Built::block);
     }
@@ -167,12 +183,12 @@ public final class Validator {
     }
 
     /**
-     * Transactions from the mempool, the votes the block may count from the pool, the state transition,
-     * the seal (checked to change nothing else); with protection on, recorded as signed for the slot
+     * Transactions from the mempool (or {@code chosen}), the votes the block may count from the pool, the state
+     * transition,     * the seal (checked to change nothing else); with protection on, recorded as signed for the slot
      * before it leaves this method. Empty when no seal was found or another block was signed for the slot.
      */
-    private Optional<Built> build(BlockTree.Entry parent, ConsensusEngine.Claim claim, long nowMillis)
-            throws ChainStore.StoreException {
+    private Optional<Built> build(BlockTree.Entry parent, ConsensusEngine.Claim claim, long nowMillis,
+                                  List<Transaction> chosen) throws ChainStore.StoreException {
         ConsensusEngine engine = chain.engine();
         if (engine.oneBlockPerSlot() && protecting() && !protection.maySignBlock(claim.slot())) {
             return Optional.empty();
@@ -181,11 +197,14 @@ public final class Validator {
         long height = parent.height() + 1;
         BlockContext context = new BlockContext(height, claim.slot(), parent.hash(), key.address(),
                 parent.header().slot());
-        List<Transaction> txs = chain.transactionsFor(parent.state(), height);
+        List<Transaction> txs = chosen != null ? chosen : chain.transactionsFor(parent.state(), height);
         List<Vote> votes = rules.hasFinality()
                 ? chain.votesFor(rules.atSlot(parent.state(), context), FfgConstants.MAX_VOTES_PER_BLOCK) : List.of();
         StateTransition.Outcome outcome = rules.apply(parent.state(), context, txs, votes, chain.signatures());
         if (!(outcome instanceof StateTransition.Applied applied)) {
+            if (chosen != null) {
+                return Optional.empty(); // the strategy's transactions do not apply here
+            }
             throw new IllegalStateException("the mempool or the vote pool offered an invalid block: " + outcome);
         }
         Header parentHeader = parent.header();
