@@ -135,7 +135,7 @@ public final class EclipseDevnetLab implements Lab {
             for (double q : context.params().list("q")) {
                 String key = act.label() + " q=" + q + " z=" + z;
                 Map<Long, Double> shares = shares(context, key, q, z, links);
-                Estimate success = context.measure(key, (random, seed) -> shares.get(seed));
+                Estimate success = context.measureShare(key, (random, seed) -> shares.get(seed));
                 Map<String, Object> params = new LinkedHashMap<>();
                 params.put("q", q);
                 params.put("z", z);

@@ -90,7 +90,7 @@ public final class EclipseLab implements Lab {
             int own = (int) Math.round(f * TABLE);
             int ownGroups = (int) Math.round(f * GROUPS);
             Eclipser attacker = new Eclipser(own, flood);
-            Estimate eclipsed = context.measure(act.label() + " f=" + f, (random, seed) -> {
+            Estimate eclipsed = context.measureShare(act.label() + " f=" + f, (random, seed) -> {
                 long count = 0;
                 for (int t = 0; t < trials; t++) {
                     boolean all = act == Point.Act.IMPROVE

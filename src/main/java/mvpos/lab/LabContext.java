@@ -40,12 +40,7 @@ public final class LabContext {
 
     /** Runs {@code trial} once per seed; {@code key} names the point (act and sweep values). */
     public Estimate measure(String key, Trial trial) throws Exception {
-        List<Double> values = new ArrayList<>();
-        for (int i = 0; i < seeds; i++) {
-            long seed = seedOf(key, i);
-            values.add(trial.run(new HashDrbg(seed), seed));
-        }
-        return Estimate.of(values);
+        return Estimate.of(runEachSeed(key, trial));
     }
 
     /**
@@ -53,12 +48,16 @@ public final class LabContext {
      * stays within [0, 1] ({@link Estimate#ofShares}).
      */
     public Estimate measureShare(String key, Trial trial) throws Exception {
+        return Estimate.ofShares(runEachSeed(key, trial));
+    }
+
+    private List<Double> runEachSeed(String key, Trial trial) throws Exception {
         List<Double> values = new ArrayList<>();
         for (int i = 0; i < seeds; i++) {
             long seed = seedOf(key, i);
             values.add(trial.run(new HashDrbg(seed), seed));
         }
-        return Estimate.ofShares(values);
+        return values;
     }
 
     /** The seed of run {@code index} of the point {@code key}: a fixed mix, the same on every JVM. */

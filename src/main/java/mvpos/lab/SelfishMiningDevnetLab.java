@@ -103,7 +103,7 @@ public final class SelfishMiningDevnetLab implements Lab {
         for (double alpha : context.params().list("alpha")) {
             String key = "build alpha=" + alpha;
             Map<Long, Run> runs = runs(context, key, alpha, latency, false, false);
-            Estimate share = context.measure(key, (random, seed) -> runs.get(seed).revenue());
+            Estimate share = context.measureShare(key, (random, seed) -> runs.get(seed).revenue());
             points.add(new Point(Point.Act.BUILD, Map.of("alpha", alpha), share, alpha, HONEST, TOLERANCE));
         }
         return points;
@@ -131,7 +131,7 @@ public final class SelfishMiningDevnetLab implements Lab {
                 String key = act.label() + " alpha=" + alpha + " poolLatency=" + latency;
                 Map<Long, Run> runs = runs(context, key, alpha, latency, true, uniform);
                 long[] ties = new long[2]; // decided on the pool's block, on the others'
-                Estimate revenue = context.measure(key, (random, seed) -> {
+                Estimate revenue = context.measureShare(key, (random, seed) -> {
                     Run run = runs.get(seed);
                     ties[0] += run.tiesOnPool();
                     ties[1] += run.tiesOnHonest();
