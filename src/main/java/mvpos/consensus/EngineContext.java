@@ -50,6 +50,16 @@ public interface EngineContext {
      */
     Optional<mvpos.chain.SignedStatement> sign(String kind, long position, byte[] value);
 
+    /**
+     * The values this validator signed for {@code kind} at positions from {@code from} (inclusive) to
+     * {@code to} (exclusive), by position, as its slashing protection recorded them: what a protocol
+     * restarted from its store reads back to keep the promises it made before (a BFT lock). Empty when
+     * nothing is recorded (or the driver keeps no record).
+     */
+    default java.util.SortedMap<Long, byte[]> signed(String kind, long from, long to) {
+        return java.util.Collections.emptySortedMap();
+    }
+
     /** Sends an engine message to every peer. */
     void broadcast(byte[] payload);
 

@@ -119,6 +119,11 @@ final class EngineLink implements EngineContext {
     }
 
     @Override
+    public java.util.SortedMap<Long, byte[]> signed(String kind, long from, long to) {
+        return validator.signedStatements(kind, from, to);
+    }
+
+    @Override
     public Optional<mvpos.chain.SignedStatement> sign(String kind, long position, byte[] value) {
         try {
             return validator.signStatement(kind, position, value);

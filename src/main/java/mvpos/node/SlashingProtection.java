@@ -219,6 +219,16 @@ public final class SlashingProtection implements AutoCloseable {
         return Optional.of(mvpos.chain.SignedStatement.sign(signer, domain, kind, position, value));
     }
 
+    /** The values signed for {@code kind} at positions in [from, to), by position (copies). */
+    public synchronized java.util.SortedMap<Long, byte[]> statementsSigned(String kind, long from, long to) {
+        TreeMap<Long, byte[]> copy = new TreeMap<>();
+        TreeMap<Long, byte[]> ofKind = statements.get(kind);
+        if (ofKind != null && from < to) {
+            ofKind.subMap(from, to).forEach((position, value) -> copy.put(position, value.clone()));
+        }
+        return copy;
+    }
+
     private static byte[] statementKey(String kind, long position) {
         byte[] name = kind.getBytes(StandardCharsets.UTF_8);
         return ByteBuffer.allocate(2 + name.length + Long.BYTES).put(STATEMENT).put((byte) name.length).put(name)

@@ -310,6 +310,11 @@ public final class Validator {
      * Signs an engine protocol's statement (a BFT vote or proposal); with protection on, only when no
      * different value was signed for its kind and position, recorded first. Empty when refused.
      */
+    /** What this validator's protection recorded as signed for {@code kind} at positions in [from, to). */
+    public java.util.SortedMap<Long, byte[]> signedStatements(String kind, long from, long to) {
+        return protection.statementsSigned(kind, from, to);
+    }
+
     public Optional<mvpos.chain.SignedStatement> signStatement(String kind, long position, byte[] value)
             throws ChainStore.StoreException {
         if (!protecting()) {

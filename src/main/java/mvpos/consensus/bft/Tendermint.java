@@ -62,7 +62,8 @@ final class Tendermint implements EngineProtocol {
     private Step step = Step.PROPOSE;
     private long roundStartAt;
     private boolean proposedInRound;
-    private Block lockedValue;
+    /** The hash of the value this validator is locked on (read back from its own precommits after a restart). */
+    private byte[] lockedValue;
     private int lockedRound = -1;
     private Block validValue;
     private int validRound = -1;
@@ -205,6 +206,7 @@ final class Tendermint implements EngineProtocol {
         validators = next.get();
         lockedValue = null;
         lockedRound = -1;
+        restoreLock(context);
         validValue = null;
         validRound = -1;
         proposals.clear();
@@ -229,6 +231,23 @@ final class Tendermint implements EngineProtocol {
             }
         }
         return true;
+    }
+
+    /**
+     * A validator that precommitted a value at this height before (then crashed and restarted) is locked
+     * on it: the lock of its highest-round non-nil precommit, read back from its slashing protection, so
+     * that a restart never frees it to prevote for a conflicting value (Tendermint keeps its lock in its
+     * write-ahead log for the same reason).
+     */
+    private void restoreLock(EngineContext context) {
+        java.util.SortedMap<Long, byte[]> precommitted = context.signed(BftMessage.PRECOMMIT,
+                BftMessage.position(height, 0), BftMessage.position(height + 1, 0));
+        for (Map.Entry<Long, byte[]> signed : precommitted.entrySet()) {
+            if (signed.getValue().length > 0) {
+                lockedValue = signed.getValue().clone();
+                lockedRound = (int) (signed.getKey() - BftMessage.position(height, 0));
+            }
+        }
     }
 
     private void startRound(int r, long startAt) {
@@ -342,7 +361,7 @@ final class Tendermint implements EngineProtocol {
         int vr = proposal.validRound();
         Block block = proposal.block();
         byte[] id = block.hash();
-        boolean lockedOnIt = lockedValue != null && Arrays.equals(lockedValue.hash(), id);
+        boolean lockedOnIt = lockedValue != null && Arrays.equals(lockedValue, id);
         if (vr == -1) {
             boolean yes = isValid(context, block, now) && (lockedRound == -1 || lockedOnIt);
             vote(context, BftMessage.PREVOTE, yes ? id : new byte[0]);
@@ -367,7 +386,7 @@ final class Tendermint implements EngineProtocol {
         }
         polkaSeen.add(round);
         if (step == Step.PREVOTE) {
-            lockedValue = block;
+            lockedValue = block.hash();
             lockedRound = round;
             vote(context, BftMessage.PRECOMMIT, block.hash());
             step = Step.PRECOMMIT;

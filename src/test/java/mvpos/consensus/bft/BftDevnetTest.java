@@ -87,6 +87,38 @@ class BftDevnetTest {
         assertThat(hashesByHeight(heads, Set.of(0, 1, 2, 3)).values()).allSatisfy(h -> assertThat(h).hasSize(1));
     }
 
+    /**
+     * A validator that precommitted a value at a height, crashed and restarted, is still locked on it: it
+     * reads its lock back from its slashing protection and prevotes nil for every other block of that
+     * height (here the locked value is one no proposer will ever propose again), while the three others
+     * commit without it. Without the lock read back, it prevotes for the new proposal.
+     */
+    @Test
+    void aRestartedValidatorKeepsTheLockOfItsEarlierPrecommit() throws Exception {
+        Devnet devnet = new Devnet(config(4, 7, 20, 10), head -> { });
+        devnet.run(5, 0);
+        long height = devnet.node(0).head().height() + 1;
+        byte[] locked = mvpos.crypto.Sha256.hash("a block proposed at round 0 and never seen again".getBytes());
+        devnet.crash(0);
+        assertThat(devnet.gossip(0).validator().orElseThrow()
+                .signStatement(BftMessage.PRECOMMIT, BftMessage.position(height, 0), locked)).isPresent();
+        devnet.restart(0);
+
+        List<byte[]> prevotes = new ArrayList<>();
+        devnet.network().tap((from, to, message) -> {
+            if (from == 0 && to == 1 && message instanceof mvpos.net.Message.EngineMessage m
+                    && BftMessage.decode(m.payload()) instanceof BftMessage.Vote vote
+                    && vote.statement().kind().equals(BftMessage.PREVOTE)
+                    && vote.statement().position() / BftMessage.ROUNDS == height) {
+                prevotes.add(vote.statement().value());
+            }
+        });
+        devnet.advance(5_000);
+        assertThat(devnet.node(1).head().height()).as("the three others commit the height").isGreaterThan(height);
+        assertThat(prevotes).as("prevotes of the locked validator at height %d", height).isNotEmpty()
+                .allSatisfy(value -> assertThat(value).as("a prevote for another block").isEmpty());
+    }
+
     @Test
     void aByzantineDoubleVoterIsReportedAndSlashedAndNeverForksTheChain() throws Exception {
         List<Devnet.HeadEvent> heads = new ArrayList<>();
