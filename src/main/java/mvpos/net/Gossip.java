@@ -165,47 +165,8 @@ public final class Gossip {
         }
     }
 
-    /** The kinds of message, in the order of {@link #KIND}'s indexes. */
-    private static final Class<?>[] KINDS = Message.class.getPermittedSubclasses();
-
-    /** A message class's index in {@link #KINDS}, looked up once per class (-1: not a kind of its own). */
-    private static final ClassValue<Integer> KIND = new ClassValue<>() {
-        @Override
-        protected Integer computeValue(Class<?> type) {
-            for (int i = 0; i < KINDS.length; i++) {
-                if (KINDS[i] == type) {
-                    return i;
-                }
-            }
-            return -1;
-        }
-    };
-
-    /**
-     * Messages received, by kind: a counter per kind of {@link #KINDS} (no map lookup per message, which
-     * a node on a large network pays for every copy of a block it already has), and by simple name for
-     * any other class; any thread may read them.
-     */
-    private final java.util.concurrent.atomic.LongAdder[] receivedByKind = newCounters();
-    private final java.util.Map<String, java.util.concurrent.atomic.LongAdder> received =
-            new java.util.concurrent.ConcurrentHashMap<>();
-
-    private static java.util.concurrent.atomic.LongAdder[] newCounters() {
-        java.util.concurrent.atomic.LongAdder[] counters = new java.util.concurrent.atomic.LongAdder[KINDS.length];
-        for (int i = 0; i < counters.length; i++) {
-            counters[i] = new java.util.concurrent.atomic.LongAdder();
-        }
-        return counters;
-    }
-
-    private void count(Class<?> kind) {
-        int index = KIND.get(kind);
-        if (index >= 0) {
-            receivedByKind[index].increment();
-        } else {
-            received.computeIfAbsent(kind.getSimpleName(), k -> new java.util.concurrent.atomic.LongAdder()).increment();
-        }
-    }
+    /** Messages received, by kind. */
+    private final MessageCounts counts = new MessageCounts();
 
     /** Requests for blocks left unanswered because the asking peer was not reading what it was sent. */
     private final java.util.concurrent.atomic.LongAdder unanswered = new java.util.concurrent.atomic.LongAdder();
@@ -217,29 +178,17 @@ public final class Gossip {
 
     /** How many messages of each kind this node received (every kind named, 0 when none came). */
     public java.util.Map<String, Long> messagesReceived() {
-        java.util.Map<String, Long> counts = noMessages();
-        for (int i = 0; i < KINDS.length; i++) {
-            long sum = receivedByKind[i].sum();
-            if (sum > 0) {
-                counts.put(KINDS[i].getSimpleName(), sum);
-            }
-        }
-        received.forEach((kind, count) -> counts.put(kind, count.sum()));
-        return counts;
+        return counts.received();
     }
 
     /** Every kind of message, each with a count of 0. */
     public static java.util.Map<String, Long> noMessages() {
-        java.util.Map<String, Long> counts = new java.util.TreeMap<>();
-        for (Class<?> kind : Message.class.getPermittedSubclasses()) {
-            counts.put(kind.getSimpleName(), 0L);
-        }
-        return counts;
+        return MessageCounts.none();
     }
 
     /** A message from a peer. */
     public void onMessage(PeerId from, Message message, long nowMillis) throws ChainStore.StoreException {
-        count(message.getClass());
+        counts.count(message.getClass());
         handle(from, message, nowMillis);
         for (Validator v : hearing) {
             v.tellHeardBlocks(outbox, nowMillis);
@@ -392,7 +341,7 @@ public final class Gossip {
      */
     public void onBlocks(PeerId from, List<Block> blocks, long nowMillis, NodeCore.Prechecked prechecked)
             throws ChainStore.StoreException {
-        count(Message.Blocks.class);
+        counts.count(Message.Blocks.class);
         handleBlocks(from, blocks, nowMillis, prechecked);
         announceOutgoing();
     }
