@@ -30,7 +30,9 @@ import picocli.CommandLine.Spec;
                 + "MVPOS_JAVA_OPTS=\"-Xmx640m -XX:+UseParallelGC\". With --simblock DIR, a checkout of SimBlock "
                 + "(github.com/dsg-titech/simblock), each run is followed by SimBlock's with the same nodes and blocks "
                 + "(its default Bitcoin settings), built with this JDK's javac in a temporary copy and run as a child "
-                + "process, and a side-by-side table ends the output.")
+                + "process, and a side-by-side table ends the output. With --scenario FILE, that scenario instead, "
+                + "as written (the FFG target: --scenario scenarios/pos-ffg-10k.yaml, 10,000 validators with FFG "
+                + "over 10 epochs in under 2 minutes).")
 final class SimBenchCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -47,6 +49,11 @@ final class SimBenchCommand implements Runnable {
             description = "A SimBlock checkout to run beside mvpos for each number of nodes (not modified: it is "
                     + "copied, with NUM_OF_NODES and END_BLOCK_HEIGHT set, compiled with javac and run).")
     Path simblock;
+
+    @Option(names = "--scenario", paramLabel = "FILE",
+            description = "Runs this scenario once, as written, instead of the Bitcoin-like one per number of nodes "
+                    + "(--nodes and --blocks do not apply).")
+    Path scenarioFile;
 
     @Option(names = "--simblock-java-opts", paramLabel = "OPTS", defaultValue = "",
             description = "JVM options for SimBlock's process, space-separated (default: none, the JVM's own "
@@ -72,7 +79,13 @@ final class SimBenchCommand implements Runnable {
                 : Arrays.asList(simblockJavaOpts.strip().split("\\s+"));
         List<Row> rows = new ArrayList<>();
         List<Scenario> runs = new ArrayList<>();
-        for (int n : nodes) {
+        if (scenarioFile != null) {
+            if (other != null) {
+                throw Main.badValue(spec, "--scenario runs mvpos only; SimBlock runs its Bitcoin settings (drop --simblock)");
+            }
+            runs.add(readScenario(scenarioFile));
+        }
+        for (int n : scenarioFile != null ? List.<Integer>of() : nodes) {
             try {
                 runs.add(ScenarioReader.read(ScenarioReader.parse("engine: pow\nslot: 10m\nvalidators: 20\nnodes: " + n
                         + "\nnetwork: {topology: {type: random, outbound: 8}, latency: {model: regions}}\nrun: {blocks: "
@@ -97,16 +110,33 @@ final class SimBenchCommand implements Runnable {
             Runtime runtime = Runtime.getRuntime();
             long heap = runtime.totalMemory() - runtime.freeMemory(); // the nodes are still held: theirs
             java.lang.ref.Reference.reachabilityFence(simulation);
-            out.printf(Locale.ROOT, "nodes %d  blocks %d  wall %.1f s  cpu %s  %.0f events/s  %d of %d on one head  "
-                    + "heap after %d MB  peak so far %s%n", scenario.nodes(), report.blocks(), wall,
+            out.printf(Locale.ROOT, "nodes %d  validators %d  blocks %d  wall %.1f s  cpu %s  %.0f events/s  %d of %d "
+                    + "on one head  %sinvariants %s  heap after %d MB  peak so far %s%n", scenario.nodes(),
+                    scenario.validators(), report.blocks(), wall,
                     cpu < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f s", cpu / 1e9), report.events() / wall,
-                    report.nodesOnTheSameHead(), scenario.nodes(), heap >> 20, PeakMemory.describe());
+                    report.nodesOnTheSameHead(), scenario.nodes(),
+                    "ffg".equals(scenario.finality()) ? "finalized epoch " + report.finalizedEpoch() + "  " : "",
+                    report.violation() == null ? "ok" : "VIOLATED (" + report.violation().invariant() + ")",
+                    heap >> 20, PeakMemory.describe());
             out.flush();
             SimBlockRun.Result theirs = other == null ? null : runSimBlock(other, scenario.nodes(), otherOptions, out);
             rows.add(new Row(scenario.nodes(), report.blocks(), wall, cpu, PeakMemory.rssKb(), theirs));
         }
         if (other != null) {
             printTable(rows, out);
+        }
+    }
+
+    private Scenario readScenario(Path file) {
+        String name = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
+        try {
+            return ScenarioReader.read(ScenarioReader.parse(java.nio.file.Files.readString(file)), name);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw Main.badValue(spec, "--scenario " + file + ": no such file");
+        } catch (IOException e) {
+            throw Main.badValue(spec, "--scenario " + file + ": cannot read it (" + e.getClass().getSimpleName() + ")");
+        } catch (ScenarioException e) {
+            throw Main.badValue(spec, "--scenario " + file + ": " + e.getMessage());
         }
     }
 

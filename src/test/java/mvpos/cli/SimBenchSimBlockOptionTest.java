@@ -39,4 +39,20 @@ class SimBenchSimBlockOptionTest {
         assertOneLineBadValue(run, "not a SimBlock checkout",
                 "simulator/src/main/java/simblock/settings/SimulationConfiguration.java");
     }
+
+    @Test
+    void aScenarioRunsOnceAsWrittenAndABadOneIsABadValue() throws Exception {
+        Path scenario = dir.resolve("small.yaml");
+        Files.writeString(scenario, "engine: pos\nfinality: ffg\nepoch: 4\nnodes: 3\nvalidators: 9\nrun: {slots: 24}\n");
+        CliRun run = CliRun.run("bench", "sim", "--scenario", scenario.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out().lines().toList()).as(run.out()).hasSize(1);
+        assertThat(run.out()).contains("nodes 3  validators 9  blocks 24").contains("3 of 3 on one head")
+                .contains("invariants ok").containsPattern("finalized epoch [1-9]");
+
+        Files.writeString(scenario, "engine: pos\nnodes: -1\n");
+        assertOneLineBadValue(CliRun.run("bench", "sim", "--scenario", scenario.toString()), "--scenario ", "nodes");
+        assertOneLineBadValue(CliRun.run("bench", "sim", "--scenario", dir.resolve("none.yaml").toString()),
+                "no such file");
+    }
 }
