@@ -82,6 +82,7 @@ public final class LabReport {
         line.put("source", p.source());
         line.put("seeds", p.estimate().seeds());
         line.put("agrees", p.theory() == null ? null : p.agrees());
+        line.put("tolerance", p.tolerance());
         return line;
     }
 
