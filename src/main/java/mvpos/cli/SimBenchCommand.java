@@ -130,11 +130,7 @@ final class SimBenchCommand implements Runnable {
     private Scenario readScenario(Path file) {
         String name = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
         try {
-            return ScenarioReader.read(ScenarioReader.parse(java.nio.file.Files.readString(file)), name);
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw Main.badValue(spec, "--scenario " + file + ": no such file");
-        } catch (IOException e) {
-            throw Main.badValue(spec, "--scenario " + file + ": cannot read it (" + e.getClass().getSimpleName() + ")");
+            return ScenarioReader.read(ScenarioReader.parseFile(file), name);
         } catch (ScenarioException e) {
             throw Main.badValue(spec, "--scenario " + file + ": " + e.getMessage());
         }

@@ -1,9 +1,7 @@
 package mvpos.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -225,15 +223,7 @@ final class SimCommand implements Callable<Integer> {
     private ObjectNode tree() throws ScenarioException {
         ObjectNode tree;
         if (file != null) {
-            String text;
-            try {
-                text = Files.readString(file);
-            } catch (java.nio.file.NoSuchFileException e) {
-                throw new ScenarioException("", "no such file");
-            } catch (IOException e) {
-                throw new ScenarioException("", "cannot read the file (" + e.getClass().getSimpleName() + ")");
-            }
-            tree = ScenarioReader.parse(text);
+            tree = ScenarioReader.parseFile(file);
         } else {
             tree = ScenarioReader.parse("");
         }

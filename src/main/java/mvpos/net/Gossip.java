@@ -36,7 +36,6 @@ public final class Gossip {
     private long syncRequestedAt;
 
     private final NodeCore node;
-    private final Validator validator;
     /** Every validator this node runs (most nodes run one; a simulated beacon node may run many). */
     private final List<Validator> validators;
     /** Those of them whose strategy is told of the blocks the node hears. */
@@ -69,9 +68,11 @@ public final class Gossip {
         this.validators = List.copyOf(validators);
         this.hearing = validators.stream().filter(v -> v.strategy().hearsBlocks()).toList();
         node.onEvidence(evidence -> evidenceReported = true); // after the validators' own listeners
-        this.validator = validators.isEmpty() ? null : validators.getFirst();
         this.network = network;
-        if (validators.size() > 1 && node.engine().protocol(validator.key()).isPresent()) {
+        Validator first = validators.isEmpty() ? null : validators.getFirst();
+        java.util.Optional<mvpos.consensus.EngineProtocol> protocol = first == null ? java.util.Optional.empty()
+                : node.engine().protocol(first.key());
+        if (validators.size() > 1 && protocol.isPresent()) {
             throw new IllegalArgumentException("engine " + node.engine().name()
                     + " runs its own protocol: one validator a node");
         }
@@ -91,8 +92,8 @@ public final class Gossip {
                 network.broadcast(new Message.NewTransaction(transaction));
             }
         };
-        this.engineLink = validator == null ? null : node.engine().protocol(validator.key())
-                .map(protocol -> new EngineLink(validator.strategy().engineProtocol(protocol), validator, network, outbox)).orElse(null);
+        this.engineLink = protocol.map(p -> new EngineLink(first.strategy().engineProtocol(p), first, network, outbox))
+                .orElse(null);
     }
 
     /**
@@ -131,7 +132,7 @@ public final class Gossip {
 
     /** The node's validator, when it has one (its first, when it runs several). */
     public java.util.Optional<Validator> validator() {
-        return java.util.Optional.ofNullable(validator);
+        return validators.stream().findFirst();
     }
 
     /** Every validator the node runs. */

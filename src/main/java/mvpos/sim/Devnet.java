@@ -122,10 +122,7 @@ public final class Devnet implements DevnetTypes {
         for (int i = 0; i < total; i++) {
             int index = i;
             stores.add(new MemoryChainStore());
-            List<HashDrbg> validatorRandoms = new ArrayList<>();
-            for (int v : hostedBy(i)) {
-                validatorRandoms.add(new HashDrbg(random.nextLong()));
-            }
+            List<HashDrbg> validatorRandoms = validatorRandoms(i, random);
             network.join((from, message) -> nodes.get(index).onMessage(from, message, nodeMillis(index)));
             nodes.add(start(i, validatorRandoms));
         }
@@ -147,6 +144,15 @@ public final class Devnet implements DevnetTypes {
             }
         }
         return hosted;
+    }
+
+    /** A random source for each validator node {@code node} runs, each seeded from {@code seeds}. */
+    private List<HashDrbg> validatorRandoms(int node, HashDrbg seeds) {
+        List<HashDrbg> randoms = new ArrayList<>();
+        for (int k = hostedBy(node).size(); k > 0; k--) {
+            randoms.add(new HashDrbg(seeds.nextLong()));
+        }
+        return randoms;
     }
 
     /** The node that runs validator {@code validator}. */
@@ -205,11 +211,7 @@ public final class Devnet implements DevnetTypes {
 
     /** Node {@code index} starts again from its own store, through the node's recovery path, and reconnects. */
     public void restart(int index) throws Exception {
-        List<HashDrbg> validatorRandoms = new ArrayList<>();
-        for (int v : hostedBy(index)) {
-            validatorRandoms.add(new HashDrbg(restartRandom.nextLong()));
-        }
-        Gossip started = start(index, validatorRandoms);
+        Gossip started = start(index, validatorRandoms(index, restartRandom));
         nodes.set(index, started);
         network.setDown(index, false);
         for (var listener : nodeStarted) {

@@ -1,15 +1,12 @@
 package mvpos.sim;
 
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import mvpos.chain.SlashingConditions;
 import mvpos.chain.Vote;
 import mvpos.crypto.Address;
-import mvpos.crypto.HashKey;
 
 /**
  * The invariant "no honest validator signs a slashable pair": every vote an honest validator signed
@@ -21,12 +18,10 @@ import mvpos.crypto.HashKey;
  * comparison is exact without scanning them all: a double vote is the one vote of the same target; a new
  * vote can surround an earlier one only if some earlier source is above its own, and be surrounded only
  * if some earlier target is above its own. An honest validator's sources and targets only grow, so its
- * votes are never scanned. Votes already seen are forgotten after {@value #SEEN} (seen again, a vote is
- * compared once more and is not slashable with itself).
+ * votes are never scanned. A vote observed again is not slashable with itself and changes nothing (the
+ * {@link InvariantChecker} observes each vote once, however many nodes hear it).
  */
 final class HonestVotes {
-    static final int SEEN = 1 << 18;
-    private final Set<HashKey> seen = new HashSet<>();
     private final Map<Address, Signed> byValidator = new HashMap<>();
 
     /** One validator's votes, by target epoch, and the highest source and target among them. */
@@ -36,14 +31,8 @@ final class HonestVotes {
         long maxTarget = Long.MIN_VALUE;
     }
 
-    /** An earlier vote of the same validator that {@code vote} is slashable with; empty when none (or seen before). */
+    /** An earlier vote of the same validator that {@code vote} is slashable with; empty when none. */
     Optional<Vote> observe(Vote vote) {
-        if (seen.size() >= SEEN) {
-            seen.clear();
-        }
-        if (!seen.add(vote.hashKey())) {
-            return Optional.empty(); // each vote once, however many nodes it reaches
-        }
         Signed signed = byValidator.computeIfAbsent(vote.validator(), a -> new Signed());
         Optional<Vote> pair = slashableWith(signed, vote);
         if (pair.isEmpty()) {

@@ -50,6 +50,8 @@ public final class InvariantChecker {
     private Violation violation;
     private final SupplyConservation supply = new SupplyConservation();
     private final HonestVotes honestVotes = new HonestVotes();
+    /** Votes (and blocks) remembered as heard before all are forgotten (heard again, one is judged again). */
+    static final int REMEMBERED = 1 << 18;
     /** Votes heard already, and whether an honest validator signed each. */
     private final Map<mvpos.crypto.HashKey, Boolean> heardBefore = new java.util.HashMap<>();
     /** Blocks whose votes were heard already (the first node to add a block hears them for all). */
@@ -119,7 +121,7 @@ public final class InvariantChecker {
                     outcome.get().minted(), outcome.get().burned());
         }
         if (!block.votes().isEmpty()) {
-            if (blocksHeard.size() >= HonestVotes.SEEN) {
+            if (blocksHeard.size() >= REMEMBERED) {
                 blocksHeard.clear();
             }
             if (blocksHeard.add(block.header().hashKey())) {
@@ -169,7 +171,7 @@ public final class InvariantChecker {
             honestVotesHeard += honest ? 1 : 0;
             return;
         }
-        if (heardBefore.size() >= HonestVotes.SEEN) {
+        if (heardBefore.size() >= REMEMBERED) {
             heardBefore.clear();
         }
         Integer node = honestValidators.get(vote.validator());

@@ -47,6 +47,17 @@ public final class ScenarioReader {
         return (ObjectNode) tree;
     }
 
+    /** Reads and parses a scenario file ({@link #parse}); a missing or unreadable file is a scenario error. */
+    public static ObjectNode parseFile(java.nio.file.Path file) throws ScenarioException {
+        try {
+            return parse(java.nio.file.Files.readString(file));
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new ScenarioException("", "no such file");
+        } catch (java.io.IOException e) {
+            throw new ScenarioException("", "cannot read the file (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
     /** Sets {@code dottedKey} (such as {@code run.blocks}) to a flag's value, as text that YAML would read. */
     public static void override(ObjectNode tree, String dottedKey, String value) throws ScenarioException {
         String[] parts = dottedKey.split("\\.");
